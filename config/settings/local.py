@@ -1,0 +1,6 @@
+"""Developer machine: the embedded mode unless the environment says otherwise."""
+
+from config.env import env
+from config.settings.base import *  # noqa: F403
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,13 @@
+"""pytest: fast, deterministic, eager Celery, in-memory mail. DATABASE_URL still selects the DB."""
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+ENVIRONMENT = "test"
+CELERY_TASK_ALWAYS_EAGER = True  # a test that needs the real worker opts in
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,279 @@
+"""Articles and sources in the admin. Workflow buttons post to views that call
+editorial.workflow; the admin never sets status itself."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from articles.models import Article, Citation, Section, Source
+from editorial import permissions as perms
+from editorial import workflow
+from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
+from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.roles import board_member_of, is_editor
+from reviewers.models import ReviewAssignment
+
+WORKFLOW_ACTIONS = {
+    "submit": workflow.article_submit,
+    "rereview": workflow.article_rereview,
+    "start_revision": workflow.article_start_revision,
+}
+REASON_ACTIONS = {"archive": workflow.article_archive}
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+class EditableWithArticleMixin:
+    """Inlines are editable only while their article is (draft, changes requested)."""
+
+    def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
+        return obj is None or (obj.is_editable and perms.can_edit(obj, request.user))
+
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_add_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
+
+
+class SectionInline(EditableWithArticleMixin, admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = ("position", "kind", "heading", "body")
+    ordering = ("position", "pk")
+
+
+class CitationInline(EditableWithArticleMixin, admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ("number", "source", "locator", "cited_version")
+    autocomplete_fields = ("source",)
+    ordering = ("number", "pk")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("source")
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyHistoryAdmin):
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
+    list_select_related = ("author", "specialty")
+    list_filter = ("status", "risk", "specialty")
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = (SectionInline, CitationInline)
+    readonly_fields = (
+        "status",
+        "review_round",
+        "submitted_at",
+        "approved_at",
+        "last_reviewed_at",
+        "next_review_due",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "specialty", "risk")}),
+        ("Review", {"fields": readonly_fields}),
+    )
+
+    def get_queryset(self, request: HttpRequest):
+        qs = super().get_queryset(request).select_related("author", "specialty")
+        user = request.user
+        if is_editor(user):
+            return qs
+        member = board_member_of(user)
+        if member is not None:
+            assigned = ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer=member)
+            return qs.filter(Q(Exists(assigned)) | Q(author=user))
+        return qs.filter(author=user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or (obj.is_editable and perms.can_edit(obj, request.user))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Once submitted an article is evidence: archive it instead.
+        if obj is not None and (obj.status != "draft" or obj.review_round > 0):
+            return False
+        return super().has_delete_permission(request, obj) and (
+            obj is None or perms.can_edit(obj, request.user)
+        )
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        if not change:
+            obj.author = request.user
+        obj._change_reason = "edited in the admin" if change else "created"
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = "removed in the admin"
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = "edited in the admin"
+            obj.save()
+        formset.save_m2m()
+
+    # --- workflow panel -------------------------------------------------------------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="articles_article_decide"),
+            path("<int:pk>/assign/", wrap(self.assign_view), name="articles_article_assign"),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                wrap(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if article is not None:
+            extra_context.update(self._workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
+        user = request.user
+        assignments = list(
+            ReviewAssignment.objects.filter(article=article)
+            .select_related("reviewer__user")
+            .order_by("-round", "pk")
+        )
+        mine = next(
+            (
+                a
+                for a in assignments
+                if a.reviewer.user_id == user.pk
+                and a.round == article.review_round
+                and a.decision == "pending"
+                and article.status == "under_review"
+            ),
+            None,
+        )
+        actions = [
+            (name, label)
+            for name, label, allowed, sources in (
+                ("submit", "Submit for review", perms.can_submit, ("draft", "changes_requested")),
+                ("rereview", "Send to re-review", perms.can_rereview, ("stale",)),
+                (
+                    "start_revision",
+                    "Start revision",
+                    perms.can_start_revision,
+                    ("approved", "stale"),
+                ),
+            )
+            if article.status in sources and allowed(article, user)
+        ]
+        return {
+            "article": article,
+            "assignments": assignments,
+            "my_assignment": mine,
+            "decision_form": DecisionForm() if mine else None,
+            "workflow_actions": actions,
+            "can_assign": article.status in ("submitted", "under_review")
+            and perms.can_assign(article, user),
+            "can_archive": article.status != "archived" and perms.can_archive(article, user),
+            "reason_form": ReasonForm(),
+        }
+
+    def _article_or_404(self, request: HttpRequest, pk: int) -> Article:
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _back(self, article: Article) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return self._back(self._article_or_404(request, pk))
+        article = self._article_or_404(request, pk)
+        member = board_member_of(request.user)
+        assignment = ReviewAssignment.objects.filter(
+            article=article, reviewer=member, round=article.review_round
+        ).first()
+        if member is None or assignment is None:
+            raise PermissionDenied("You are not assigned to review this article.")
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a decision.")
+            return self._back(article)
+        try:
+            workflow.review_decide(
+                assignment=assignment,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for msg in _errors(exc):
+                messages.error(request, msg)
+        else:
+            messages.success(request, "Your decision was recorded.")
+        return self._back(article)
+
+    def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = self._article_or_404(request, pk)
+        if not perms.can_assign(article, request.user):
+            raise PermissionDenied("Only an editor can assign reviewers.")
+        form = AssignForm(request.POST or None, article=article)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.review_assign(
+                    article=article,
+                    reviewers=list(form.cleaned_data["reviewers"]),
+                    due_at=form.cleaned_data["due_at"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                messages.success(request, "Reviewers assigned.")
+                return self._back(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Assign reviewers: {article}",
+            "opts": self.model._meta,
+            "article": article,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/assign.html", context)
+
+    def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        article = self._article_or_404(request, pk)
+        if request.method != "POST" or action not in {**WORKFLOW_ACTIONS, **REASON_ACTIONS}:
+            return self._back(article)
+        try:
+            if action in REASON_ACTIONS:
+                reason = request.POST.get("reason", "")[:500]
+                REASON_ACTIONS[action](article=article, actor=request.user, reason=reason)
+            else:
+                WORKFLOW_ACTIONS[action](article=article, actor=request.user)
+        except ValidationError as exc:
+            for msg in _errors(exc):
+                messages.error(request, msg)
+        else:
+            messages.success(request, f"Done: {action.replace('_', ' ')}.")
+        return self._back(article)
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
+    list_filter = ("kind", "retracted")
+    search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")

@@ -1,0 +1,19 @@
+"""Imprimatur's admin site: board reviewers land on "My reviews"."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from editorial.roles import board_member_of, is_editor
+
+
+class ImprimaturAdminSite(admin.AdminSite):
+    site_header = "Imprimatur"
+    site_title = "Imprimatur editorial"
+    index_title = "Editorial workflow"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        user = request.user
+        if board_member_of(user) is not None and not is_editor(user):
+            return redirect("admin:editorial_myreview_changelist")
+        return super().index(request, extra_context)

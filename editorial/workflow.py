@@ -1,0 +1,272 @@
+"""The write path for review state. Admin, views, tasks and commands call these functions;
+nothing else fires an Article transition or writes an assignment decision.
+
+Each function: lock and re-read the article -> check permission and rules -> transition ->
+save with history user and reason, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from articles.models import Article, Status
+from articles.snapshot import article_snapshot
+from editorial import permissions as perms
+from editorial.quorum import quorum_state
+from editorial.roles import AnyUser
+from editorial.submission import submission_problems
+from reviewers.models import BoardMember, Decision, ReviewAssignment
+
+DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
+
+
+def _lock(article: Article) -> Article:
+    return (
+        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
+    )
+
+
+def _save(obj, *, actor: AnyUser, reason: str) -> None:
+    obj._history_user = actor if actor is not None and actor.is_authenticated else None
+    obj._change_reason = reason[:100]
+    obj.save()
+
+
+def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:
+    if article.status not in allowed:
+        raise ValidationError(
+            f"Cannot {action}: the article is {article.get_status_display().lower()}."
+        )
+
+
+def article_submit(*, article: Article, actor: AnyUser) -> Article:
+    """Send a draft (or a revised article) to the board."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
+        _require_status(article, (Status.DRAFT, Status.CHANGES_REQUESTED), "submit")
+        problems = submission_problems(article)
+        if problems:
+            raise ValidationError(problems)
+        resubmission = article.status == Status.CHANGES_REQUESTED
+        article.submit()
+        reason = "resubmitted after changes" if resubmission else "submitted for review"
+        _save(article, actor=actor, reason=f"{reason} (round {article.review_round})")
+    return article
+
+
+def review_assign(
+    *,
+    article: Article,
+    reviewers: Sequence[BoardMember],
+    actor: AnyUser,
+    due_at: datetime | None = None,
+) -> list[ReviewAssignment]:
+    """Assign board members to the current round; starts the review of a submitted article."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_assign(article, actor), "Only an editor can assign reviewers.")
+        _require_status(article, (Status.SUBMITTED, Status.UNDER_REVIEW), "assign reviewers")
+        members = _assignable(article, reviewers)
+        due_at = due_at or timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
+        starting = article.status == Status.SUBMITTED
+        round_ = article.review_round
+        assignments = [
+            ReviewAssignment(
+                article=article, reviewer=m, round=round_, assigned_by=actor, due_at=due_at
+            )
+            for m in members
+        ]
+        names = ", ".join(str(m) for m in members)
+        bulk_create_with_history(
+            assignments,
+            ReviewAssignment,
+            default_user=actor,
+            default_change_reason=f"assigned for review round {round_}"[:100],
+        )
+        if starting:
+            article.assign()
+            _save(article, actor=actor, reason=f"review started: assigned to {names}")
+    return assignments
+
+
+def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+    members = list(
+        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers]).select_related("user")
+    )
+    if not members:
+        raise ValidationError("Choose at least one board member to review the article.")
+    errors = []
+    already = set(
+        ReviewAssignment.objects.filter(article=article, round=article.review_round).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    for member in members:
+        if member.user_id == article.author_id:
+            errors.append(f"{member} wrote this article and cannot review it.")
+        elif not member.active:
+            errors.append(f"{member} is not an active board member.")
+        elif member.pk in already:
+            errors.append(f"{member} is already assigned to this review round.")
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
+def review_decide(
+    *,
+    assignment: ReviewAssignment,
+    decision: str,
+    actor: AnyUser,
+    comment: str = "",
+    checklist: dict | None = None,
+) -> ReviewAssignment:
+    """Record a board member's decision; fires approve or request_changes when it settles the
+    round. Concurrent deciders serialise on the article row lock: one transition, every
+    decision kept."""
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationError(
+            f"Unknown decision {decision!r}: approve, request changes or decline."
+        )
+    if decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED) and not comment:
+        what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
+        raise ValidationError(f"Please add a comment saying {what}.")
+    with transaction.atomic():
+        article = _lock(assignment.article)
+        assignment = (
+            ReviewAssignment.objects.select_for_update()
+            .select_related("reviewer__user")
+            .get(pk=assignment.pk)
+        )
+        perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
+        _check_decidable(article, assignment)
+        assignment.decision = decision
+        assignment.comment = comment
+        assignment.decided_at = timezone.now()
+        round_assignments = list(ReviewAssignment.objects.current_round(article))
+        round_assignments = [assignment if a.pk == assignment.pk else a for a in round_assignments]
+        state = quorum_state(article, round_assignments)
+        reason = _decision_reason(assignment, state.approvals, state.required)
+        _save(assignment, actor=actor, reason=reason)
+        if article.status == Status.UNDER_REVIEW:
+            if decision == Decision.CHANGES_REQUESTED:
+                article.request_changes()
+                _save(article, actor=actor, reason=reason)
+            elif decision == Decision.APPROVED and state.is_met:
+                article.approve(snapshot=article_snapshot(article))
+                _save(article, actor=actor, reason=reason)
+    assignment.article = article
+    return assignment
+
+
+def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:
+    if assignment.decision != Decision.PENDING:
+        raise ValidationError(
+            f"You already decided this review ({assignment.get_decision_display().lower()})."
+        )
+    if assignment.round != article.review_round:
+        raise ValidationError("This review round is closed; the article was sent back since.")
+    decidable = (Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED)
+    if article.status not in decidable:
+        raise ValidationError(
+            f"The article is no longer under review ({article.get_status_display().lower()})."
+        )
+
+
+def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int) -> str:
+    member = assignment.reviewer
+    if assignment.decision == Decision.APPROVED:
+        return f"approved by {member} ({approvals} of {required})"
+    if assignment.decision == Decision.CHANGES_REQUESTED:
+        return f"changes requested by {member}"
+    return f"declined by {member}"
+
+
+def article_rereview(*, article: Article, actor: AnyUser) -> Article:
+    """Send a stale article, unchanged, back to the board; last round's approvers are
+    re-assigned when still active."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
+        _require_status(article, (Status.STALE,), "send to re-review")
+        previous = list(
+            BoardMember.objects.active()
+            .filter(
+                assignments__article=article,
+                assignments__round=article.review_round,
+                assignments__decision=Decision.APPROVED,
+            )
+            .exclude(user_id=article.author_id)
+            .distinct()
+        )
+        article.rereview()
+        _save(article, actor=actor, reason=f"sent to re-review (round {article.review_round})")
+        due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
+        bulk_create_with_history(
+            [
+                ReviewAssignment(
+                    article=article,
+                    reviewer=m,
+                    round=article.review_round,
+                    assigned_by=actor,
+                    due_at=due_at,
+                )
+                for m in previous
+            ],
+            ReviewAssignment,
+            default_user=actor,
+            default_change_reason=f"re-review round {article.review_round}",
+        )
+    return article
+
+
+def article_start_revision(*, article: Article, actor: AnyUser) -> Article:
+    """Reopen an approved or stale article for editing; readers keep the approved snapshot."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(
+            perms.can_start_revision(article, actor),
+            "Only the author or an editor can start a revision.",
+        )
+        _require_status(article, (Status.APPROVED, Status.STALE), "start a revision")
+        article.start_revision()
+        _save(article, actor=actor, reason="revision started")
+    return article
+
+
+def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) -> Article:
+    """Mark an approved article stale (a cited source changed, or its review is due)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the article is stale.")
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
+        _require_status(article, (Status.APPROVED,), "flag as stale")
+        article.flag_stale()
+        _save(article, actor=actor, reason=f"flagged stale: {reason}")
+    return article
+
+
+def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article:
+    """Withdraw an article from readers; it stays in the record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the article is archived.")
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_archive(article, actor), "Only an editor can archive an article.")
+        if article.status == Status.ARCHIVED:
+            raise ValidationError("The article is already archived.")
+        article.archive()
+        _save(article, actor=actor, reason=f"archived: {reason}")
+    return article
