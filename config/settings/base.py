@@ -121,3 +121,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Medical Advisory Board (issue 4) ---
+# REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
+# one pharmacist (PharmD) approval while this is on.
+REVIEW_PHARMACIST_FOR_LABELS = env.bool("REVIEW_PHARMACIST_FOR_LABELS", default=True)
+# A board member's licence verified longer ago than this is shown as due in the admin.
+LICENCE_REVERIFY_DAYS = env.int("LICENCE_REVERIFY_DAYS", default=730)
