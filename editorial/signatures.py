@@ -87,3 +87,8 @@ def article_valid_approvals(
         .order_by("signature__signed_at", "pk")
     )
     return [a for a in approvals if approval_is_valid(a, content_hash)]
+
+
+def article_cites_label(article: Article) -> bool:
+    """Whether the article cites a drug label (1 query)."""
+    return article.citations.filter(source__kind=SourceKind.DRUG_LABEL).exists()
