@@ -4,13 +4,12 @@ sponsor, a guideline body). Pure functions over prefetched rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Prefetch
 
 from articles.models import Article, Source
-from reviewers.models import BoardMember, Disclosure
+from reviewers.models import DISCLOSURE_PHRASES, BoardMember, Disclosure
 
 
 def organisation_key(name: str) -> str:
@@ -18,10 +17,10 @@ def organisation_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def article_issuers(article: Article) -> set[str]:
-    """Matching keys of the issuers of the article's cited sources (1 query)."""
+def article_issuers(article: Article) -> dict[str, str]:
+    """The issuers of the article's cited sources: matching key -> name as written (1 query)."""
     issuers = Source.objects.filter(citations__article=article).values_list("issuer", flat=True)
-    return {organisation_key(i) for i in issuers if i and i.strip()}
+    return {organisation_key(i): " ".join(i.split()) for i in issuers if i and i.strip()}
 
 
 def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
@@ -33,11 +32,12 @@ def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
     )
 
 
-def member_conflicts(member: BoardMember, issuers: Iterable[str]) -> list[str]:
+def member_conflicts(member: BoardMember, issuers: dict[str, str]) -> list[str]:
     """Sentences naming each conflict; needs `current_disclosures` prefetched."""
-    keys = set(issuers)
-    return [
-        f"{member} discloses {d.phrase}, the issuer of a cited source"
-        for d in member.current_disclosures
-        if organisation_key(d.organisation) in keys
-    ]
+    conflicts = []
+    for disclosure in member.current_disclosures:
+        issuer = issuers.get(organisation_key(disclosure.organisation))
+        if issuer is not None:
+            phrase = DISCLOSURE_PHRASES.get(disclosure.kind, "a relationship with")
+            conflicts.append(f"{member} discloses {phrase} {issuer}, the issuer of a cited source")
+    return conflicts

@@ -72,7 +72,9 @@ def board_member_suggestions_for_article(article: Article) -> Suggestions:
     )
     issuers = article_issuers(article)
     in_round = set(
-        ReviewAssignment.objects.current_round(article).values_list("reviewer_id", flat=True)
+        ReviewAssignment.objects.filter(
+            article=article, round=F("article__review_round")
+        ).values_list("reviewer_id", flat=True)
     )
     suggested, excluded = [], []
     for member in members:
@@ -90,7 +92,7 @@ def board_member_suggestions_for_article(article: Article) -> Suggestions:
 
 
 def _exclusion_reasons(
-    member: BoardMember, article: Article, issuers: set[str], in_round: set[int]
+    member: BoardMember, article: Article, issuers: dict[str, str], in_round: set[int]
 ) -> list[str]:
     if member.user_id == article.author_id:
         return [f"{member} wrote this article"]
