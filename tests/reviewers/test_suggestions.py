@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reviewers.selectors import board_member_suggestions_for_article
 from tests.board import article_with, member, start_review
+from tests.board_bulk import bulk_board
 from tests.factories import (
     ArticleFactory,
     BoardMemberFactory,
@@ -133,5 +134,15 @@ def test_suggestions_take_a_constant_number_of_queries(oncology):
             result = board_member_suggestions_for_article(article)
             [(s.reasons, s.has_specialty_match, s.open_load) for s in result.excluded]
         counts.append(len(ctx.captured_queries))
-    # members (+ user, open load), specialties, current disclosures, cited issuers, round
+    # members (+ user, open load), current disclosures, specialty matches, cited issuers, round
     assert counts == [5, 5]
+
+
+def test_a_board_of_1200_members_is_ranked_and_screened(django_assert_max_num_queries):
+    # STACK-NOTES: large prefetches break on SQLite; this runs on SQLite and PostgreSQL.
+    article = article_with(label_issuer="Pfizer")
+    bulk_board(1200, conflicted_every=10)
+    with django_assert_max_num_queries(5):
+        result = board_member_suggestions_for_article(article)
+    assert (len(result.suggested), len(result.excluded)) == (1080, 120)
+    assert all("discloses consulting for Pfizer" in s.reasons[0] for s in result.excluded)
