@@ -150,6 +150,7 @@ def _advance(article: Article, stage: str, users, members) -> None:
     if stage == "under_review":
         workflow.review_assign(
             article=article,
-            reviewers=[members["reviewer"], members["pharmacist"]],
+            # high risk and label-citing: two physicians and the pharmacist (editorial.quorum)
+            reviewers=[members["reviewer"], members["reviewer2"], members["pharmacist"]],
             actor=users["editor"],
         )

@@ -196,7 +196,8 @@ def _signature(
         problems = checklist_problems(checklist, is_approval=is_approval, cites_label=cites_label)
         if problems:
             raise ValidationError(problems)
-        checklist = checklist_clean(checklist, cites_label=cites_label)
+        # The checklist is what an approval vouches for; other decisions carry their comment.
+        checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
     member = assignment.reviewer
     return Signature(
         assignment=assignment,

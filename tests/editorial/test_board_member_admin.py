@@ -92,3 +92,18 @@ def test_assign_page_queries_do_not_grow_with_the_board(client, editor):
         counts.append(len(ctx.captured_queries))
     # session, user, groups, article, suggestions (5), member of the editor: constant
     assert counts[0] == counts[1]
+
+
+def test_assignment_changelist_shows_signatures_in_constant_queries(client, editor):
+    url = reverse("admin:reviewers_reviewassignment_changelist")
+    client.force_login(editor)
+    counts = []
+    for size in (1, 5):
+        for _ in range(size):
+            ArticleFactory(approved=True)
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).text
+        assert "clinically reviewed and approved" in page
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

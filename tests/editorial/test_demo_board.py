@@ -33,3 +33,10 @@ def test_demo_board_has_licences_affiliations_and_non_conflicting_disclosures():
         assert not [r for s in excluded for r in s.reasons if "discloses" in r]
     assert seed_demo() == []  # idempotent
     assert Disclosure.objects.count() == 4
+
+
+def test_demo_article_under_review_has_a_board_that_can_reach_its_quorum():
+    seed_demo()
+    article = Article.objects.get(slug="metformin-dosing-chronic-kidney-disease")
+    credentials = sorted(a.reviewer.credentials for a in article.assignments.all())
+    assert credentials == ["DO", "MD", "PharmD"]

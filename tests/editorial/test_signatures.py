@@ -159,3 +159,15 @@ def test_an_incomplete_checklist_refuses_the_approval_and_records_nothing(checkl
     assignment.refresh_from_db()
     assert assignment.decision == "pending"
     assert not Signature.objects.exists()
+
+
+def test_only_an_approval_keeps_the_checklist(reviewer):
+    (assignment,) = start_review(ArticleFactory(), [reviewer])
+    workflow.review_decide(
+        assignment=assignment,
+        decision="declined",
+        actor=reviewer.user,
+        comment="On leave.",
+        checklist={"authorship": False, "grade_certainty": ""},
+    )
+    assert Signature.objects.get().checklist is None
