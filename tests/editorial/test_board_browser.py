@@ -21,7 +21,10 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
@@ -44,7 +47,8 @@ def test_reviewer_signs_an_approval_with_their_password_in_the_browser(page, liv
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "signer")
     page.fill("#id_password", "pw-correct-horse")
-    page.click("input[type=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     form = page.locator("#decision form")
     form.locator("input[value=approved]").check()
@@ -52,7 +56,8 @@ def test_reviewer_signs_an_approval_with_their_password_in_the_browser(page, liv
         form.locator(f"input[name={name}]").check()
     form.locator("select[name=grade_certainty]").select_option("high")
     form.locator("input[name=password]").fill("wrong-password")
-    form.locator("input[type=submit]").click()
+    with page.expect_navigation():
+        form.locator("input[type=submit]").click()
     assert "Your password was not correct" in page.content()
     assert not Signature.objects.exists()
     form = page.locator("#decision form")
@@ -61,6 +66,7 @@ def test_reviewer_signs_an_approval_with_their_password_in_the_browser(page, liv
         form.locator(f"input[name={name}]").check()
     form.locator("select[name=grade_certainty]").select_option("high")
     form.locator("input[name=password]").fill("pw-correct-horse")
-    form.locator("input[type=submit]").click()
+    with page.expect_navigation():
+        form.locator("input[type=submit]").click()
     assert "Your decision was recorded." in page.content()
     assert Signature.objects.get().checklist["grade_certainty"] == "high"

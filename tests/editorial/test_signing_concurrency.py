@@ -11,7 +11,10 @@ from editorial import workflow
 from reviewers.models import Signature
 from tests.board import article_with, member, start_review
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_concurrent_approvals_are_both_signed_and_approve_once():
