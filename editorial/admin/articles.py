@@ -114,7 +114,6 @@ class ArticleAdmin(ReadOnlyHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change:
             obj.author = request.user
-        obj._change_reason = "edited in the admin" if change else "created"
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:

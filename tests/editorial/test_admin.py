@@ -222,3 +222,33 @@ def test_assignment_changelist_query_count_constant(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_editor_edit_of_a_source_records_user_and_reason(client, editor):
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(title="Old title")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_source_change", args=[source.pk]),
+        {"kind": source.kind, "title": "New title", "doi": source.doi},
+    )
+    assert response.status_code == 302
+    row = source.history.order_by("-history_date").first()
+    assert row.title == "New title"
+    assert row.history_user == editor
+    assert row.history_change_reason == "edited in the admin"
+
+
+def test_reviewer_cannot_edit_a_source(client, reviewer):
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(title="Old title")
+    client.force_login(reviewer.user)
+    response = client.post(
+        reverse("admin:articles_source_change", args=[source.pk]),
+        {"kind": source.kind, "title": "Hacked"},
+    )
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert source.title == "Old title"
