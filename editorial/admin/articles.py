@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -273,6 +274,7 @@ class ArticleAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(ReadOnlyHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
     list_filter = ("kind", "retracted")
     search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")
