@@ -121,3 +121,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Production hardening (issue 10): admin URL, login throttling (django-axes) ---
+# The admin lives at a configurable prefix so a deployment can move it off the guessable path.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+INSTALLED_APPS += ["axes"]
+# Axes must come first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+# Lock a username per client address (REMOTE_ADDR): a username-only lock would let anyone lock
+# an editor out of the board from anywhere; an address-only lock would, behind a proxy where all
+# clients share one address, lock out everybody at once.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
