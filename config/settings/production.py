@@ -94,5 +94,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # gunicorn's worker-side logs (access lines, worker errors) in the same JSON stream; only
+        # the master's start/stop lines stay plain, on stderr.
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
 }

@@ -87,7 +87,7 @@ def _collect(stream, lines: list[str], ready: threading.Event | None) -> None:
 
 @contextmanager
 def gunicorn(env: dict[str, str]) -> Iterator[Server]:
-    """gunicorn on a free local port; yields once its worker is booting, stops it after."""
+    """gunicorn as the Dockerfile runs it, on a free local port; stopped on exit."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -100,6 +100,8 @@ def gunicorn(env: dict[str, str]) -> Iterator[Server]:
             "--workers",
             "1",
             "--no-control-socket",
+            "--access-logfile",
+            "-",
         ],
         cwd=BASE_DIR,
         env=env,

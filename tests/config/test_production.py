@@ -130,9 +130,13 @@ def test_gunicorn_serves_health_and_pages_with_security_headers(server):
     assert missing.status_code == 404
     server.process.terminate()
     server.process.wait(timeout=30)
-    logged = [json.loads(line) for line in server.stdout if line.startswith("{")]
+    logged = [json.loads(line) for line in server.stdout]  # every stdout line is JSON
     assert any(
         entry["logger"] == "django.request" and "/no-such-page/" in entry["message"]
+        for entry in logged
+    ), server.stdout
+    assert any(
+        entry["logger"] == "gunicorn.access" and "GET /healthz" in entry["message"]
         for entry in logged
     ), server.stdout
 
