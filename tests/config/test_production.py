@@ -13,8 +13,11 @@ from http.cookies import SimpleCookie
 
 import httpx
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.db import connection
 
 from tests.config.production_server import HOST, gunicorn, manage, postgres_url, production_env
@@ -52,19 +55,46 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def server(transactional_db, static_root):
-    """gunicorn with the production settings on the test database (rows committed)."""
+def committed(django_db_setup, django_db_blocker):
+    """Rows the gunicorn process can see: committed, then deleted again by hand.
+
+    A transactional test would flush every table afterwards, taking the roles the data
+    migrations created away from the tests that run after it.
+    """
+    usernames: list[str] = []
+
+    def create_user(username: str, password: str) -> None:
+        user = UserFactory(username=username)
+        # A hash the production hashers accept (the test settings only know MD5).
+        user.password = PBKDF2PasswordHasher().encode(password, "testsalt1234", iterations=1000)
+        user.save(update_fields=["password"])
+        usernames.append(username)
+
+    with django_db_blocker.unblock():
+        try:
+            yield create_user
+        finally:
+            AccessAttempt.objects.filter(username__in=usernames).delete()
+            AccessLog.objects.filter(username__in=usernames).delete()
+            AccessFailureLog.objects.filter(username__in=usernames).delete()
+            Session.objects.all().delete()
+            User.objects.filter(username__in=usernames).delete()
+
+
+@pytest.fixture
+def server(django_db_setup, django_db_blocker, static_root):
+    """gunicorn with the production settings on the test database."""
+    with django_db_blocker.unblock():
+        database_url = postgres_url(connection.settings_dict)
     env = production_env(
-        database_url=postgres_url(connection.settings_dict),
-        redis_url=settings.REDIS_URL,
-        static_root=static_root,
+        database_url=database_url, redis_url=settings.REDIS_URL, static_root=static_root
     )
     with gunicorn(env) as running:
         yield running
 
 
 def _cookies(response: httpx.Response) -> dict[str, dict]:
-    """Set-Cookie headers parsed, by name: {"sessionid": {"value": ..., "secure": ...}}."""
+    """Set-Cookie headers by name: {"sessionid": {"value": ..., "header": "<lowercased>"}}."""
     parsed = {}
     for header in response.headers.get_list("set-cookie"):
         jar = SimpleCookie()
@@ -143,13 +173,9 @@ def test_gunicorn_serves_health_and_pages_with_security_headers(server):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_gunicorn_login_sets_secure_expiring_session_and_locks_out_guessing(server):
-    # A hash the production hashers understand (the test settings use MD5 for speed).
-    encoded = PBKDF2PasswordHasher().encode(PASSWORD, "testsalt1234", iterations=1000)
-    editor = UserFactory(username="prod-editor", password=None)
-    editor.password = encoded
-    editor.save(update_fields=["password"])
-    UserFactory(username="guessed-editor")
+def test_gunicorn_login_sets_secure_expiring_session_and_locks_out_guessing(server, committed):
+    committed("prod-editor", PASSWORD)
+    committed("guessed-editor", PASSWORD)
     csrf = _login_form(server)
 
     login = _post_login(server, "prod-editor", PASSWORD, csrf)
