@@ -16,7 +16,7 @@ from articles.markers import Marker, parse_markers
 from articles.models import Article, Citation, Section, SectionKind, SourceKind
 from articles.problem import ERROR, WARNING, Problem
 from articles.source_rules import citation_problems, identity_keys, source_problems
-from articles.text_rules import dose_mentions, excerpt, sentence_spans
+from articles.text_rules import dose_mentions, excerpt, sentence_ends
 
 __all__ = ["Problem", "check_article", "check_content", "check_identifier", "renumber_mapping"]
 
@@ -240,14 +240,13 @@ def _dose_problems(section: Section, markers: list[Marker]) -> list[Problem]:
     doses = list(dose_mentions(body))
     if not doses:
         return []
-    spans = list(sentence_spans(body))
-    ends = [end for _start, end in spans]
+    ends = sentence_ends(body)
     marker_starts = [m.start for m in markers]
     problems = []
     reported: set[int] = set()
     for dose in doses:
-        index = min(bisect_right(ends, dose.start()), len(spans) - 1)
-        start, end = spans[index]
+        index = min(bisect_right(ends, dose.start()), len(ends) - 1)
+        start, end = (ends[index - 1] if index else 0), ends[index]
         i = bisect_left(marker_starts, start)
         if (i < len(marker_starts) and marker_starts[i] < end) or index in reported:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014"
 _NUM = r"[0-9]{1,4}"  # ASCII only: other Unicode digits are not citation numbers
@@ -18,8 +18,8 @@ RANGE_RE = re.compile(rf"({_NUM})\s*[{DASHES}]\s*({_NUM})")
 MAX_RANGE = 200  # a range wider than this is a typo, not a citation list
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
+    # a NamedTuple, not a dataclass: a long article has thousands and this is the hot path
     start: int
     end: int
     text: str
@@ -27,6 +27,8 @@ class Marker:
 
 
 def _numbers(inner: str) -> list[int]:
+    if inner.isdigit():
+        return [int(inner)]
     numbers: list[int] = []
     for part in inner.split(","):
         part = part.strip()
