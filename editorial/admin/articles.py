@@ -18,6 +18,7 @@ from editorial import workflow
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.roles import board_member_of, is_editor
 from reviewers.models import ReviewAssignment
 
@@ -274,7 +275,7 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyHistoryAdmin):
+class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
     list_filter = ("kind", "retracted")
