@@ -17,6 +17,8 @@ _YEAR_RE = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 
 def parse_summary(pmid: str, payload: object) -> SourceMetadata:
     """SourceMetadata from an esummary JSON answer for one PMID."""
+    if isinstance(payload, dict) and "esummaryresult" in payload:
+        raise NotFound("not found")  # E-utilities' answer for an unknown or invalid uid
     result = payload.get("result") if isinstance(payload, dict) else None
     if not isinstance(result, dict):
         raise ResolverError("E-utilities answered without a result")
