@@ -17,13 +17,13 @@ from articles.models import Article
 from editorial import permissions as perms
 from editorial.citation_selectors import article_citation_problems
 from editorial.citation_services import citations_renumber
-from editorial.roles import is_editor
+from editorial.roles import AnyUser, is_editor
 
 PANEL = "citation_check"
 RENUMBER_LINK = "renumber_citations_link"
 
 
-def can_renumber(article: Article, user) -> bool:
+def can_renumber(article: Article, user: AnyUser) -> bool:
     """Whether to offer renumbering; the service checks again."""
     return article.is_editable and perms.can_edit(article, user)
 
@@ -78,7 +78,7 @@ class CitationCheckAdminMixin:
     def citation_check(self, obj: Article) -> str:
         return render_problems(article_citation_problems(obj))
 
-    @admin.display(description="")
+    @admin.display(description="Numbering")
     def renumber_citations_link(self, obj: Article) -> str:
         url = reverse("admin:articles_article_renumber_citations", args=[obj.pk])
         return format_html(
