@@ -6,33 +6,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Disclosures are managed by editors (inline on the board member) and visible to the board.
-DISCLOSURE_PERMISSIONS = {
-    "Editors": ["add", "change", "view", "delete"],
-    "Board reviewers": ["view"],
-}
-
-
-def grant_disclosure_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("reviewers")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=DISCLOSURE_PERMISSIONS):
-        codenames = [f"{action}_disclosure" for action in DISCLOSURE_PERMISSIONS[group.name]]
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="reviewers", codename__in=codenames)
-        )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0002_roles'),
         ('reviewers', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -135,5 +111,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('since__isnull', True), ('until__isnull', True), ('until__gte', models.F('since')), _connector='OR'), name='disclosure_until_after_since')],
             },
         ),
-        migrations.RunPython(grant_disclosure_permissions, migrations.RunPython.noop),
     ]
