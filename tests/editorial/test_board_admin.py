@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -232,3 +233,14 @@ def test_change_page_queries_do_not_grow_with_assignments(client, editor):
     # suggestions (members, disclosures, issuers, round; no specialty set); the citation
     # check panel (sections, citations): 19 for 1 or 6
     assert counts == [19, 19]
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_repeated_wrong_signing_passwords_lock_the_signer_out(client, reviewing):
+    # A signature is a login (21 CFR 11.300(d)): guessing at it is throttled like the login form.
+    article, assignment = reviewing
+    codes = [client.post(decide_url(article), approval("guess")).status_code for _ in range(3)]
+    with_right_password = client.post(decide_url(article), approval())
+    assert codes[:2] == [302, 302]
+    assert with_right_password.status_code == 429
+    assert_nothing_recorded(article, assignment)
