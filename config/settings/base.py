@@ -157,3 +157,8 @@ CITATION_RESOLVER_RETRIES = env.int("CITATION_RESOLVER_RETRIES", default=2)
 CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5)  # seconds
 # Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
 CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")
+
+# --- Author web UI (issue 5): sign-in for the author pages (the admin keeps its own login) ---
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/author/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
