@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from articles.models import Article, Citation, Risk, Section, SectionKind, Source, Status
 from reviewers.models import Specialty
 
 KIND_LABELS = dict(SectionKind.choices)
+PARTS = ("Question and summary", "Sections", "Citations")
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ def article_version_list(article: Article) -> list:
 class VersionTexts:
     """Text of any version of one article (three queries on first use, then none)."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, latest=None) -> None:
         self.article = article
+        # The newest version shows the rows as they are now: writes that bypass the services
+        # (fixtures, the admin's inlines) save sections after the article's own history row.
+        self._latest_id = getattr(latest, "history_id", None)
         self._rows: dict[str, dict[int, list]] | None = None
         self._sources: dict[int, str] = {}
         self._specialties: dict[int, str] = {}
@@ -83,9 +87,14 @@ class VersionTexts:
         return live
 
     def texts(self, version) -> dict[str, str]:
-        """{"Question and summary": ..., "Sections": ..., "Citations": ...} of one version."""
-        sections = sorted(self._state("sections", version.history_date), key=_position)
-        citations = sorted(self._state("citations", version.history_date), key=_number)
+        """{"Question and summary": ..., "Sections": ..., "Citations": ...} of one version
+        (None: the empty article before its first version)."""
+        if version is None:
+            return dict.fromkeys(PARTS, "")
+        at = datetime.max.replace(tzinfo=UTC) if version.history_id == self._latest_id else None
+        at = at or version.history_date
+        sections = sorted(self._state("sections", at), key=_position)
+        citations = sorted(self._state("citations", at), key=_number)
         specialty = self._specialties.get(version.specialty_id, "—")
         meta = [
             f"Question: {version.title}",
@@ -106,11 +115,9 @@ class VersionTexts:
             + (f" (version {c.cited_version})" if c.cited_version else "")
             for c in citations
         ]
-        return {
-            "Question and summary": "\n".join(meta),
-            "Sections": "\n".join(body).rstrip(),
-            "Citations": "\n".join(cites),
-        }
+        return dict(
+            zip(PARTS, ("\n".join(meta), "\n".join(body).rstrip(), "\n".join(cites)), strict=True)
+        )
 
     def diff(self, old, new) -> list[DiffBlock]:
         """Line diff of each part between two versions (old first)."""

@@ -118,7 +118,9 @@ class NewSourceForm(forms.Form):
     kind = forms.ChoiceField(choices=SourceKind.choices, label="Type")
     title = _text(Source, "title", label="Title", required=True)
     issuer = _text(Source, "issuer", label="Issuer or publisher")
-    url = forms.URLField(label="Web address", required=False, max_length=_max(Source, "url"))
+    url = forms.URLField(
+        label="Web address", required=False, max_length=_max(Source, "url"), assume_scheme="https"
+    )
     doi = _text(Source, "doi", label="DOI")
     pmid = _text(Source, "pmid", label="PMID")
     pmcid = _text(Source, "pmcid", label="PMCID")

@@ -54,12 +54,13 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get_for_user(request.user, pk)
     versions = article_version_list(article)
     by_id = {v.history_id: v for v in versions}
-    new = _pick(request.GET.get("new"), by_id) or (versions[0] if versions else None)
-    default_old = versions[1] if len(versions) > 1 else new
-    old = _pick(request.GET.get("old"), by_id) or default_old
+    latest = versions[0] if versions else None
+    new = _pick(request.GET.get("new"), by_id) or latest
+    # default: what the latest version changed (the first version: everything in it)
+    old = _pick(request.GET.get("old"), by_id) or (versions[1] if len(versions) > 1 else None)
     if old and new and old.history_date > new.history_date:
         old, new = new, old
-    diff = VersionTexts(article).diff(old, new) if old and new else []
+    diff = VersionTexts(article, latest).diff(old, new) if new else []
     context = {"article": article, "versions": versions, "old": old, "new": new, "diff": diff}
     return render(request, "author/article_history.html", context)
 
