@@ -8,39 +8,11 @@ import pytest
 
 from articles.models import Article
 from editorial.roles import AUTHORS
-from tests.conftest import CHROMIUM
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-# STACK-NOTES: never `playwright install`; drive the system chromium, offline.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # itself are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1360, "height": 1000})
-        page.set_default_timeout(TIMEOUT_MS)
-        yield page
-        browser.close()
 
 
 def _cite_from_library(page, query: str) -> None:
@@ -50,8 +22,10 @@ def _cite_from_library(page, query: str) -> None:
     page.wait_for_load_state()
 
 
-def test_author_writes_cites_fixes_and_submits_in_a_browser(live_server, page):
+def test_author_writes_cites_fixes_and_submits_in_a_browser(live_server, browser_page):
     from playwright.sync_api import expect
+
+    page = browser_page
 
     UserFactory(username="author", first_name="Maya", last_name="Fischer", groups=[AUTHORS])
     SourceFactory(title="PALOMA-3 trial report")
