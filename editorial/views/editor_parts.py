@@ -179,8 +179,10 @@ def run_checks(draft: Article) -> Checks:
                 "position": p.position,
             }
         )
+    listed = {p["message"] for p in problems}
     return Checks(
         problems=problems,
-        blockers=submission_problems(draft),
+        # the submission rules may repeat the check's errors: those are already listed
+        blockers=[b for b in submission_problems(draft) if b not in listed],
         previews={s.pk: render_markdown(s.body) for s in sections},
     )

@@ -18,6 +18,12 @@
     }
   });
 
+  // After a refused save, start from the explanation (screen readers read it, Tab goes on).
+  document.addEventListener("DOMContentLoaded", function () {
+    var error = document.getElementById("form-error");
+    if (error) error.focus();
+  });
+
   // Destructive buttons ask first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");

@@ -57,7 +57,8 @@ def test_author_writes_cites_fixes_and_submits_in_a_browser(live_server, browser
     bodies.nth(0).fill("Adding a CDK4/6 inhibitor to fulvestrant lengthened survival [1, 2].")
     bodies.nth(1).fill("PALOMA-3 [1] and MONARCH 2 [2] agree; a third trial adds [4].")
     checks = page.locator("#checks")
-    expect(checks.get_by_text("has no citation numbered 4")).to_be_visible()  # live, unsaved
+    problems = checks.locator(".problems")
+    expect(problems.get_by_text("has no citation numbered 4")).to_be_visible()  # live, unsaved
     expect(page.locator("#preview-" + _section_pk(page, 1))).to_contain_text("PALOMA-3 [1]")
 
     _cite_from_library(page, "PALOMA")
@@ -68,7 +69,7 @@ def test_author_writes_cites_fixes_and_submits_in_a_browser(live_server, browser
     page.fill("#id_src-doi", "10.1056/NEJMoa1813904")
     page.get_by_role("button", name="Add source and cite").click()
     expect(page.locator(".citation")).to_have_count(3)
-    expect(checks.get_by_text("has no citation numbered 4")).to_be_visible()  # saved, still wrong
+    expect(problems.get_by_text("has no citation numbered 4")).to_be_visible()  # saved, still wrong
     expect(page.locator(".submit-box button")).to_be_disabled()
 
     bodies.nth(1).fill("PALOMA-3 [1] and MONARCH 2 [2] agree; SOLAR-1 adds alpelisib [3].")

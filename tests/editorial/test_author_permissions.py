@@ -78,6 +78,17 @@ def test_assigned_reviewer_reads_but_every_write_is_forbidden(client, draft, rev
     assert Article.objects.count() == 1
 
 
+def test_reviewer_dashboard_lists_assigned_articles_and_offers_no_writing(client, reviewer):
+    assigned = ArticleFactory(title="Assigned to me?")
+    ReviewAssignmentFactory(article=assigned, reviewer=reviewer, round=0)
+    ArticleFactory(title="Not mine to see?")
+    client.force_login(reviewer.user)
+    html = client.get(reverse("author:dashboard")).content.decode()
+    assert "Assigned to me?" in html
+    assert "Not mine to see?" not in html
+    assert reverse("author:article_new") not in html
+
+
 def test_unassigned_reviewer_cannot_see_the_article(client, draft, reviewer):
     client.force_login(reviewer.user)
     assert client.get(editor_url(draft)).status_code == 404
