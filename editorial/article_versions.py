@@ -1,9 +1,11 @@
 """An article's versions and readable diffs between any two, from simple-history's rows.
 
-A version is one historical Article row: every content change touches the article (see
-editorial.authoring), so its rows mark each saved state. The sections and citations of a
-version are rebuilt in Python from their own history rows (loaded once per article), which
-keeps the page at a fixed number of queries however long the history is.
+A version is one historical Article row: every content change saves the article first and its
+sections and citations after (editorial.authoring). So a version holds the child rows written
+from its own row up to the next version's row; writes that bypass the services (fixtures, the
+demo seed, admin inlines) land in the version before them, where they happened. The children
+are rebuilt in Python from their own history rows, loaded once per article: the page runs a
+fixed number of queries however long the history is.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from articles.models import Article, Citation, Risk, Section, SectionKind, Source, Status
 from reviewers.models import Specialty
 
 KIND_LABELS = dict(SectionKind.choices)
 PARTS = ("Question and summary", "Sections", "Citations")
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,13 @@ def article_version_list(article: Article) -> list:
 class VersionTexts:
     """Text of any version of one article (three queries on first use, then none)."""
 
-    def __init__(self, article: Article, latest=None) -> None:
+    def __init__(self, article: Article, versions: list) -> None:
         self.article = article
-        # The newest version shows the rows as they are now: writes that bypass the services
-        # (fixtures, the admin's inlines) save sections after the article's own history row.
-        self._latest_id = getattr(latest, "history_id", None)
+        # version -> when the next one starts (its children are written after its own row)
+        newest_first = sorted(versions, key=lambda v: (v.history_date, v.history_id), reverse=True)
+        self._until = {v.history_id: END_OF_TIME for v in newest_first[:1]}
+        for newer, older in pairwise(newest_first):
+            self._until[older.history_id] = newer.history_date
         self._rows: dict[str, dict[int, list]] | None = None
         self._sources: dict[int, str] = {}
         self._specialties: dict[int, str] = {}
@@ -74,12 +80,13 @@ class VersionTexts:
             self._specialties = dict(Specialty.objects.values_list("pk", "name"))
         return self._rows
 
-    def _state(self, name: str, at: datetime) -> list:
+    def _state(self, name: str, until: datetime) -> list:
+        """The rows alive just before `until`."""
         live = []
         for rows in self._load()[name].values():
             current = None
             for row in rows:
-                if row.history_date > at:
+                if row.history_date >= until:
                     break
                 current = row
             if current is not None and current.history_type != "-":
@@ -91,10 +98,9 @@ class VersionTexts:
         (None: the empty article before its first version)."""
         if version is None:
             return dict.fromkeys(PARTS, "")
-        at = datetime.max.replace(tzinfo=UTC) if version.history_id == self._latest_id else None
-        at = at or version.history_date
-        sections = sorted(self._state("sections", at), key=_position)
-        citations = sorted(self._state("citations", at), key=_number)
+        until = self._until.get(version.history_id, END_OF_TIME)
+        sections = sorted(self._state("sections", until), key=_position)
+        citations = sorted(self._state("citations", until), key=_number)
         specialty = self._specialties.get(version.specialty_id, "—")
         meta = [
             f"Question: {version.title}",

@@ -5,6 +5,9 @@ requested) and the caller's version token -> validate -> write with history user
 touch the article, all in one transaction. The article's `updated_at` is the version token:
 every content change saves the article, so a second tab holding an older token is refused with
 EditConflict instead of silently overwriting the first tab's work.
+
+The article is saved first, its sections and citations after: a version's history row then
+precedes the child rows it covers, which is how editorial.article_versions rebuilds it.
 """
 
 from __future__ import annotations
@@ -125,10 +128,13 @@ def article_update(
     with transaction.atomic():
         article = _lock_for_edit(article, actor, expected_updated_at)
         changed = _apply(article, {**meta, **cleaned})
-        changed += _update_children(article, Section, data.get("sections") or {}, actor)
-        changed += _update_children(article, Citation, data.get("citations") or {}, actor)
+        children = _changed_children(article, Section, data.get("sections") or {})
+        children += _changed_children(article, Citation, data.get("citations") or {})
+        changed += [f"{obj._meta.verbose_name}s" for obj in children]
         if changed:
             _save(article, actor=actor, reason=_edit_reason(changed))
+            for obj in children:
+                _save(obj, actor=actor, reason=f"{obj._meta.verbose_name} {obj} edited")
     return article
 
 
@@ -146,23 +152,17 @@ def _apply(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _update_children(
-    article: Article, model: type[Section] | type[Citation], data: Mapping, actor: AnyUser
-) -> list[str]:
+def _changed_children(
+    article: Article, model: type[Section] | type[Citation], data: Mapping
+) -> list[Section | Citation]:
+    """The rows whose values `data` changes, changed in memory (the caller saves them)."""
     if not data:
         return []
     objs = {o.pk: o for o in model.objects.filter(article=article, pk__in=list(data))}
     unknown = set(data) - set(objs)
     if unknown:
         raise ValidationError(f"Unknown {model._meta.verbose_name}: reload the page.")
-    changed = []
-    for pk, values in data.items():
-        obj = objs[pk]
-        values = _clean_child(model, values)
-        if _apply(obj, values):
-            _save(obj, actor=actor, reason=f"{model._meta.verbose_name} {obj} edited")
-            changed.append(f"{model._meta.verbose_name}s")
-    return changed
+    return [obj for pk, obj in objs.items() if _apply(obj, _clean_child(model, data[pk]))]
 
 
 def _clean_child(model: type[Section] | type[Citation], values: Mapping[str, Any]) -> dict:
@@ -188,8 +188,8 @@ def section_add(
         article = _lock_for_edit(article, actor, expected_updated_at)
         last = article.sections.aggregate(m=Max("position"))["m"] or 0
         section = Section(article=article, position=last + 1, **values)
-        _save(section, actor=actor, reason="section added")
         _save(article, actor=actor, reason=f"section added: {section}")
+        _save(section, actor=actor, reason="section added")
     return section
 
 
@@ -218,8 +218,8 @@ def section_remove(
         article = _lock_for_edit(section.article, actor, expected_updated_at)
         section = _child(Section, article, section.pk)
         label = str(section)
-        _delete(section, actor=actor, reason="section removed")
         _save(article, actor=actor, reason=f"section removed: {label}")
+        _delete(section, actor=actor, reason="section removed")
 
 
 def section_reorder(
@@ -235,11 +235,14 @@ def section_reorder(
         sections = {s.pk: s for s in article.sections.all()}
         if sorted(order) != sorted(sections) or len(set(order)) != len(order):
             raise ValidationError("The new order must list every section once: reload the page.")
+        moved = []
         for position, pk in enumerate(order, start=1):
             if sections[pk].position != position:
                 sections[pk].position = position
-                _save(sections[pk], actor=actor, reason="sections reordered")
+                moved.append(sections[pk])
         _save(article, actor=actor, reason="sections reordered")
+        for section in moved:
+            _save(section, actor=actor, reason="sections reordered")
     return [sections[pk] for pk in order]
 
 
@@ -271,8 +274,8 @@ def citation_add(
             raise ValidationError({"source": "That source is not in the library."})
         number = (article.citations.aggregate(m=Max("number"))["m"] or 0) + 1
         citation = Citation(article=article, source=source, number=number, **values)
-        _save(citation, actor=actor, reason="citation added")
         _save(article, actor=actor, reason=f"citation [{number}] added")
+        _save(citation, actor=actor, reason="citation added")
     return citation
 
 
@@ -301,8 +304,8 @@ def citation_remove(
         article = _lock_for_edit(citation.article, actor, expected_updated_at)
         citation = _child(Citation, article, citation.pk)
         number = citation.number
-        _delete(citation, actor=actor, reason="citation removed")
         _save(article, actor=actor, reason=f"citation [{number}] removed")
+        _delete(citation, actor=actor, reason="citation removed")
 
 
 def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:

@@ -60,7 +60,7 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
     old = _pick(request.GET.get("old"), by_id) or (versions[1] if len(versions) > 1 else None)
     if old and new and old.history_date > new.history_date:
         old, new = new, old
-    diff = VersionTexts(article, latest).diff(old, new) if new else []
+    diff = VersionTexts(article, versions).diff(old, new) if new else []
     context = {"article": article, "versions": versions, "old": old, "new": new, "diff": diff}
     return render(request, "author/article_history.html", context)
 

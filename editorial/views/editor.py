@@ -132,7 +132,7 @@ def _render_conflict(request: HttpRequest, current: Article, token) -> HttpRespo
     versions = article_version_list(article)
     latest = versions[0] if versions else None
     mine = version_for_token(versions, token)
-    diff = VersionTexts(article, latest).diff(mine, latest) if mine and latest else []
+    diff = VersionTexts(article, versions).diff(mine, latest) if mine and latest else []
     conflict = {"latest": latest, "diff": [block for block in diff if block.is_changed]}
     return _render(request, article, forms, status=409, conflict=conflict)
 

@@ -87,3 +87,18 @@ def test_history_query_count_does_not_grow_with_versions(
     _history_queries(client, draft, django_assert_max_num_queries)
     _edit_a_few_times(draft, author, times=6)
     _history_queries(client, draft, django_assert_max_num_queries)
+
+
+def test_a_one_line_edit_diffs_as_one_line_even_for_seeded_articles(client, draft, author):
+    # the factory, like the demo seed, writes sections after the article's first history row
+    authoring.section_update(
+        section=draft.sections.get(),
+        actor=author,
+        data={"body": "Drug X 20 mg daily improved survival [1]."},
+        expected_updated_at=None,
+    )
+    client.force_login(author)
+    html = _history(client, draft).content.decode()
+    assert "<del>Drug X 10 mg daily improved survival [1].</del>" in html
+    assert "<ins>Drug X 20 mg daily improved survival [1].</ins>" in html
+    assert "<ins>## From the Research" not in html  # the section itself is not new
