@@ -200,3 +200,22 @@ def test_source_search_finds_library_sources_by_identifier(author_client):
     html = response.content.decode()
     assert "Aspirin trial" in html
     assert "Unrelated" not in html
+
+
+def _check_queries(client, article, django_assert_max_num_queries) -> None:
+    # session, user, groups, article (+author, specialty), sections, citations (+source);
+    # the check itself reads the typed rows from memory
+    data = editor_post(article)
+    with django_assert_max_num_queries(6):
+        response = client.post(reverse("author:article_check", args=[article.pk]), data)
+        assert response.status_code == 200
+
+
+def test_live_check_query_count_does_not_grow_with_sections_and_citations(
+    author_client, draft, django_assert_max_num_queries
+):
+    _check_queries(author_client, draft, django_assert_max_num_queries)
+    for n in range(2, 8):
+        draft.sections.create(heading=f"Part {n}", body=f"Text [{n}].", position=n)
+        Citation.objects.create(article=draft, number=n, source=SourceFactory())
+    _check_queries(author_client, draft, django_assert_max_num_queries)
