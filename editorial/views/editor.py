@@ -75,9 +75,10 @@ def _render(
 
 
 def _render_read(request: HttpRequest, article: Article, assignments: list) -> HttpResponse:
+    anchors = {c.number: f"citation-{c.pk}" for c in article.citations.all()}
     context = {
         "article": article,
-        "sections": [(s, render_markdown(s.body)) for s in article.sections.all()],
+        "sections": [(s, render_markdown(s.body, anchors)) for s in article.sections.all()],
         "assignments": assignments,
         "can_revise": article.status in ("approved", "stale")
         and perms.can_start_revision(article, request.user),

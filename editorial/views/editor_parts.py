@@ -184,5 +184,5 @@ def run_checks(draft: Article) -> Checks:
         problems=problems,
         # the submission rules may repeat the check's errors: those are already listed
         blockers=[b for b in submission_problems(draft) if b not in listed],
-        previews={s.pk: render_markdown(s.body) for s in sections},
+        previews={s.pk: render_markdown(s.body, anchors) for s in sections},
     )

@@ -144,6 +144,7 @@ def test_live_check_reports_unsaved_text_and_renders_a_sanitised_preview(author_
     html = response.content.decode()
     assert "has no citation numbered 7" in html
     assert "<strong>Dose</strong>" in html
+    assert 'title="No citation numbered 7"' in html  # the marker is flagged in the preview
     assert 'href="javascript' not in html
     section.refresh_from_db()
     assert "[7]" not in section.body  # the check writes nothing
