@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
 from articles.models import Article
 from editorial.roles import AUTHORS
@@ -28,8 +27,6 @@ def test_author_writes_cites_fixes_and_submits_in_a_browser(live_server, browser
 
     page = browser_page
 
-    # an earlier transactional test's flush may have removed the groups the migration made
-    Group.objects.get_or_create(name=AUTHORS)
     UserFactory(username="author", first_name="Maya", last_name="Fischer", groups=[AUTHORS])
     SourceFactory(title="PALOMA-3 trial report")
     SourceFactory(title="MONARCH 2 trial report")
