@@ -19,9 +19,13 @@
   });
 
   // After a refused save, start from the explanation (screen readers read it, Tab goes on).
+  // After an add or move (the URL names the new row), continue typing there.
   document.addEventListener("DOMContentLoaded", function () {
     var error = document.getElementById("form-error");
-    if (error) error.focus();
+    if (error) { error.focus(); return; }
+    var row = location.hash && document.getElementById(location.hash.slice(1));
+    var field = row && row.querySelector("input[type=text], textarea");
+    if (field) field.focus({ preventScroll: true });
   });
 
   // Destructive buttons ask first.
