@@ -40,6 +40,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
     title = models.CharField("clinical question", max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(blank=True, max_length=5000)
+    # Optional summary for patients; readers choose which summary leads (public page toggle).
+    plain_summary = models.TextField("plain-language summary", blank=True, max_length=5000)
     specialty = models.ForeignKey(
         "reviewers.Specialty", null=True, blank=True, on_delete=models.SET_NULL
     )

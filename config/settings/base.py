@@ -121,3 +121,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Public article pages (issue 8) ---
+# Show articles submitted or under review for the first time, with a "pending review" caution
+# and no reviewed-by badge (the editorial policy page states which way this is set).
+PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
