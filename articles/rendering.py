@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -59,8 +59,10 @@ def link_citation_markers(html: str) -> str:
 
 def _marker_html(match: re.Match[str]) -> str:
     inner = _NUMBER_RE.sub(
-        lambda m: f'<a href="#ref-{int(m.group(0))}" aria-label="Reference {int(m.group(0))}">'
-        f"{int(m.group(0))}</a>",
+        lambda m: (
+            f'<a href="#ref-{int(m.group(0))}" aria-label="Reference {int(m.group(0))}">'
+            f"{int(m.group(0))}</a>"
+        ),
         match.group(1),
     )
     return f'<sup class="cite">[{inner}]</sup>'
@@ -89,5 +91,5 @@ def source_links(source: dict[str, Any]) -> list[tuple[str, str]]:
         links.append((nct, f"https://clinicaltrials.gov/study/{nct}"))
     url = (source.get("url") or "").strip()
     if url.lower().startswith(("https://", "http://")) and url not in {u for _, u in links}:
-        links.append(("Source", url))
+        links.append((urlsplit(url).hostname or "Source", url))
     return links

@@ -38,6 +38,18 @@ PER_PAGE = 20
 PAGE_VERSION = "1"
 PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
+# The source fields a pending page shows, as the approved snapshot stores them.
+_SOURCE_FIELDS = [
+    "kind",
+    "title",
+    "issuer",
+    "url",
+    "doi",
+    "pmid",
+    "pmcid",
+    "nct_id",
+    "dailymed_setid",
+]
 
 
 class Visibility:
@@ -75,13 +87,17 @@ class PublicVersion:
 
 def article_version_for_public(slug: str) -> PublicVersion | None:
     """Cheap freshness probe for conditional GET (1 query); None when readers may not see it."""
-    last_decision = ReviewAssignment.objects.filter(article=OuterRef("pk"), decided_at__isnull=False)
+    last_decision = ReviewAssignment.objects.filter(
+        article=OuterRef("pk"), decided_at__isnull=False
+    )
     row = (
         Article.objects.filter(slug=slug)
         .annotate(
             has_snapshot=_has_snapshot(),
             # a late approver of the approved round joins "reviewed by" without an article save
-            last_decided_at=Subquery(last_decision.order_by("-decided_at").values("decided_at")[:1]),
+            last_decided_at=Subquery(
+                last_decision.order_by("-decided_at").values("decided_at")[:1]
+            ),
         )
         .values_list("status", "has_snapshot", "submitted_at", "updated_at", "last_decided_at")
         .first()
@@ -208,20 +224,16 @@ def _from_live_rows(article: Article) -> PublicArticle:
         plain_summary=article.plain_summary,
         risk=article.risk,
         specialty=article.specialty,
-        sections=[_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections],
+        sections=[
+            _section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
+        ],
         references=[
             _reference(
                 {
                     "number": c.number,
                     "locator": c.locator,
                     "cited_version": c.cited_version,
-                    "source": {
-                        name: getattr(c.source, name)
-                        for name in (
-                            "kind", "title", "issuer", "url", "doi", "pmid", "pmcid", "nct_id",
-                            "dailymed_setid",
-                        )  # fmt: skip
-                    },
+                    "source": {name: getattr(c.source, name) for name in _SOURCE_FIELDS},
                 }
             )
             for c in citations
@@ -335,7 +347,9 @@ def _public_articles() -> QuerySet[Article]:
         .select_related("specialty")
         .annotate(
             # the approved wording for published articles, live rows only for pending ones
-            public_title=Coalesce(KT("approved_snapshot__title"), F("title"), output_field=TextField()),
+            public_title=Coalesce(
+                KT("approved_snapshot__title"), F("title"), output_field=TextField()
+            ),
             public_summary=Coalesce(
                 KT("approved_snapshot__summary"), F("summary"), output_field=TextField()
             ),

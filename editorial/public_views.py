@@ -156,4 +156,4 @@ def _citation_json_ld(ref: dict[str, Any]) -> dict[str, Any]:
 
 def json_ld_script_content(data: dict[str, Any]) -> SafeString:
     """JSON for an application/ld+json block: no "</script>" or "<!--" can survive in it."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
