@@ -316,8 +316,8 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
 
 
 def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> Page:
-    """Published (and, if shown, pending) articles, newest first: count + page (2 queries)."""
-    articles = _public_articles()
+    """Published (and, if shown, pending) articles, newest first: count, ids, rows (3 queries)."""
+    articles = _visible_articles()
     if specialty:
         articles = articles.filter(specialty__slug=specialty)
     query = " ".join(query.split())[:200]
@@ -327,32 +327,49 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
         vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
             "public_summary", weight="B", config="english"
         )
-        articles = articles.annotate(document=vector).filter(document=search)
+        articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
         articles = articles.annotate(rank=SearchRank(F("document"), search))
         ordering = ["-rank", *ordering]
     elif query:
-        articles = articles.filter(
+        articles = _with_public_text(articles).filter(
             Q(public_title__icontains=query) | Q(public_summary__icontains=query)
         )
-    return Paginator(articles.order_by(*ordering), PER_PAGE).get_page(page)
+    # Sort and slice on plain columns first: reading the title out of every approved snapshot
+    # while sorting would decompress all of them (200 ms at 10,000 articles on PostgreSQL).
+    ids = articles.order_by(*ordering).values_list("pk", flat=True)
+    result = Paginator(ids, PER_PAGE).get_page(page)
+    page_ids = list(result.object_list)
+    rows = _with_public_text(Article.objects.filter(pk__in=page_ids))
+    by_pk = {a.pk: a for a in _for_listing(rows)}
+    result.object_list = [by_pk[pk] for pk in page_ids]
+    return result
 
 
-def _public_articles() -> QuerySet[Article]:
+def _visible_articles() -> QuerySet[Article]:
     visible = Q(approved_snapshot__isnull=False)
     if shows_pending():
         visible |= Q(approved_snapshot__isnull=True, status__in=PENDING_STATUSES)
     return (
         Article.objects.exclude(status=Status.ARCHIVED)
         .filter(visible)
-        .select_related("specialty")
+        .annotate(listed_at=Coalesce(F("approved_at"), F("submitted_at")))
+    )
+
+
+def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
+    # the approved wording for published articles, live rows only for pending ones
+    return articles.annotate(
+        public_title=Coalesce(KT("approved_snapshot__title"), F("title"), output_field=TextField()),
+        public_summary=Coalesce(
+            KT("approved_snapshot__summary"), F("summary"), output_field=TextField()
+        ),
+    )
+
+
+def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return (
+        articles.select_related("specialty")
         .annotate(
-            # the approved wording for published articles, live rows only for pending ones
-            public_title=Coalesce(
-                KT("approved_snapshot__title"), F("title"), output_field=TextField()
-            ),
-            public_summary=Coalesce(
-                KT("approved_snapshot__summary"), F("summary"), output_field=TextField()
-            ),
             listed_at=Coalesce(F("approved_at"), F("submitted_at")),
             is_pending=ExpressionWrapper(
                 Q(approved_snapshot__isnull=True), output_field=BooleanField()
