@@ -301,9 +301,9 @@ def _run_wrk(base: str, paths: list[str], connections: int, duration: int) -> di
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % lua_paths)
     try:
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout=5s"]
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout=5s"]
-            + ["-s", script.name, base + "/"],
+            [*command, "-s", script.name, base + "/"],
             capture_output=True,
             text=True,
             timeout=duration + 30,
