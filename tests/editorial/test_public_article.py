@@ -323,3 +323,30 @@ def test_pending_page_query_count_does_not_grow_with_citations(
     with django_assert_max_num_queries(4):
         response = client.get(article_url(article))
     assert response.content.decode().count('class="reference"') == 50
+
+
+def test_late_approver_of_the_approved_round_joins_reviewers_and_changes_the_etag(client):
+    article = ArticleFactory(under_review=True)
+    late = BoardMemberFactory(user__first_name="Lee", user__last_name="Later")
+    workflow.review_assign(article=article, reviewers=[late], actor=editor_user())
+    first = ReviewAssignment.objects.exclude(reviewer=late).get(article=article)
+    workflow.review_decide(assignment=first, decision="approved", actor=first.reviewer.user)
+    before = client.get(article_url(article))
+    assert "Lee Later" not in before.content.decode()
+    workflow.review_decide(
+        assignment=ReviewAssignment.objects.get(article=article, reviewer=late),
+        decision="approved",
+        actor=late.user,
+    )
+    after = client.get(article_url(article), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "Lee Later" in after.content.decode()
+
+
+def test_snapshot_without_a_recorded_round_still_lists_its_approvers(client):
+    article = ArticleFactory(approved=True)
+    approver = ReviewAssignment.objects.get(article=article).reviewer
+    snapshot = dict(article.approved_snapshot)
+    del snapshot["review_round"]
+    Article.objects.filter(pk=article.pk).update(approved_snapshot=snapshot)
+    assert approver.user.get_full_name() in client.get(article_url(article)).content.decode()
