@@ -74,12 +74,16 @@ def main() -> int:
             # warm both workers' imports and connections; a 404 means someone else's server
             if fetch(base, path) != 200:
                 raise RuntimeError(f"{base}{path} did not answer 200: is the port ours?")
-        for name, paths in scenarios.items():
-            result = run_load(base, paths, args.connections, args.duration)
+        runs = [(name, paths, args.connections) for name, paths in scenarios.items()]
+        # one client: the service time of a request, without queueing behind the others; run
+        # before the search, whose slow requests would still be queued in the workers
+        runs[2:2] = [(f"{n} (1 client)", scenarios[n], 1) for n in ("article page", "index")]
+        for name, paths, connections in runs:
+            result = run_load(base, paths, connections, args.duration)
             print(
-                f"{name:>13}: p50 {result['p50']:.1f} ms  p95 {result['p95']:.1f} ms  "
+                f"{name:>24}: p50 {result['p50']:.1f} ms  p95 {result['p95']:.1f} ms  "
                 f"{result['rps']:.0f} req/s  ({result['requests']} requests, "
-                f"{result['errors']} errors, {result['tool']})"
+                f"{result['errors']} errors, {connections} clients, {result['tool']})"
             )
         for pid, peak_kib in worker_peak_memory(server.pid):
             print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
@@ -301,7 +305,13 @@ def _run_wrk(base: str, paths: list[str], connections: int, duration: int) -> di
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % lua_paths)
     try:
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout=5s"]
+        command = [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout=5s",
+        ]
         out = subprocess.run(
             [*command, "-s", script.name, base + "/"],
             capture_output=True,

@@ -120,3 +120,15 @@ def test_full_text_search_on_postgresql_matches_word_forms_and_ranks_titles_firs
     ]
     # websearch syntax: a quoted phrase and a negated word do not error
     assert client.get('/?q="renal dosing" -vaccines').status_code == 200
+
+
+def test_search_results_paginate(client, django_assert_max_num_queries):
+    for n in range(public_selectors.PER_PAGE + 2):
+        ArticleFactory(approved=True, title=f"Aspirin question {n:02d}?")
+    ArticleFactory(approved=True, title="Unrelated?")
+    # 1 ranked ids of every hit, 1 that page's articles, 1 specialties
+    with django_assert_max_num_queries(3):
+        first = client.get("/?q=aspirin")
+    assert len(_titles(first)) == public_selectors.PER_PAGE
+    assert f"{public_selectors.PER_PAGE + 2} articles matching" in first.content.decode()
+    assert len(_titles(client.get("/?q=aspirin&page=2"))) == 2
