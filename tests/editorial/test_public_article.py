@@ -163,6 +163,13 @@ def test_archived_published_article_is_410_with_a_note(client):
     assert article.title.encode() not in response.content
 
 
+def test_archived_pending_article_is_410_only_if_pending_articles_were_shown(client):
+    article = archived_article(submitted=True)
+    assert client.get(article_url(article)).status_code == 410
+    with override_settings(PUBLIC_SHOWS_PENDING=False):
+        assert client.get(article_url(article)).status_code == 404
+
+
 def test_archived_draft_that_readers_never_saw_is_404(client):
     article = archived_article()
     assert client.get(article_url(article)).status_code == 404
