@@ -74,10 +74,16 @@ def main() -> int:
             # warm both workers' imports and connections; a 404 means someone else's server
             if fetch(base, path) != 200:
                 raise RuntimeError(f"{base}{path} did not answer 200: is the port ours?")
-        runs = [(name, paths, args.connections) for name, paths in scenarios.items()]
-        # one client: the service time of a request, without queueing behind the others; run
-        # before the search, whose slow requests would still be queued in the workers
-        runs[2:2] = [(f"{n} (1 client)", scenarios[n], 1) for n in ("article page", "index")]
+        runs = [
+            ("article page", scenarios["article page"], args.connections),
+            ("index", scenarios["index"], args.connections),
+            # one client: the service time of a request, without queueing behind the others
+            ("article page (1 client)", scenarios["article page"], 1),
+            ("index (1 client)", scenarios["index"], 1),
+            # informative only, and last (its slow requests would still be queued in the
+            # workers); 4 clients so it does not hog a shared machine
+            ("index search", scenarios["index search"], min(4, args.connections)),
+        ]
         for name, paths, connections in runs:
             result = run_load(base, paths, connections, args.duration)
             print(
