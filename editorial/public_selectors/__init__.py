@@ -16,6 +16,7 @@ from editorial.public_selectors.article import (
 )
 from editorial.public_selectors.index import (
     PER_PAGE,
+    PublicPage,
     article_list_for_public,
     specialty_list_for_public,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "TRACKER_STEPS",
     "EditorialPolicy",
     "PublicArticle",
+    "PublicPage",
     "PublicReviewer",
     "PublicVersion",
     "StaleNotice",

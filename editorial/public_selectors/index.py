@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
 from django.db.models.fields.json import KT
@@ -17,11 +17,35 @@ from reviewers.models import Specialty
 
 PER_PAGE = 20
 MAX_SEARCH_RESULTS = 1000  # ranked hits kept for paging; a search wider than this is refined
+MAX_PAGE = 1000
 
 
-def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> Page:
-    """Published (and, if shown, pending) articles, newest first: count, ids, rows (3 queries;
-    a search: ids, rows)."""
+@dataclass(frozen=True)
+class PublicPage:
+    object_list: list[Article]
+    number: int
+    has_next: bool
+    total: int | None  # known for a search (which holds every hit), not counted otherwise
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> PublicPage:
+    """Published (and, if shown, pending) articles, newest first (2 queries: page ids, rows)."""
     articles = _visible_articles()
     if specialty:
         articles = articles.filter(specialty__slug=specialty)
@@ -39,19 +63,36 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
         articles = _with_public_text(articles).filter(
             Q(public_title__icontains=query) | Q(public_summary__icontains=query)
         )
-    # Sort and slice on plain columns first: reading the title out of every approved snapshot
-    # while sorting would decompress all of them (200 ms at 10,000 articles on PostgreSQL).
+    # Sort and slice on plain columns first (the article_public_listing index): reading the
+    # title out of every approved snapshot while sorting would decompress all of them.
     ids = articles.order_by(*ordering).values_list("pk", flat=True)
+    number = _page_number(page)
     if query:
         # a search reads every snapshot's text once: fetch the ranked ids in one query instead of
         # a count and a page query that would each pay for it
-        ids = list(ids[:MAX_SEARCH_RESULTS])
-    result = Paginator(ids, PER_PAGE).get_page(page)
-    page_ids = list(result.object_list)
-    rows = _with_public_text(Article.objects.filter(pk__in=page_ids))
-    by_pk = {a.pk: a for a in _for_listing(rows)}
-    result.object_list = [by_pk[pk] for pk in page_ids]
-    return result
+        hits = list(ids[:MAX_SEARCH_RESULTS])
+        number = min(number, max(1, -(-len(hits) // PER_PAGE)))
+        start = (number - 1) * PER_PAGE
+        page_ids, has_next, total = (
+            hits[start : start + PER_PAGE],
+            len(hits) > start + PER_PAGE,
+            len(hits),
+        )
+    else:
+        # no COUNT(*) over every article: one row more than a page says whether there is a next
+        start = (number - 1) * PER_PAGE
+        page_ids = list(ids[start : start + PER_PAGE + 1])
+        has_next, total = len(page_ids) > PER_PAGE, None
+        page_ids = page_ids[:PER_PAGE]
+    by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
+    return PublicPage([by_pk[pk] for pk in page_ids], number, has_next, total)
+
+
+def _page_number(page: Any) -> int:
+    try:
+        return min(max(int(page), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _visible_articles() -> QuerySet[Article]:
@@ -77,7 +118,8 @@ def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
     return (
-        articles.select_related("specialty")
+        _with_public_text(articles)
+        .select_related("specialty")
         .annotate(
             listed_at=Coalesce(F("approved_at"), F("submitted_at")),
             is_pending=ExpressionWrapper(
