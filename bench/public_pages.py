@@ -85,11 +85,16 @@ def main() -> int:
             ("index search", scenarios["index search"], min(4, args.connections)),
         ]
         for name, paths, connections in runs:
+            cpu_before = workers_cpu_seconds(server.pid)
             result = run_load(base, paths, connections, args.duration)
+            # CPU the workers spent per request: what the page costs, whatever else the shared
+            # machine is doing (wall-clock latency includes waiting for a CPU)
+            cpu_ms = (workers_cpu_seconds(server.pid) - cpu_before) * 1000
             print(
                 f"{name:>24}: p50 {result['p50']:.1f} ms  p95 {result['p95']:.1f} ms  "
-                f"{result['rps']:.0f} req/s  ({result['requests']} requests, "
-                f"{result['errors']} errors, {connections} clients, {result['tool']})"
+                f"{result['rps']:.0f} req/s  worker CPU {cpu_ms / max(result['requests'], 1):.1f}"
+                f" ms/request  ({result['requests']} requests, {result['errors']} errors, "
+                f"{connections} clients, {result['tool']})"
             )
         for pid, peak_kib in worker_peak_memory(server.pid):
             print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
@@ -382,11 +387,25 @@ def _run_threads(base: str, paths: list[str], connections: int, duration: int) -
     }
 
 
+def _worker_pids(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds used so far by the gunicorn workers (/proc/<pid>/stat)."""
+    ticks = 0
+    for pid in _worker_pids(master_pid):
+        # the command name may hold spaces: fields after the closing parenthesis are fixed
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_peak_memory(master_pid: int) -> list[tuple[int, int]]:
     """(pid, VmHWM in KiB) for each gunicorn worker, read from /proc."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     peaks = []
-    for pid in map(int, children):
+    for pid in _worker_pids(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append((pid, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))))
     return peaks
