@@ -4,6 +4,30 @@ import django.db.models.functions.comparison
 from django.db import migrations, models
 
 
+# Full-text search on the public index (editorial.public_selectors.index) on PostgreSQL: the
+# expression is the one Django generates for the search there (the approved title, weight A,
+# and summary, weight B, falling back to the live rows of a pending article); a test under the
+# postgres marker checks that the query still uses this index. SQLite searches with icontains.
+SEARCH_INDEX_SQL = """
+CREATE INDEX IF NOT EXISTS article_public_search ON articles_article USING gin ((
+  setweight(to_tsvector('english'::regconfig, COALESCE(COALESCE(
+    (approved_snapshot ->> 'title'::text), (title)::text), ''::text)), 'A'::"char")
+  || setweight(to_tsvector('english'::regconfig, COALESCE(COALESCE(
+    (approved_snapshot ->> 'summary'::text), summary), ''::text)), 'B'::"char")
+))
+"""
+
+
+def create_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(SEARCH_INDEX_SQL)
+
+
+def drop_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS article_public_search")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +49,5 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('approved_at', 'submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='article_public_listing'),
         ),
+        migrations.RunPython(create_search_index, drop_search_index),
     ]

@@ -51,33 +51,22 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
         articles = articles.filter(specialty__slug=specialty)
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
-    if query and connection.vendor == "postgresql":
-        search = SearchQuery(query, search_type="websearch", config="english")
-        vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
-            "public_summary", weight="B", config="english"
-        )
-        articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
-        articles = articles.annotate(rank=SearchRank(F("document"), search))
-        ordering = ["-rank", *ordering]
-    elif query:
-        articles = _with_public_text(articles).filter(
-            Q(public_title__icontains=query) | Q(public_summary__icontains=query)
-        )
+    if query:
+        articles, ranked = search_filter(articles, query)
+        if ranked:
+            ordering = ["-rank", *ordering]
     # Sort and slice on plain columns first (the article_public_listing index): reading the
     # title out of every approved snapshot while sorting would decompress all of them.
     ids = articles.order_by(*ordering).values_list("pk", flat=True)
     number = _page_number(page)
     if query:
-        # a search reads every snapshot's text once: fetch the ranked ids in one query instead of
+        # ranking reads every hit's snapshot text: fetch the ranked ids in one query instead of
         # a count and a page query that would each pay for it
         hits = list(ids[:MAX_SEARCH_RESULTS])
         number = min(number, max(1, -(-len(hits) // PER_PAGE)))
         start = (number - 1) * PER_PAGE
-        page_ids, has_next, total = (
-            hits[start : start + PER_PAGE],
-            len(hits) > start + PER_PAGE,
-            len(hits),
-        )
+        page_ids = hits[start : start + PER_PAGE]
+        has_next, total = len(hits) > start + PER_PAGE, len(hits)
     else:
         # no COUNT(*) over every article: one row more than a page says whether there is a next
         start = (number - 1) * PER_PAGE
@@ -86,6 +75,21 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
         page_ids = page_ids[:PER_PAGE]
     by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
     return PublicPage([by_pk[pk] for pk in page_ids], number, has_next, total)
+
+
+def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
+    """Articles whose approved title or summary match; ranked (True) on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        matches = Q(public_title__icontains=query) | Q(public_summary__icontains=query)
+        return _with_public_text(articles).filter(matches), False
+    # The document must stay the expression of the article_public_search index (migration
+    # articles 0004) for PostgreSQL to use it.
+    search = SearchQuery(query, search_type="websearch", config="english")
+    vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
+        "public_summary", weight="B", config="english"
+    )
+    articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
+    return articles.annotate(rank=SearchRank(F("document"), search)), True
 
 
 def _page_number(page: Any) -> int:

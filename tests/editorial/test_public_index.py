@@ -135,3 +135,19 @@ def test_search_results_paginate(client, django_assert_max_num_queries):
     assert len(_titles(first)) == public_selectors.PER_PAGE
     assert f"{public_selectors.PER_PAGE + 2} articles matching" in first.content.decode()
     assert len(_titles(client.get("/?q=aspirin&page=2"))) == 2
+
+
+@pytest.mark.postgres
+def test_full_text_search_uses_the_search_index_on_postgresql():
+    from django.db import connection
+
+    from editorial.public_selectors.index import _visible_articles, search_filter
+
+    ArticleFactory(approved=True, title="Indexed question?")
+    articles, is_ranked = search_filter(_visible_articles(), "indexed")
+    assert is_ranked
+    with connection.cursor() as cursor:
+        # on a handful of rows PostgreSQL prefers a scan; forbid it to see the index is usable
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = articles.values_list("pk", flat=True).explain()
+    assert "article_public_search" in plan
