@@ -186,17 +186,24 @@ def test_post_is_not_allowed(client):
 def test_citation_markers_link_to_the_reference_list_with_identifier_links(client):
     article = ArticleFactory()
     label = SourceFactory(
-        kind="drug_label", title="VERZENIO label", doi="", dailymed_setid="f2c5b2a4-3c1e-4a8e"
+        kind="drug_label",
+        title="VERZENIO label",
+        doi="",
+        dailymed_setid="f2c5b2a4-3c1e-4a8e-9a53-6d1f0c0b7a11",
+        current_version="Revision 2023-03",
     )
     trial = SourceFactory(pmid="31091374", nct_id="NCT02437318")
     article.citations.create(number=2, source=label)
     article.citations.create(number=3, source=trial)
-    Section.objects.filter(article=article).update(body="Dose as labelled [2, 3].")
+    Section.objects.filter(article=article).update(body="Survival improved [1]; dose [2, 3].")
     advance(article, "approved")
     html = client.get(article_url(article)).content.decode()
     assert '<a href="#ref-2"' in html and '<a href="#ref-3"' in html
     assert 'id="ref-2"' in html and 'id="ref-3"' in html
-    assert "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=f2c5b2a4-3c1e-4a8e" in html
+    assert (
+        "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=f2c5b2a4-3c1e-4a8e-9a53-6d1f0c0b7a11"
+        in html
+    )
     assert "https://pubmed.ncbi.nlm.nih.gov/31091374/" in html
     assert "https://clinicaltrials.gov/study/NCT02437318" in html
     assert "https://doi.org/10.1056/NEJMoa" in html
