@@ -162,3 +162,8 @@ CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", def
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/author/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Public article pages (issue 8) ---
+# Show articles submitted or under review for the first time, with a "pending review" caution
+# and no reviewed-by badge (the editorial policy page states which way this is set).
+PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
