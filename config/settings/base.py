@@ -158,6 +158,16 @@ CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5) 
 # Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
 CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")
 
+# --- Author web UI (issue 5): sign-in for the author pages (the admin keeps its own login) ---
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/author/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Public article pages (issue 8) ---
+# Show articles submitted or under review for the first time, with a "pending review" caution
+# and no reviewed-by badge (the editorial policy page states which way this is set).
+PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
+
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
 # one pharmacist (PharmD) approval while this is on.
