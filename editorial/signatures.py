@@ -26,8 +26,14 @@ def canonical_json(snapshot: dict[str, Any]) -> bytes:
     ).encode()
 
 
+# Snapshot keys that describe the review, not the content reviewed: an unchanged article sent
+# to re-review keeps the hash its earlier approvals were signed over.
+NOT_CONTENT = frozenset({"review_round"})
+
+
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+    content = {k: v for k, v in snapshot.items() if k not in NOT_CONTENT}
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def article_content_hash(article: Article) -> str:

@@ -171,3 +171,15 @@ def test_only_an_approval_keeps_the_checklist(reviewer):
         checklist={"authorship": False, "grade_certainty": ""},
     )
     assert Signature.objects.get().checklist is None
+
+
+def test_an_unchanged_article_sent_to_re_review_keeps_its_approvals_valid(editor):
+    article = ArticleFactory(stale=True)
+    (approval,) = article_valid_approvals(article)
+    workflow.article_rereview(article=article, actor=editor)
+    article.refresh_from_db()
+    assert article.review_round == 2
+    assert article_valid_approvals(article) == [approval]  # same content, still vouched for
+    # ...but the new round needs its own approvals
+    state = quorum_state(article, ReviewAssignment.objects.current_round(article))
+    assert state.missing == ["1 more physician approval"]
