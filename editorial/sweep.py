@@ -14,7 +14,8 @@ Python):
    which is how the next statements find exactly them.
 2. INSERT the articles' history rows (simple-history's table; QuerySet.update writes none),
    with the user and the reason, history_type "~" as a save would.
-3. INSERT one StalenessFlag per moved article.
+3. INSERT one StalenessFlag per moved article (a source change also flags the articles already
+   stale, without moving them).
 4. INSERT the flags' history rows ("+").
 
 Portable SQL (PostgreSQL and SQLite); table and column names come from the models' _meta, so a
@@ -97,7 +98,7 @@ def _no_flag_yet(spec: FlagSpec) -> tuple[str, tuple]:
 
 def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int:
     """Move the scoped approved articles to stale with a flag and history rows (4 statements);
-    the caller holds the transaction. Returns how many articles moved."""
+    the caller holds the transaction. Returns how many flags were written."""
     ops = connection.ops
     now_value = ops.adapt_datetimefield_value(now)
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
@@ -114,13 +115,21 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
             f"UPDATE {article_table} SET status = %s, updated_at = %s WHERE {where}",
             (Status.STALE, now_value, Status.APPROVED, *scope.params, *no_flag_params),
         )
-        count = cursor.rowcount
-        if not count:
-            return 0
-        _insert_article_history(cursor, moved, moved_params, spec, user_id, now_value)
-        _insert_flags(cursor, moved, moved_params, spec, now_value)
-        _insert_flag_history(cursor, spec, user_id, now_value)
-    return count
+        if cursor.rowcount:
+            _insert_article_history(cursor, moved, moved_params, spec, user_id, now_value)
+        if spec.source_id is None:
+            flag_where, flag_params = moved, moved_params
+        else:
+            # A source change also flags articles that are already stale (for another source
+            # or their periodic review), without moving them: whoever resolves the article
+            # must see every source that changed under it.
+            flag_where = "a.status = %s AND " + (scope.sql + no_flag_sql).format(a="a")
+            flag_params = (Status.STALE, *scope.params, *no_flag_params)
+        _insert_flags(cursor, flag_where, flag_params, spec, now_value)
+        flagged = cursor.rowcount
+        if flagged:
+            _insert_flag_history(cursor, spec, user_id, now_value)
+    return flagged
 
 
 def _insert_article_history(cursor, moved, moved_params, spec, user_id, now_value) -> None:
@@ -137,19 +146,19 @@ def _insert_article_history(cursor, moved, moved_params, spec, user_id, now_valu
     )
 
 
-def _insert_flags(cursor, moved, moved_params, spec, now_value) -> None:
+def _insert_flags(cursor, where, where_params, spec, now_value) -> None:
     cursor.execute(
         f"INSERT INTO {_q(StalenessFlag._meta.db_table)} (article_id, source_id, from_version,"
         " to_version, reason, detected_at, resolution, resolution_note)"
         f" SELECT a.id, %s, %s, {spec.to_version_sql}, %s, %s, '', ''"
-        f" FROM {_q(Article._meta.db_table)} a WHERE {moved}",
+        f" FROM {_q(Article._meta.db_table)} a WHERE {where}",
         (
             spec.source_id,
             spec.from_version,
             *((spec.to_version,) if spec.to_version_sql == "%s" else ()),
             spec.reason,
             now_value,
-            *moved_params,
+            *where_params,
         ),
     )
 

@@ -113,18 +113,21 @@ def test_an_article_citing_the_source_twice_is_flagged_once(editor, guideline):
     assert article.history.filter(status="stale").count() == 1
 
 
-def test_a_later_version_flags_an_already_stale_article_again_without_moving_it(
-    editor, guideline
-):
+def test_another_change_adds_a_flag_to_a_stale_article_without_a_history_row(editor, guideline):
     article = ArticleFactory(approved=True)
     cite(article, guideline)
     source_record_version(source=guideline, version="2024", actor=editor)
+    history_rows = article.history.count()
 
     flagged = source_record_version(source=guideline, version="2025", actor=editor)
 
-    # Only approved articles move; the stale one already waits for a decision.
-    assert flagged == []
-    assert article.staleness_flags.count() == 1
+    # The stale article already waits for a decision; whoever decides sees both changes.
+    assert [a.pk for a in flagged] == [article.pk]
+    assert sorted(article.staleness_flags.values_list("to_version", flat=True)) == [
+        "2024",
+        "2025",
+    ]
+    assert article.history.count() == history_rows
 
 
 def test_recorded_version_keeps_who_when_and_how(editor, guideline):
