@@ -110,7 +110,7 @@ def test_a_version_recorded_by_hand_is_fingerprinted_not_flagged_again(server, c
 
 
 def test_timeout_is_retried_logged_and_changes_nothing(server, client, caplog):
-    source, article = watched(server, hang=True)
+    source, _ = watched(server, hang=True)
 
     with caplog.at_level(logging.WARNING, logger="editorial.poller"):
         outcome = poll(source, client)
@@ -144,7 +144,7 @@ def test_not_found_is_not_retried(server, client):
 
 
 def test_check_sources_polls_every_source_with_a_progress_bar(server, capsys):
-    first, article = watched(server, "/a")
+    _, article = watched(server, "/a")
     watched(server, "/b")
     SourceFactory(url="")  # nothing to poll
     call_command("check_sources")
