@@ -63,8 +63,9 @@ def source_record_version(
     etag: str = "",
     last_modified: str = "",
 ) -> list[Article]:
-    """Record a new version of a source and flag every approved article citing it; returns the
-    articles newly flagged (none when the version is the current one)."""
+    """Record a new version of a source and move every approved article citing it to stale with
+    a flag and a history row; returns the articles newly flagged (articles already stale get a
+    flag too, not a move). Recording the current version again flags nothing."""
     version = (version or "").strip()
     if not version:
         raise ValidationError("Say which version was published (e.g. “2026.1”).")

@@ -137,3 +137,5 @@ SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 102
 SOURCE_POLL_USER_AGENT = env.str(
     "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
 )
+# The queue tasks go to by default; a test or a CI job can run an isolated worker on its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
