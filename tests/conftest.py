@@ -16,6 +16,17 @@ from editorial.roles import AUTHORS, EDITORS
 from tests.factories import ArticleFactory, BoardMemberFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("IMPRIMATUR_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _redis_up() -> bool:
@@ -36,6 +47,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
     if item.get_closest_marker("redis") and not _redis_up():
         missing.append("Redis (set REDIS_URL)")
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        missing.append(f"Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     if missing:
         message = f"needs {', '.join(missing)}"
         if REQUIRE_SERVICES:
@@ -71,3 +84,26 @@ def other_reviewer(db):
 @pytest.fixture
 def draft(author):
     return ArticleFactory(author=author)
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A Playwright page in Debian's chromium (never a downloaded browser)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(10_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def browser_login(page, live_server, username: str, password: str = "pw-correct-horse") -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,8 +15,10 @@ from django.urls import path, reverse
 from articles.models import Article, Citation, Section, Source
 from editorial import permissions as perms
 from editorial import workflow
+from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.roles import board_member_of, is_editor
 from reviewers.models import ReviewAssignment
 
@@ -66,7 +69,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadOnlyHistoryAdmin):
+class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
@@ -114,7 +117,6 @@ class ArticleAdmin(ReadOnlyHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change:
             obj.author = request.user
-        obj._change_reason = "edited in the admin" if change else "created"
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -273,7 +275,8 @@ class ArticleAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyHistoryAdmin):
+class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
     list_filter = ("kind", "retracted")
     search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")

@@ -20,3 +20,13 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        # every history row says why: admin edits get a reason unless the caller set one
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = "edited in the admin" if change else "created in the admin"
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        obj._change_reason = "deleted in the admin"
+        super().delete_model(request, obj)

@@ -62,6 +62,10 @@ class MyReviewAdmin(admin.ModelAdmin):
     list_per_page = 50
     ordering = ("due_at", "pk")
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {"title": "My reviews: assigned to you and awaiting your decision"}
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request: HttpRequest):
         member = board_member_of(request.user)
         qs = super().get_queryset(request).select_related("article")

@@ -1,0 +1,166 @@
+"""Workflow benchmark: time and queries per operation for N articles on the configured DB.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/workflow.py [--articles 1000]
+
+Runs in a throwaway test database (created and dropped here). Prints, per operation
+(create with 3 sections + 7 citations, submit, assign, approve), the mean/p95 time and the
+queries per article, then the reviewers' "My reviews" page with 1,000 pending assignments.
+Targets (issue 2, PostgreSQL): one article through all four in <= 40 queries and <= 46 ms;
+"My reviews" with 1,000 pending in <= 10 queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from simple_history.utils import bulk_create_with_history  # noqa: E402
+
+from articles.models import Article, Citation, Section, Source  # noqa: E402
+from editorial import workflow  # noqa: E402
+from reviewers.models import BoardMember  # noqa: E402
+
+OPERATIONS = ("create", "submit", "assign", "approve")
+
+
+def create_article(i: int, author: User, sources: list[Source]) -> Article:
+    article = Article(title=f"Question {i}?", slug=f"bench-{i}", author=author)
+    article._history_user = author
+    article._change_reason = "drafted"
+    article.save()
+    bulk_create_with_history(
+        [
+            Section(
+                article=article,
+                kind="research",
+                position=p,
+                body=f"Finding {p} [{p}], dose 5 mg [{p + 3}]" + (" [7]" if p == 3 else ""),
+            )
+            for p in (1, 2, 3)
+        ],
+        Section,
+        default_user=author,
+        default_change_reason="drafted",
+    )
+    bulk_create_with_history(
+        [Citation(article=article, number=n, source=sources[n - 1]) for n in range(1, 8)],
+        Citation,
+        default_user=author,
+        default_change_reason="cited",
+    )
+    return article
+
+
+def measure(fn):
+    connection.queries_log.clear()  # the log is a bounded deque: a full one counts nothing
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - start
+    return result, elapsed, len(ctx.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.articles)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(n: int) -> None:
+    author = User.objects.create(username="bench-author")
+    author.groups.add(Group.objects.get(name="Authors"))
+    editor = User.objects.create(username="bench-editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    member = BoardMember.objects.create(
+        user=User.objects.create(
+            username="bench-reviewer", first_name="Ada", last_name="Quill", is_staff=True
+        ),
+        credentials="MD",
+    )
+    sources = [
+        Source.objects.create(kind="journal_article", title=f"Trial {k}", doi=f"10.1000/t{k}")
+        for k in range(7)
+    ]
+    times = {op: [] for op in OPERATIONS}
+    queries = {op: [] for op in OPERATIONS}
+    for i in range(n):
+        article, t, q = measure(lambda i=i: create_article(i, author, sources))
+        times["create"].append(t)
+        queries["create"].append(q)
+        _, t, q = measure(lambda a=article: workflow.article_submit(article=a, actor=author))
+        times["submit"].append(t)
+        queries["submit"].append(q)
+        (assignment,), t, q = measure(
+            lambda a=article: workflow.review_assign(article=a, reviewers=[member], actor=editor)
+        )
+        times["assign"].append(t)
+        queries["assign"].append(q)
+        _, t, q = measure(
+            lambda a=assignment: workflow.review_decide(
+                assignment=a, decision="approved", actor=member.user
+            )
+        )
+        times["approve"].append(t)
+        queries["approve"].append(q)
+    report(n, times, queries)
+    my_reviews(member, editor, author, sources)
+
+
+def report(n, times, queries) -> None:
+    print(f"database: {connection.vendor}, articles: {n}")
+    print(f"{'operation':<10} {'mean ms':>8} {'p95 ms':>8} {'queries':>8}")
+    total_ms = 0.0
+    total_q = 0.0
+    for op in OPERATIONS:
+        ms = [t * 1000 for t in times[op]]
+        mean = statistics.fmean(ms)
+        p95 = statistics.quantiles(ms, n=20)[-1] if len(ms) >= 20 else max(ms)
+        q = statistics.fmean(queries[op])
+        total_ms += mean
+        total_q += q
+        print(f"{op:<10} {mean:8.2f} {p95:8.2f} {q:8.1f}")
+    print(
+        f"{'total':<10} {total_ms:8.2f} {'':>8} {total_q:8.1f}   (targets: <= 46 ms, <= 40 queries)"
+    )
+
+
+def my_reviews(member, editor, author, sources) -> None:
+    from django.test import Client
+
+    for i in range(1000):
+        article = create_article(10_000 + i, author, sources)
+        workflow.article_submit(article=article, actor=author)
+        workflow.review_assign(article=article, reviewers=[member], actor=editor)
+    client = Client()
+    client.force_login(member.user)
+    client.get("/admin/editorial/myreview/")  # warm up: session, templates
+    response, t, q = measure(lambda: client.get("/admin/editorial/myreview/"))
+    assert response.status_code == 200, response.status_code
+    assert b"1000 my reviews" in response.content
+    print(f"My reviews, 1000 pending: {t * 1000:.1f} ms, {q} queries   (target: <= 10 queries)")
+
+
+if __name__ == "__main__":
+    main()
