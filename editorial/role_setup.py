@@ -32,11 +32,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "section": ["add", "change", "view", "delete"],
             "citation": ["add", "change", "view", "delete"],
             "source": ["add", "change", "view", "delete"],
+            # staleness (issue 6): record versions; resolve flags; edit the beat schedules
+            "sourceversion": ["add", "view"],
         },
         "reviewers": {
             "specialty": ["add", "change", "view", "delete"],
             "boardmember": ["add", "change", "view"],
             "reviewassignment": ["view"],
+        },
+        "editorial": {"stalenessflag": ["view", "change"]},
+        "django_celery_beat": {
+            "periodictask": ["view", "change"],
+            "crontabschedule": ["add", "view", "change"],
         },
     },
 }
