@@ -92,7 +92,13 @@ class SourceWithVersionsAdmin(SourceAdmin):
     change_form_template = "admin/articles/source/change_form.html"
     change_list_template = "admin/articles/source/change_list.html"
     inlines = (SourceVersionInline,)
-    actions = ("poll_now",)
+    actions = (*SourceAdmin.actions, "poll_now")
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        if not is_editor(request.user):
+            actions.pop("poll_now", None)
+        return actions
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Once a source exists its version and retraction change only through the services,
