@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import include, path
 
+from editorial import public_views
 from editorial.health import healthz
 
 urlpatterns = [
@@ -18,5 +18,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("author/", include("editorial.author_urls")),
-    path("", RedirectView.as_view(url=reverse_lazy("admin:index"), permanent=False)),
+    # The public site (issue 8): what readers see.
+    path("", public_views.article_index, name="public-index"),
+    path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
+    path("editorial-policy/", public_views.editorial_policy, name="editorial-policy"),
 ]
