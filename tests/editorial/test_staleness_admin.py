@@ -203,3 +203,17 @@ def test_resolve_page_queries_do_not_grow_with_selected_flags(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(more)
     assert page.content.count(b"<tr><td>") == StalenessFlag.objects.count() == 8
+
+
+def test_stale_article_page_says_why_and_links_to_resolve(client, editor):
+    source, article = cited_source(title="ESC heart failure guideline")
+    source_record_version(source=source, version="2", actor=editor)
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+
+    content = page.content.decode()
+    assert "Why this article is stale" in content
+    assert "source changed — ESC heart failure guideline (1 → 2)" in content
+    flag = article.staleness_flags.get()
+    assert f"{reverse('admin:editorial_stalenessflag_resolve')}?ids={flag.pk}" in content
