@@ -32,12 +32,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "section": ["add", "change", "view", "delete"],
             "citation": ["add", "change", "view", "delete"],
             "source": ["add", "change", "view", "delete"],
+            # staleness (issue 6): record versions; resolve flags; edit the beat schedules
+            "sourceversion": ["add", "view"],
         },
         "reviewers": {
             "specialty": ["add", "change", "view", "delete"],
             "boardmember": ["add", "change", "view"],
             "disclosure": ["add", "change", "view", "delete"],  # inline on the board member
             "reviewassignment": ["view"],
+        },
+        "editorial": {"stalenessflag": ["view", "change"]},
+        "django_celery_beat": {
+            "periodictask": ["view", "change"],
+            "crontabschedule": ["add", "view", "change"],
         },
     },
 }
