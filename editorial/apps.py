@@ -10,4 +10,3 @@ class EditorialConfig(AppConfig):
         from editorial import signals
 
         signals.connect()
-

@@ -23,7 +23,9 @@ class AuditEntry(models.Model):
 
     article_id = models.BigIntegerField()
     sequence = models.PositiveIntegerField()
-    model_label = models.CharField(max_length=100, help_text='History model, e.g. "articles.historicalarticle".')
+    model_label = models.CharField(
+        max_length=100, help_text='History model, e.g. "articles.historicalarticle".'
+    )
     history_id = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64)
@@ -34,7 +36,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
         constraints = [
             # two writers cannot both append sequence n: the chain never forks
-            models.UniqueConstraint(fields=["article_id", "sequence"], name="audit_one_link_per_seq"),
+            models.UniqueConstraint(
+                fields=["article_id", "sequence"], name="audit_one_link_per_seq"
+            ),
             # a history row is chained once
             models.UniqueConstraint(fields=["model_label", "history_id"], name="audit_row_once"),
         ]
