@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from articles.models import Article, Citation, Section, Source
 from editorial import permissions as perms
 from editorial import workflow
+from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.roles import board_member_of, is_editor
@@ -67,7 +68,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadOnlyHistoryAdmin):
+class ArticleAdmin(AuditTrailAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
