@@ -122,7 +122,7 @@ def _tails(article_ids: list[int]) -> dict[int, tuple[int, str]]:
     return {r.article_id: (r.sequence, r.entry_hash) for r in rows}
 
 
-def audit_append_bulk(history_rows: Iterable[models.Model]) -> int:
+def audit_append_bulk(history_rows: Iterable[models.Model], *, fresh: bool = False) -> int:
     """Chain history rows (any models, any articles) in one transaction; returns links added.
 
     Idempotent: rows already chained are skipped, rows that concern no article are ignored.
@@ -137,21 +137,25 @@ def audit_append_bulk(history_rows: Iterable[models.Model]) -> int:
     if not wanted:
         return 0
     added = 0
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction, a failed append must fail the history
+    # write with it (a history row never commits without its link).
+    with transaction.atomic(savepoint=False):
         for label, ids in wanted.items():
             id_list = sorted(ids)
             for start in range(0, len(id_list), BATCH):
-                added += _append_model_rows(label, id_list[start : start + BATCH])
+                added += _append_model_rows(label, id_list[start : start + BATCH], fresh)
     return added
 
 
-def _append_model_rows(label: str, history_ids: list[int]) -> int:
+def _append_model_rows(label: str, history_ids: list[int], fresh: bool) -> int:
     history_model, column = chained_models()[label]
-    done = set(
-        AuditEntry.objects.filter(model_label=label, history_id__in=history_ids).values_list(
-            "history_id", flat=True
+    done = set()
+    if not fresh:  # a row just written by simple-history cannot be chained yet
+        done = set(
+            AuditEntry.objects.filter(model_label=label, history_id__in=history_ids).values_list(
+                "history_id", flat=True
+            )
         )
-    )
     todo = [i for i in history_ids if i not in done]
     if not todo:
         return 0
@@ -189,4 +193,4 @@ def _append_model_rows(label: str, history_ids: list[int]) -> int:
 
 def audit_append(history_row: models.Model) -> int:
     """Chain one history row (the per-row signal path); returns links added (0 or 1)."""
-    return audit_append_bulk([history_row])
+    return audit_append_bulk([history_row], fresh=True)

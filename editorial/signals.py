@@ -38,7 +38,7 @@ def _chain_row(sender: Any, history_instance: Any, **kwargs: Any) -> None:
 def _chain_rows(sender: Any, rows: list, **kwargs: Any) -> None:
     from editorial.audit_chain import audit_append_bulk
 
-    audit_append_bulk(rows)
+    audit_append_bulk(rows, fresh=True)
 
 
 def _refuse_update(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
