@@ -135,3 +135,15 @@ def test_pdf_opens_and_carries_the_signoff_reference(client, approved, editor):
 
 def test_no_history_model_is_editable_in_the_admin():
     assert not [m for m in admin.site._registry if issubclass(m, HistoricalChanges)]
+
+
+def test_revert_post_on_a_history_page_is_refused_and_changes_nothing(client, editor, approved):
+    client.force_login(editor)
+    first = approved.history.earliest()
+    url = reverse("admin:articles_article_simple_history", args=[approved.pk, first.history_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Reverted title", "_change_history": "1"})
+    assert response.status_code == 403
+    approved.refresh_from_db()
+    assert approved.title != "Reverted title"
+    assert approved.status == "approved"

@@ -50,12 +50,11 @@ def test_every_history_row_of_an_approved_article_is_chained_and_verifies():
     assert f"ok      article '{article.slug}': {entries.count()} entries" in out
 
 
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="triggers: test_audit_postgres")
 def test_verify_audit_names_a_history_row_changed_behind_the_applications_back():
     article = ArticleFactory(approved=True)
     other = ArticleFactory()
     section_row = Section.history.get(article_id=article.pk)
-    if connection.vendor == "postgresql":
-        pytest.skip("the PostgreSQL variant disables the triggers: test_audit_postgres")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE articles_historicalsection SET body = 'Drug X 100 mg' WHERE history_id = %s",
@@ -149,3 +148,22 @@ def test_a_deleted_draft_keeps_its_chain():
     assert not Article.objects.filter(pk=article_id).exists()
     out = verify()
     assert f"ok      deleted article {article_id}" in out
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="triggers: test_audit_postgres")
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("UPDATE editorial_auditentry SET prev_hash = 'f00d' WHERE id = %s", "link broken"),
+        ("DELETE FROM articles_historicalarticle WHERE history_id = %s", "history row missing"),
+    ],
+)
+def test_verify_audit_names_a_broken_link_or_a_deleted_history_row(sql, problem):
+    article = ArticleFactory(submitted=True)
+    link = AuditEntry.objects.filter(
+        article_id=article.pk, model_label="articles.historicalarticle"
+    ).last()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [link.pk if "auditentry" in sql else link.history_id])
+    with pytest.raises(CommandError, match=f"entry #{link.sequence} .*: {problem}"):
+        verify(article.slug)
