@@ -7,6 +7,7 @@ tampering below is rolled back with the test's transaction.
 import threading
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
@@ -16,7 +17,7 @@ from editorial.audit_verify import audit_verify
 from editorial.models import AuditEntry
 from tests.factories import ArticleFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.postgres
 
 
 def run_sql(sql: str, params=None) -> None:
@@ -24,6 +25,7 @@ def run_sql(sql: str, params=None) -> None:
         cursor.execute(sql, params)
 
 
+@pytest.mark.django_db
 def test_every_history_table_and_the_chain_carry_the_triggers():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -37,6 +39,7 @@ def test_every_history_table_and_the_chain_carry_the_triggers():
     assert set(protected_tables()) <= guarded
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "sql",
     [
@@ -52,6 +55,7 @@ def test_update_or_delete_on_a_history_table_fails_with_a_clear_message(sql):
         run_sql(sql)
 
 
+@pytest.mark.django_db
 def test_truncate_is_refused_outside_the_test_sessions_allowance():
     ArticleFactory()
     refused = "append-only: TRUNCATE on articles_historicalsection"
@@ -62,6 +66,7 @@ def test_truncate_is_refused_outside_the_test_sessions_allowance():
     assert Section.history.exists()
 
 
+@pytest.mark.django_db
 def test_verify_audit_names_the_row_tampered_with_the_triggers_disabled():
     article = ArticleFactory(approved=True)
     row = article.history.filter(status="submitted").get()
@@ -84,8 +89,34 @@ def test_verify_audit_names_the_row_tampered_with_the_triggers_disabled():
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_writers_appending_to_one_article_at_once_do_not_fork_the_chain():
+@pytest.fixture
+def committed_then_truncated(django_db_setup, django_db_blocker):
+    """Work committed for real (the writer threads must see it), then emptied by hand.
+
+    Not a transactional test: its flush would also empty the role groups that the data
+    migration created, and later tests need them. The test settings allow TRUNCATE.
+    """
+    app_tables = [
+        m._meta.db_table
+        for m in apps.get_models()
+        if m._meta.app_label in ("articles", "reviewers", "editorial") and not m._meta.proxy
+    ]
+    with django_db_blocker.unblock():
+        # pytest-django creates the test database only for the databases that collected
+        # tests mark with django_db (the other tests of this module do): never TRUNCATE
+        # anything else.
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            pytest.fail("run this test with its module: the test database was not set up")
+        try:
+            yield
+        finally:
+            tables = ", ".join([*app_tables, "auth_user"])
+            run_sql(f"TRUNCATE {tables} CASCADE")
+
+
+def test_two_writers_appending_to_one_article_at_once_do_not_fork_the_chain(
+    committed_then_truncated,
+):
     article = ArticleFactory()
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -113,4 +144,5 @@ def test_two_writers_appending_to_one_article_at_once_do_not_fork_the_chain():
         .values_list("sequence", flat=True)
     )
     assert sequences == list(range(1, len(sequences) + 1))
+    assert len(sequences) == 5  # article, section, citation, two parallel sections
     assert audit_verify([article.slug]).is_ok
