@@ -115,8 +115,12 @@ def _short(value: Any) -> str:
 
 
 def _changes(previous: dict[str, Any] | None, current: dict[str, Any], names: dict) -> str:
-    if previous is None:
-        return ""
+    if previous is None:  # created: what it was created with
+        return "; ".join(
+            f"{names.get(k, k)}: {_short(v)}"
+            for k, v in current.items()
+            if k != "id" and v not in (None, "")
+        )
     parts = [
         f"{names.get(k, k)}: {_short(previous.get(k))} → {_short(v)}"
         for k, v in current.items()

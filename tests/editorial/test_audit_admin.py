@@ -147,3 +147,20 @@ def test_revert_post_on_a_history_page_is_refused_and_changes_nothing(client, ed
     approved.refresh_from_db()
     assert approved.title != "Reverted title"
     assert approved.status == "approved"
+
+
+def test_audit_page_query_count_is_constant_in_the_number_of_entries(
+    client, approved, editor, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    client.get(audit_url(approved))  # warm up: session, content types
+    # session, user, article, groups (permission), 5 history models (article, section,
+    # citation, assignment, cited sources), chain, reviewer names, 2 permission queries and
+    # the board-member profile for the admin's navigation
+    with django_assert_max_num_queries(14) as few:
+        assert client.get(audit_url(approved)).status_code == 200
+    for n in range(20):
+        Section.objects.create(article=approved, heading=f"Extra {n}", position=n + 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(audit_url(approved))
+    assert response.content.decode().count("Extra ") >= 20
