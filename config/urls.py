@@ -1,13 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path, reverse_lazy
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
+from editorial import public_views
 from editorial.health import healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Load balancers probe this (SECURE_REDIRECT_EXEMPT keeps it on plain HTTP).
     path("healthz", healthz, name="healthz"),
-    path("", RedirectView.as_view(url=reverse_lazy("admin:index"), permanent=False)),
+    # Author web UI (issue 5): sign-in, the dashboard and the article editor.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("author/", include("editorial.author_urls")),
+    # The public site (issue 8): what readers see.
+    path("", public_views.article_index, name="public-index"),
+    path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
+    path("editorial-policy/", public_views.editorial_policy, name="editorial-policy"),
 ]

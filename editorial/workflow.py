@@ -19,10 +19,13 @@ from simple_history.utils import bulk_create_with_history
 from articles.models import Article, Status
 from articles.snapshot import article_snapshot
 from editorial import permissions as perms
+from editorial.checklist import checklist_clean, checklist_problems
 from editorial.quorum import quorum_state
 from editorial.roles import AnyUser
+from editorial.signatures import signature_meaning, snapshot_cites_label, snapshot_hash
 from editorial.submission import submission_problems
-from reviewers.models import BoardMember, Decision, ReviewAssignment
+from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
+from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
@@ -99,10 +102,13 @@ def review_assign(
 
 def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
     members = list(
-        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers]).select_related("user")
+        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
+        .select_related("user")
+        .prefetch_related(current_disclosures_prefetch())
     )
     if not members:
         raise ValidationError("Choose at least one board member to review the article.")
+    issuers = article_issuers(article)
     errors = []
     already = set(
         ReviewAssignment.objects.filter(article=article, round=article.review_round).values_list(
@@ -116,6 +122,8 @@ def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[Boar
             errors.append(f"{member} is not an active board member.")
         elif member.pk in already:
             errors.append(f"{member} is already assigned to this review round.")
+        else:
+            errors += [f"{conflict}." for conflict in member_conflicts(member, issuers)]
     if errors:
         raise ValidationError(errors)
     return members
@@ -129,9 +137,9 @@ def review_decide(
     comment: str = "",
     checklist: dict | None = None,
 ) -> ReviewAssignment:
-    """Record a board member's decision; fires approve or request_changes when it settles the
-    round. Concurrent deciders serialise on the article row lock: one transition, every
-    decision kept."""
+    """Record and sign a board member's decision; fires approve or request_changes when it
+    settles the round. Concurrent deciders serialise on the article row lock: one transition,
+    every decision kept. The admin form re-authenticates the signer before calling this."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise ValidationError(
@@ -143,29 +151,64 @@ def review_decide(
     with transaction.atomic():
         article = _lock(assignment.article)
         assignment = (
-            ReviewAssignment.objects.select_for_update()
+            ReviewAssignment.objects.select_for_update(of=("self",))
             .select_related("reviewer__user")
             .get(pk=assignment.pk)
         )
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
+        snapshot = article_snapshot(article)
+        cites_label = snapshot_cites_label(snapshot)
+        content_hash = snapshot_hash(snapshot)
         assignment.decision = decision
         assignment.comment = comment
         assignment.decided_at = timezone.now()
-        round_assignments = list(ReviewAssignment.objects.current_round(article))
-        round_assignments = [assignment if a.pk == assignment.pk else a for a in round_assignments]
-        state = quorum_state(article, round_assignments)
+        assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
+        round_assignments = [
+            assignment if a.pk == assignment.pk else a
+            for a in ReviewAssignment.objects.current_round(article).select_related(
+                "reviewer__user", "signature"
+            )
+        ]
+        state = quorum_state(
+            article, round_assignments, content_hash=content_hash, cites_label=cites_label
+        )
         reason = _decision_reason(assignment, state.approvals, state.required)
         _save(assignment, actor=actor, reason=reason)
+        assignment.signature.save()
         if article.status == Status.UNDER_REVIEW:
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
                 _save(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
-                article.approve(snapshot=article_snapshot(article))
+                article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
     assignment.article = article
     return assignment
+
+
+def _signature(
+    assignment: ReviewAssignment, content_hash: str, cites_label: bool, checklist: dict | None
+) -> Signature:
+    """The signed record (printed name, credentials, time, meaning, content hash)."""
+    is_approval = assignment.decision == Decision.APPROVED
+    if checklist is not None:
+        problems = checklist_problems(checklist, is_approval=is_approval, cites_label=cites_label)
+        if problems:
+            raise ValidationError(problems)
+        # The checklist is what an approval vouches for; other decisions carry their comment.
+        checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
+    member = assignment.reviewer
+    return Signature(
+        assignment=assignment,
+        signer=member.user,
+        printed_name=member.printed_name,
+        credentials=member.credentials,
+        signed_at=assignment.decided_at,
+        meaning=signature_meaning(member, assignment.decision, cites_label=cites_label),
+        content_sha256=content_hash,
+        checklist=checklist,
+    )
 
 
 def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:

@@ -141,3 +141,54 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner in every manage.py command and worker
+
+# --- Citation validation: source registry resolvers (issue 3) ---
+# Off in the embedded mode: "verify against registry" then says so and asks nothing online.
+CITATION_RESOLVERS_ENABLED = env.bool("CITATION_RESOLVERS_ENABLED", default=False)
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+NCBI_EUTILS_URL = env.str(
+    "NCBI_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+DAILYMED_API_URL = env.str(
+    "DAILYMED_API_URL", default="https://dailymed.nlm.nih.gov/dailymed/services/v2"
+)
+CITATION_RESOLVER_TIMEOUT = env.float("CITATION_RESOLVER_TIMEOUT", default=5.0)  # seconds
+CITATION_RESOLVER_RETRIES = env.int("CITATION_RESOLVER_RETRIES", default=2)
+CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5)  # seconds
+# Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
+CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")
+
+# --- Author web UI (issue 5): sign-in for the author pages (the admin keeps its own login) ---
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/author/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Public article pages (issue 8) ---
+# Show articles submitted or under review for the first time, with a "pending review" caution
+# and no reviewed-by badge (the editorial policy page states which way this is set).
+PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
+
+# --- Medical Advisory Board (issue 4) ---
+# REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
+# one pharmacist (PharmD) approval while this is on.
+REVIEW_PHARMACIST_FOR_LABELS = env.bool("REVIEW_PHARMACIST_FOR_LABELS", default=True)
+# A board member's licence verified longer ago than this is shown as due in the admin.
+LICENCE_REVERIFY_DAYS = env.int("LICENCE_REVERIFY_DAYS", default=730)
+
+# --- Staleness (issue 6): the source poller ---
+# Seconds before a publisher's server is given up on (connect and read).
+SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
+# Extra attempts after a timeout, a connection error, a 429 or a 5xx; then a logged failure.
+SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
+# Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
+SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
+# Politeness per host: at most this many requests at once, this many seconds apart.
+SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
+SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
+# Bodies larger than this are not hashed (a guideline PDF is a few MB).
+SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)
+SOURCE_POLL_USER_AGENT = env.str(
+    "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
+)
+# The queue tasks go to by default; a test or a CI job can run an isolated worker on its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")

@@ -20,9 +20,9 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0002_roles'),
-        ('articles', '0002_initial'),
-        ('reviewers', '0001_initial'),
+        ('editorial', '0004_beat_schedules'),
+        ('articles', '0005_merge_sourceversion_plain_summary'),
+        ('reviewers', '0002_board_details'),
     ]
 
     operations = [
