@@ -20,6 +20,11 @@ from editorial.models import AuditEntry
 from editorial.roles import AnyUser, is_editor
 from reviewers.models import BoardMember, ReviewAssignment
 
+try:  # issue 4's signed decisions; without them the signatures are derived from history
+    from reviewers.models import Signature
+except ImportError:  # pragma: no cover
+    Signature = None
+
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Columns that change on every save and say nothing to an inspector.
 QUIET_FIELDS = {"updated_at", "created_at"}
@@ -149,6 +154,8 @@ def article_timeline(article: Article) -> ArticleAudit:
     members = {
         m.pk: m for m in BoardMember.objects.filter(pk__in=member_ids).select_related("user")
     }
+    signed_all = _signed_decisions(article)
+    signed = dict(signed_all)  # each signature shown once, on its decision's row
     audit = ArticleAudit(article=article)
     last: dict[tuple[str, int], dict[str, Any]] = {}
     for label, row in rows:
@@ -161,6 +168,12 @@ def article_timeline(article: Article) -> ArticleAudit:
             reviewer = members.get(row.reviewer_id)
             prefix = f"reviewer {reviewer or row.reviewer_id}"
             changes = f"{prefix}; {changes}" if changes else prefix
+            signature = signed.pop(row.id, None) if row.decided_at else None
+            if signature is not None:
+                changes += (
+                    f"; signed by {signature.printed_name}, {signature.credentials}:"
+                    f" {signature.meaning} (content {signature.content_sha256[:12]})"
+                )
         link = chain.get((label, row.history_id))
         audit.entries.append(
             TimelineEntry(
@@ -177,7 +190,7 @@ def article_timeline(article: Article) -> ArticleAudit:
                 entry_hash=link.entry_hash if link else "",
             )
         )
-    audit.signatures = _signatures(article, rows, members)
+    audit.signatures = _signatures(article, rows, members, signed_all)
     return audit
 
 
@@ -211,16 +224,20 @@ def _content_as_of(rows: list[tuple[str, Any]], at: datetime) -> dict[str, Any]:
     }
 
 
-def approval_content_hash(rows: list[tuple[str, Any]], decision_row: Any) -> str:
-    """SHA-256 of the content the reviewer approved, rebuilt from history at the decision.
+def _signed_decisions(article: Article) -> dict[int, Any]:
+    """{assignment id: Signature} for the article (one query), empty without issue 4."""
+    if Signature is None:
+        return {}
+    return {s.assignment_id: s for s in Signature.objects.filter(assignment__article=article)}
 
-    The one place to switch to the signature fields' own hash (issue 4) once they exist.
-    """
-    stored = getattr(decision_row, "content_hash", None) or getattr(
-        decision_row, "signature_content_hash", None
-    )
-    if stored:
-        return str(stored)
+
+def approval_content_hash(
+    rows: list[tuple[str, Any]], decision_row: Any, signature: Any = None
+) -> str:
+    """SHA-256 of the content the reviewer approved: the signature's own hash when signed,
+    else rebuilt from history at the decision (approvals recorded before signatures)."""
+    if signature is not None and getattr(signature, "content_sha256", ""):
+        return signature.content_sha256
     content = _content_as_of(rows, decision_row.history_date)
     return hashlib.sha256(canonical("content", content).encode("utf-8")).hexdigest()
 
@@ -230,7 +247,9 @@ def signoff_reference(article_id: int, assignment_id: int, content_hash: str) ->
     return f"IMP-{article_id}-{assignment_id}-{content_hash[:8]}"
 
 
-def _signatures(article: Article, rows: list, members: dict[int, BoardMember]) -> list:
+def _signatures(
+    article: Article, rows: list, members: dict[int, BoardMember], signed: dict[int, Any]
+) -> list:
     signatures = []
     seen: dict[int, str] = {}
     for label, row in rows:
@@ -241,18 +260,21 @@ def _signatures(article: Article, rows: list, members: dict[int, BoardMember]) -
         if row.decision != "approved" or was == "approved":
             continue
         member = members.get(row.reviewer_id)
-        content_hash = approval_content_hash(rows, row)
+        signature = signed.get(row.id)
+        content_hash = approval_content_hash(rows, row, signature)
         user = member.user if member else None
+        name = user.get_full_name() or user.get_username() if user else "unknown"
         signatures.append(
             ApprovalSignature(
                 reference=signoff_reference(article.pk, row.id, content_hash),
-                printed_name=getattr(row, "signature_name", None)
-                or (user.get_full_name() or user.get_username() if user else "unknown"),
-                credentials=getattr(row, "signature_credentials", None)
+                printed_name=getattr(signature, "printed_name", None) or name,
+                credentials=getattr(signature, "credentials", None)
                 or (member.credentials if member else ""),
-                meaning=getattr(row, "signature_meaning", None)
+                meaning=getattr(signature, "meaning", None)
                 or f"Approved for publication (review round {row.round})",
-                signed_at=row.decided_at or row.history_date,
+                signed_at=getattr(signature, "signed_at", None)
+                or row.decided_at
+                or row.history_date,
                 content_hash=content_hash,
                 round=row.round,
             )
