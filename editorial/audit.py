@@ -67,13 +67,14 @@ class ArticleAudit:
     signatures: list[ApprovalSignature] = field(default_factory=list)
 
 
-def can_view_audit(article: Article, user: AnyUser) -> bool:
-    """Editors, and the board members assigned to the article in any round."""
+def can_view_audit(article: Article | int, user: AnyUser) -> bool:
+    """Editors (no query), and the board members assigned to the article in any round."""
     if is_editor(user):
         return True
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return ReviewAssignment.objects.filter(article=article, reviewer__user=user).exists()
+    article_id = article if isinstance(article, int) else article.pk
+    return ReviewAssignment.objects.filter(article_id=article_id, reviewer__user=user).exists()
 
 
 def _source_history_models() -> list[tuple[type[models.Model], str]]:

@@ -17,6 +17,7 @@ from articles.models import Article, DetectedBy, Source, SourceVersion
 from editorial import workflow
 from editorial.models import Resolution, StalenessFlag
 from editorial.roles import AnyUser, is_editor
+from editorial.signals import history_reason_prefix
 from editorial.sweep import FlagSpec, Scope, sweep
 
 REASON_SOURCE_CHANGED = "source changed"
@@ -196,10 +197,13 @@ def article_resolve_staleness(
         if not flags:
             raise ValidationError("This article has no open staleness flag.")
         # The workflow checks the permission and the state (it raises before anything changed).
-        article = RESOLUTION_SERVICES[resolution](article, actor, note)
-        now = timezone.now()
         label = Resolution(resolution).label.lower()
         reason = f"staleness resolved: {label} — {note}"[:100]
+        # The workflow writes the article's history row ("sent to re-review", ...): say there
+        # why it happened, before the row is written (history is append-only, issue 9).
+        with history_reason_prefix(article.pk, reason):
+            article = RESOLUTION_SERVICES[resolution](article, actor, note)
+        now = timezone.now()
         for flag in flags:
             flag.resolution = resolution
             flag.resolved_by = actor
@@ -208,10 +212,4 @@ def article_resolve_staleness(
             flag._history_user = actor
             flag._change_reason = reason
             flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
-        # The workflow wrote the article's history row ("sent to re-review", ...) in this
-        # transaction; say there why it happened.
-        latest = article.history.order_by("-history_id").first()
-        if latest is not None:
-            latest.history_change_reason = f"{reason}; {latest.history_change_reason or ''}"[:100]
-            latest.save(update_fields=["history_change_reason"])
     return article
