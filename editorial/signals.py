@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import django.dispatch
@@ -21,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.db.models.signals import post_migrate, pre_delete, pre_save
 from simple_history.manager import HistoryManager
-from simple_history.signals import post_create_historical_record, pre_create_historical_record
+from simple_history.signals import post_create_historical_record
 
 # Arguments: "sender" (the history model), "rows" (the created history rows)
 post_bulk_history_create = django.dispatch.Signal()
@@ -64,29 +62,6 @@ def _refuse_submitted_article_delete(sender: Any, instance: Any, **kwargs: Any) 
             f"“{instance}” was submitted for review and cannot be deleted; archive it instead.",
             {instance},
         )
-
-
-@contextmanager
-def history_reason_prefix(article_id: int, prefix: str) -> Iterator[None]:
-    """Prefix the reason of the article's history rows written inside the block.
-
-    History rows are append-only: a caller that learns why only after calling a service
-    states it here, before the row is written, instead of editing the row afterwards.
-    """
-    from articles.models import Article
-
-    history_model = Article.history.model
-
-    def add_prefix(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
-        if sender is history_model and instance.pk == article_id:
-            reason = history_instance.history_change_reason or ""
-            history_instance.history_change_reason = f"{prefix}; {reason}"[:100]
-
-    pre_create_historical_record.connect(add_prefix, weak=False)
-    try:
-        yield
-    finally:
-        pre_create_historical_record.disconnect(add_prefix)
 
 
 def _wrap_bulk_history_create() -> None:

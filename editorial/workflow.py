@@ -234,9 +234,39 @@ def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int
     return f"declined by {member}"
 
 
-def article_rereview(*, article: Article, actor: AnyUser) -> Article:
+def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
+    """Resolve the article's open staleness flags with this transition; returns the history
+    reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
+    flag is never left open on an article that was re-reviewed, revised or withdrawn."""
+    from editorial.models import StalenessFlag
+
+    flags = list(
+        StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
+    )
+    if not flags:
+        return ""
+    now = timezone.now()
+    label = {
+        "confirmed": "confirmed still accurate",
+        "revised": "revised",
+        "withdrawn": "withdrawn",
+    }
+    reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
+    for flag in flags:
+        flag.resolution = resolution
+        flag.resolved_by = actor if actor is not None and actor.is_authenticated else None
+        flag.resolved_at = now
+        flag.resolution_note = note[:5000]
+        flag._history_user = flag.resolved_by
+        flag._change_reason = reason[:100]
+        flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
+    return reason
+
+
+def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:
     """Send a stale article, unchanged, back to the board; last round's approvers are
-    re-assigned when still active."""
+    re-assigned when still active. Open staleness flags close as "confirmed"."""
+    note = (note or "").strip()
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
@@ -252,7 +282,9 @@ def article_rereview(*, article: Article, actor: AnyUser) -> Article:
             .distinct()
         )
         article.rereview()
-        _save(article, actor=actor, reason=f"sent to re-review (round {article.review_round})")
+        resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
+        reason = f"sent to re-review (round {article.review_round})"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -272,8 +304,10 @@ def article_rereview(*, article: Article, actor: AnyUser) -> Article:
     return article
 
 
-def article_start_revision(*, article: Article, actor: AnyUser) -> Article:
-    """Reopen an approved or stale article for editing; readers keep the approved snapshot."""
+def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") -> Article:
+    """Reopen an approved or stale article for editing; readers keep the approved snapshot.
+    Open staleness flags close as "revised"."""
+    note = (note or "").strip()
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(
@@ -282,7 +316,9 @@ def article_start_revision(*, article: Article, actor: AnyUser) -> Article:
         )
         _require_status(article, (Status.APPROVED, Status.STALE), "start a revision")
         article.start_revision()
-        _save(article, actor=actor, reason="revision started")
+        resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
+        reason = "revision started"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
     return article
 
 
@@ -311,5 +347,10 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
         if article.status == Status.ARCHIVED:
             raise ValidationError("The article is already archived.")
         article.archive()
-        _save(article, actor=actor, reason=f"archived: {reason}")
+        resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
+        _save(
+            article,
+            actor=actor,
+            reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
+        )
     return article

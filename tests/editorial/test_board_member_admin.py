@@ -16,16 +16,16 @@ CHANGELIST = reverse("admin:reviewers_boardmember_changelist")
 
 @time_machine.travel("2026-11-24 12:00Z")
 def test_changelist_shows_licence_due_and_filters_on_it(client, editor):
-    member(user__last_name="Stale", licence_verified_on=date(2023, 1, 1))
+    member(user__last_name="Lapsedson", licence_verified_on=date(2023, 1, 1))
     member(user__last_name="Fresh", licence_verified_on=date(2026, 1, 1), licence_number="NY 1")
     client.force_login(editor)
     page = client.get(CHANGELIST).text
     assert "<strong>due</strong> (verified 01 Jan 2023)" in page
     assert "verified 01 Jan 2026" in page
     due_only = client.get(CHANGELIST, {"licence_due": "yes"}).text
-    assert "Stale" in due_only and "Fresh" not in due_only
+    assert "Lapsedson" in due_only and "Fresh" not in due_only
     recent_only = client.get(CHANGELIST, {"licence_due": "no"}).text
-    assert "Fresh" in recent_only and "Stale" not in recent_only
+    assert "Fresh" in recent_only and "Lapsedson" not in recent_only
 
 
 def test_changelist_queries_do_not_grow_with_the_board(client, editor):
