@@ -24,7 +24,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
 from editorial.models import AuditEntry
@@ -189,6 +189,24 @@ def _append_model_rows(label: str, history_ids: list[int], fresh: bool) -> int:
             prev = digest
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def audit_append_since(since: datetime) -> int:
+    """Chain the history rows written by raw SQL at or after `since` that have no link yet.
+
+    For set-based writers (the staleness sweep INSERTs history rows with SQL): call it in the
+    same transaction, after the INSERTs. One query per chained history model, then the
+    batched append. Idempotent.
+    """
+    rows: list[models.Model] = []
+    for label, (model, _column) in chained_models().items():
+        linked = AuditEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
+        rows += list(
+            model._default_manager.filter(history_date__gte=since)
+            .exclude(Exists(linked))
+            .only("history_id")
+        )
+    return audit_append_bulk(rows)
 
 
 def audit_append(history_row: models.Model) -> int:

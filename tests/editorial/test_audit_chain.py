@@ -167,3 +167,25 @@ def test_verify_audit_names_a_broken_link_or_a_deleted_history_row(sql, problem)
         cursor.execute(sql, [link.pk if "auditentry" in sql else link.history_id])
     with pytest.raises(CommandError, match=f"entry #{link.sequence} .*: {problem}"):
         verify(article.slug)
+
+
+def test_the_staleness_sweeps_raw_history_rows_are_chained_and_verify(editor):
+    from datetime import date
+
+    from articles.models import Citation
+    from editorial.staleness import source_record_version
+    from tests.factories import SourceFactory
+
+    guideline = SourceFactory(kind="guideline", title="NICE NG109 UTI", current_version="2018")
+    article = ArticleFactory(approved=True)
+    Citation.objects.create(article=article, number=2, source=guideline)
+    source_record_version(
+        source=guideline, version="2024", actor=editor, effective_on=date(2024, 6, 1)
+    )
+    article.refresh_from_db()
+    assert article.status == "stale"
+    labels = set(
+        AuditEntry.objects.filter(article_id=article.pk).values_list("model_label", flat=True)
+    )
+    assert "editorial.historicalstalenessflag" in labels
+    assert "ok" in verify(article.slug)
