@@ -64,9 +64,10 @@ def build(n: int, edits: int):
     for i in range(n):
         article = create_article(i, author, sources)
         section = Section.objects.filter(article=article).first()
+        body = section.body
         start = time.perf_counter()
         for e in range(edits):
-            section.body = f"Revised finding {e} [1]"
+            section.body = f"{body} (revision {e})"
             section._change_reason = f"edit {e}"
             section.save()
         edit_time += time.perf_counter() - start
