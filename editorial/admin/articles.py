@@ -16,6 +16,7 @@ from articles.models import Article, Citation, Section, Source
 from articles.snapshot import article_snapshot
 from editorial import permissions as perms
 from editorial import workflow
+from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
@@ -79,7 +80,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
+class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
