@@ -6,14 +6,21 @@ number of queries grows with articles and models, never with history rows).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 from editorial.audit_chain import chained_models, entry_hash, row_values
+from editorial.audit_pg import ROW_TEXT, is_chained_in_database
 from editorial.models import AuditEntry
+
+# The database's canonical text of a row (PostgreSQL), fetched with the row's values.
+ROW_TEXT_KEY = "imprimatur_audit_row_text"
 
 CONTENT_CHANGED = "content changed: the history row no longer matches its hash"
 ROW_MISSING = "history row missing: deleted, or moved to another article"
@@ -92,11 +99,34 @@ def audit_verify_article(article_id: int, label: str) -> ArticleCheck:
     """Recompute one article's chain (1 + one query per chained history model)."""
     check = ArticleCheck(article_id=article_id, article=label)
     rows = {
-        model_label: {v["history_id"]: v for v in row_values(model, **{column: article_id})}
+        model_label: {v["history_id"]: v for v in _rows(model_label, model, column, article_id)}
         for model_label, (model, column) in chained_models().items()
     }
     check.first_break = _first_break(check, _entries(article_id), rows)
     return check
+
+
+def _rows(label: str, model: type[models.Model], column: str, article_id: int) -> Iterator[dict]:
+    if not is_chained_in_database(connection):
+        return row_values(model, **{column: article_id})
+    # The same SQL expression the chain trigger hashed (editorial.audit_pg), over the stored row.
+    text = RawSQL(f"{ROW_TEXT}(%s, {connection.ops.quote_name(model._meta.db_table)})", [label])
+    return (
+        model._default_manager.filter(**{column: article_id})
+        .annotate(**{ROW_TEXT_KEY: text})
+        .values()
+        .iterator(chunk_size=2000)
+    )
+
+
+def _matches(entry: AuditEntry, values: dict) -> bool:
+    text = values.pop(ROW_TEXT_KEY, None)
+    if text is not None:
+        digest = hashlib.sha256(f"{entry.prev_hash}|{text}".encode()).hexdigest()
+        if digest == entry.entry_hash:
+            return True
+    # Links appended by the Python path: SQLite, or PostgreSQL before migration editorial 0011.
+    return entry_hash(entry.prev_hash, entry.model_label, values) == entry.entry_hash
 
 
 def _entries(article_id: int) -> Iterator[AuditEntry]:
@@ -127,7 +157,7 @@ def _first_break(
         values = rows.get(entry.model_label, {}).pop(entry.history_id, None)
         if values is None:
             return broken(ROW_MISSING)
-        if entry_hash(entry.prev_hash, entry.model_label, values) != entry.entry_hash:
+        if not _matches(entry, values):
             return broken(CONTENT_CHANGED)
         prev, expected = entry.entry_hash, expected + 1
     leftovers = [

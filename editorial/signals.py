@@ -1,7 +1,8 @@
 """The application side of the audit trail: chain every history row, refuse to rewrite one.
 
 - simple-history's per-row signal appends the row to its article's hash chain, in the same
-  transaction as the history insert.
+  transaction as the history insert. On PostgreSQL a trigger does it inside the database
+  (editorial.audit_pg) and the signal does nothing: SQLite (embedded mode) uses this path.
 - simple-history 3.13 has no signal for bulk history writes (`bulk_history_create`, used by
   `bulk_create_with_history`): `connect()` wraps that one method to send
   `post_bulk_history_create`, so bulk writers are chained too.
@@ -16,6 +17,7 @@ from typing import Any
 
 import django.dispatch
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import ProtectedError
 from django.db.models.signals import post_migrate, pre_delete, pre_save
 from simple_history.manager import HistoryManager
@@ -29,16 +31,25 @@ class HistoryIsAppendOnly(PermissionDenied):
     """Raised when code tries to change or delete an audit history row."""
 
 
+def _chained_in_database(row: Any) -> bool:
+    # PostgreSQL appends the link itself (editorial.audit_pg trigger): no round trip here.
+    from editorial.audit_pg import is_chained_in_database
+
+    return is_chained_in_database(connections[row._state.db or DEFAULT_DB_ALIAS])
+
+
 def _chain_row(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     from editorial.audit_chain import audit_append
 
-    audit_append(history_instance)
+    if not _chained_in_database(history_instance):
+        audit_append(history_instance)
 
 
 def _chain_rows(sender: Any, rows: list, **kwargs: Any) -> None:
     from editorial.audit_chain import audit_append_bulk
 
-    audit_append_bulk(rows, fresh=True)
+    if rows and not _chained_in_database(rows[0]):
+        audit_append_bulk(rows, fresh=True)
 
 
 def _refuse_update(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
