@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -101,8 +102,13 @@ def review_assign(
 
 
 def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+    # Whether each member already reviews this round: a subquery, not one more round trip.
+    assigned = ReviewAssignment.objects.filter(
+        article=article, round=article.review_round, reviewer=OuterRef("pk")
+    )
     members = list(
         BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
+        .annotate(is_assigned=Exists(assigned))
         .select_related("user")
         .prefetch_related(current_disclosures_prefetch())
     )
@@ -110,11 +116,7 @@ def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[Boar
         raise ValidationError("Choose at least one board member to review the article.")
     issuers = article_issuers(article)
     errors = []
-    already = set(
-        ReviewAssignment.objects.filter(article=article, round=article.review_round).values_list(
-            "reviewer_id", flat=True
-        )
-    )
+    already = {m.pk for m in members if m.is_assigned}
     for member in members:
         if member.user_id == article.author_id:
             errors.append(f"{member} wrote this article and cannot review it.")
@@ -150,11 +152,16 @@ def review_decide(
         raise ValidationError(f"Please add a comment saying {what}.")
     with transaction.atomic():
         article = _lock(assignment.article)
-        assignment = (
-            ReviewAssignment.objects.select_for_update(of=("self",))
-            .select_related("reviewer__user")
-            .get(pk=assignment.pk)
-        )
+        # One query locks this assignment and the rest of the current round (quorum reads them).
+        locked = {
+            a.pk: a
+            for a in ReviewAssignment.objects.select_for_update(of=("self",))
+            .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
+            .select_related("reviewer__user", "signature")
+        }
+        if assignment.pk not in locked:
+            raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+        assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
         snapshot = article_snapshot(article)
@@ -165,10 +172,9 @@ def review_decide(
         assignment.decided_at = timezone.now()
         assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
         round_assignments = [
-            assignment if a.pk == assignment.pk else a
-            for a in ReviewAssignment.objects.current_round(article).select_related(
-                "reviewer__user", "signature"
-            )
+            a
+            for a in locked.values()
+            if a.article_id == article.pk and a.round == article.review_round
         ]
         state = quorum_state(
             article, round_assignments, content_hash=content_hash, cites_label=cites_label
