@@ -5,7 +5,10 @@ history model with an `article` field: sections, citations, assignments, stalene
 gets one AuditEntry: entry_hash = SHA-256(prev_hash | canonical JSON of the row). Changing,
 removing or inserting a history row afterwards breaks the chain; `verify_audit` finds it.
 
-Writers: `editorial.signals` appends on simple-history's per-row signal; bulk writers
+Writers: on PostgreSQL, a trigger appends each link inside the database, in the inserting
+statement (editorial.audit_pg: no round trip); the functions below then find every row
+already chained. On SQLite (the embedded mode), `editorial.signals` appends on
+simple-history's per-row signal; bulk writers
 (`bulk_history_create`, `bulk_create_with_history`) are covered by the same module, and may
 also call `audit_append_bulk(rows)` themselves: it is idempotent.
 """

@@ -12,7 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from articles.models import Section
+from editorial.audit_chain import chained_models
 from editorial.audit_db import ROW_TRIGGER, protected_tables
+from editorial.audit_pg import CHAIN_TRIGGER
 from editorial.audit_verify import audit_verify
 from editorial.models import AuditEntry
 from tests.factories import ArticleFactory, UserFactory
@@ -146,4 +148,30 @@ def test_two_writers_appending_to_one_article_at_once_do_not_fork_the_chain(
     )
     assert sequences == list(range(1, len(sequences) + 1))
     assert len(sequences) == 5  # article, section, citation, two parallel sections
+    assert audit_verify([article.slug]).is_ok
+
+
+@pytest.mark.django_db
+def test_every_chained_history_table_carries_the_chain_trigger():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+            " WHERE trigger_name = %s AND event_manipulation = 'INSERT'",
+            [CHAIN_TRIGGER],
+        )
+        chained = {row[0] for row in cursor.fetchall()}
+    assert {model._meta.db_table for model, _column in chained_models().values()} <= chained
+
+
+@pytest.mark.django_db
+def test_the_database_chains_a_history_row_without_extra_round_trips(
+    django_assert_max_num_queries,
+):
+    article = ArticleFactory()
+    # the section INSERT and its history INSERT: the chain link is appended by the trigger
+    with django_assert_max_num_queries(2):
+        Section.objects.create(article=article, heading="Dosing", position=5)
+    row = Section.history.get(article_id=article.pk, heading="Dosing")
+    link = AuditEntry.objects.get(model_label="articles.historicalsection", history_id=row.pk)
+    assert link.sequence == AuditEntry.objects.filter(article_id=article.pk).count()
     assert audit_verify([article.slug]).is_ok
