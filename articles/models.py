@@ -237,3 +237,51 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.number}] {self.source.title}"
+
+
+class DetectedBy(models.TextChoices):
+    MANUAL = "manual", "By hand"
+    POLLER = "poller", "By the poller"
+
+
+class SourceVersion(models.Model):
+    """One version of a source, as recorded by an editor or detected by the poller.
+
+    The poller keeps the fingerprint of what it fetched (ETag, Last-Modified, SHA-256 of the
+    body) on the latest version, so the next poll can ask "changed since?".
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(max_length=100, help_text='e.g. "2026.1" or "Version 3.2025".')
+    effective_on = models.DateField(null=True, blank=True, help_text="When it was published.")
+    detected_by = models.CharField(
+        max_length=10, choices=DetectedBy.choices, default=DetectedBy.MANUAL
+    )
+    content_hash = models.CharField("SHA-256 of the body", max_length=64, blank=True)
+    etag = models.CharField("ETag", max_length=300, blank=True)
+    # The raw header value: it is echoed back verbatim in If-Modified-Since.
+    last_modified = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["source", "-recorded_at", "-pk"]
+        indexes = [
+            # the poller and the source page: a source's latest version first
+            models.Index(fields=["source", "-recorded_at"], name="sourceversion_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.title}: {self.label}"
+
+    @property
+    def has_fingerprint(self) -> bool:
+        return bool(self.content_hash or self.etag or self.last_modified)

@@ -1,4 +1,11 @@
-"""Editorial records. MyReview is the board member's own view of their open assignments."""
+"""Editorial records. MyReview is the board member's own view of their open assignments;
+StalenessFlag says why an approved article went stale and how the flag was resolved."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from reviewers.models import ReviewAssignment
 
@@ -8,3 +15,66 @@ class MyReview(ReviewAssignment):
         proxy = True
         verbose_name = "my review"
         verbose_name_plural = "my reviews"
+
+
+class Resolution(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed still accurate"
+    REVISED = "revised", "Revised"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StalenessFlag(models.Model):
+    """An approved article went stale: a cited source changed or was retracted, or its
+    periodic review fell due. Written in bulk by editorial.staleness (one sweep per source)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="staleness_flags"
+    )
+    # Empty for the periodic-review backstop: no source changed, time passed.
+    source = models.ForeignKey(
+        "articles.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staleness_flags",
+    )
+    from_version = models.CharField(max_length=100, blank=True)
+    to_version = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=200)
+    detected_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution_note = models.TextField("why", blank=True, max_length=5000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        constraints = [
+            # one flag per article per source version: re-recording a version flags nothing
+            models.UniqueConstraint(
+                fields=["article", "source", "to_version"], name="stalenessflag_once_per_version"
+            ),
+        ]
+        indexes = [
+            # the editors' queue and the resolve service: open flags, newest first
+            models.Index(
+                fields=["article"], condition=Q(resolved_at__isnull=True), name="flag_open_article"
+            ),
+            # the sweep identifies the rows it just inserted: (source, to_version, detected_at)
+            models.Index(fields=["source", "to_version", "detected_at"], name="flag_source_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.reason}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -121,3 +121,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Staleness (issue 6): the source poller ---
+# Seconds before a publisher's server is given up on (connect and read).
+SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
+# Extra attempts after a timeout, a connection error, a 429 or a 5xx; then a logged failure.
+SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
+# Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
+SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
+# Politeness per host: at most this many requests at once, this many seconds apart.
+SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
+SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
+# Bodies larger than this are not hashed (a guideline PDF is a few MB).
+SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)
+SOURCE_POLL_USER_AGENT = env.str(
+    "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
+)

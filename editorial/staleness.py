@@ -1,0 +1,251 @@
+"""Staleness: a changed or retracted source, or a due periodic review, makes approved articles
+stale; an editor or the author resolves each stale article (confirm, revise or withdraw).
+
+Detection writes in bulk through editorial.sweep (one transaction per source); resolution goes
+through editorial.workflow one article at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.citations import Problem
+from articles.models import Article, Citation, DetectedBy, Source, SourceVersion
+from editorial import workflow
+from editorial.models import Resolution, StalenessFlag
+from editorial.roles import AnyUser, is_editor
+from editorial.sweep import FlagSpec, Scope, sweep
+
+REASON_SOURCE_CHANGED = "source changed"
+REASON_RETRACTED = "retracted"
+REASON_REVIEW_DUE = "periodic review due"
+RETRACTED_VERSION = "retracted"
+VERSION_LENGTH = 100
+# Only what a list of flagged articles shows; the sweep may return thousands.
+FLAGGED_FIELDS = ("id", "title", "slug", "status", "author_id", "next_review_due")
+
+
+def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
+    if actor is not None and not is_editor(actor):
+        raise PermissionDenied(f"Only an editor can {action}.")
+
+
+def _user(actor: AnyUser):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _short(source: Source) -> str:
+    title = source.title
+    return title if len(title) <= 40 else title[:39] + "…"
+
+
+def _flagged(*, source: Source | None, to_version: str | None, detected_at) -> list[Article]:
+    flags = StalenessFlag.objects.filter(source=source, detected_at=detected_at)
+    if to_version is not None:
+        flags = flags.filter(to_version=to_version)
+    return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
+
+
+def source_record_version(
+    *,
+    source: Source,
+    version: str,
+    actor: AnyUser = None,
+    effective_on: date | None = None,
+    note: str = "",
+    detected_by: str = DetectedBy.MANUAL,
+    content_hash: str = "",
+    etag: str = "",
+    last_modified: str = "",
+) -> list[Article]:
+    """Record a new version of a source and flag every approved article citing it; returns the
+    articles newly flagged (none when the version is the current one)."""
+    version = (version or "").strip()
+    if not version:
+        raise ValidationError("Say which version was published (e.g. “2026.1”).")
+    if len(version) > VERSION_LENGTH:
+        raise ValidationError(f"A version label has at most {VERSION_LENGTH} characters.")
+    _ensure_editor_or_system(actor, "record a new source version")
+    now = timezone.now()
+    with transaction.atomic():
+        # The row lock serialises two recordings of one source (an editor and the poller):
+        # the second sees the first's version and flags nothing.
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.current_version == version:
+            return []
+        previous = source.current_version
+        SourceVersion.objects.create(
+            source=source,
+            label=version,
+            effective_on=effective_on,
+            detected_by=detected_by,
+            content_hash=content_hash,
+            etag=etag[:300],
+            last_modified=last_modified[:100],
+            note=(note or "").strip()[:2000],
+            recorded_at=now,
+            recorded_by=_user(actor),
+        )
+        source.current_version = version
+        source.version_date = effective_on or now.date()
+        source._history_user = _user(actor)
+        source._change_reason = f"new version {version} (was {previous or 'unversioned'})"[:100]
+        source.save(update_fields=["current_version", "version_date"])
+        spec = FlagSpec(
+            source_id=source.pk,
+            from_version=previous,
+            to_version=version,
+            reason=REASON_SOURCE_CHANGED,
+            history_reason=(
+                f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
+            ),
+        )
+        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+            return []
+    return _flagged(source=source, to_version=version, detected_at=now)
+
+
+def source_mark_retracted(
+    *, source: Source, actor: AnyUser = None, note: str = ""
+) -> list[Article]:
+    """Mark a source retracted and flag at once every approved article citing it (reason
+    "retracted"); returns the articles newly flagged."""
+    _ensure_editor_or_system(actor, "mark a source retracted")
+    now = timezone.now()
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.retracted:
+            return []
+        source.retracted = True
+        source._history_user = _user(actor)
+        source._change_reason = f"retracted{': ' + note.strip() if note.strip() else ''}"[:100]
+        source.save(update_fields=["retracted"])
+        spec = FlagSpec(
+            source_id=source.pk,
+            from_version=source.current_version,
+            to_version=RETRACTED_VERSION,
+            reason=REASON_RETRACTED,
+            history_reason=f"flagged stale: {_short(source)} was retracted",
+        )
+        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+            return []
+    return _flagged(source=source, to_version=RETRACTED_VERSION, detected_at=now)
+
+
+def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None) -> int:
+    """The backstop: flag every approved article whose periodic review is due (reason
+    "periodic review due"); returns how many were flagged. Safe to run twice: the second run
+    finds no approved article past its date."""
+    _ensure_editor_or_system(actor, "flag articles for periodic review")
+    now = timezone.now()
+    today = today or timezone.localdate()
+    spec = FlagSpec(
+        source_id=None,
+        from_version="",
+        to_version="",
+        reason=REASON_REVIEW_DUE,
+        history_reason=f"flagged stale: {REASON_REVIEW_DUE}",
+        to_version_sql="'review due ' || CAST(a.next_review_due AS VARCHAR(100))",
+    )
+    scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
+    with transaction.atomic():
+        return sweep(scope=scope, spec=spec, actor=actor, now=now)
+
+
+# --- resolving ---------------------------------------------------------------------------
+
+RESOLUTION_SERVICES = {
+    Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
+        article=article, actor=actor
+    ),
+    Resolution.REVISED: lambda article, actor, note: workflow.article_start_revision(
+        article=article, actor=actor
+    ),
+    Resolution.WITHDRAWN: lambda article, actor, note: workflow.article_archive(
+        article=article, actor=actor, reason=f"withdrawn after a staleness flag: {note}"
+    ),
+}
+
+
+def article_resolve_staleness(
+    *, article: Article, resolution: str, actor: AnyUser, note: str
+) -> Article:
+    """Resolve every open staleness flag of an article: confirm still accurate (re-review),
+    revise (back to draft) or withdraw (archive); the choice, who and why go on the flags and
+    into the article's history."""
+    note = (note or "").strip()
+    if resolution not in RESOLUTION_SERVICES:
+        raise ValidationError("Choose: confirm still accurate, revise or withdraw.")
+    if not note:
+        raise ValidationError("Say why (it is kept with the flag).")
+    if _user(actor) is None:
+        raise PermissionDenied("Sign in to resolve a staleness flag.")
+    with transaction.atomic():
+        flags = list(
+            StalenessFlag.objects.select_for_update()
+            .filter(article=article, resolved_at__isnull=True)
+            .order_by("pk")
+        )
+        if not flags:
+            raise ValidationError("This article has no open staleness flag.")
+        # The workflow checks the permission and the state (it raises before anything changed).
+        article = RESOLUTION_SERVICES[resolution](article, actor, note)
+        now = timezone.now()
+        label = Resolution(resolution).label.lower()
+        reason = f"staleness resolved: {label} — {note}"[:100]
+        for flag in flags:
+            flag.resolution = resolution
+            flag.resolved_by = actor
+            flag.resolved_at = now
+            flag.resolution_note = note[:5000]
+            flag._history_user = actor
+            flag._change_reason = reason
+            flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
+        # The workflow wrote the article's history row ("sent to re-review", ...) in this
+        # transaction; say there why it happened.
+        latest = article.history.order_by("-history_id").first()
+        if latest is not None:
+            latest.history_change_reason = f"{reason}; {latest.history_change_reason or ''}"[:100]
+            latest.save(update_fields=["history_change_reason"])
+    return article
+
+
+# --- for the citation check -------------------------------------------------------------
+
+
+def citation_source_warnings(citations: Iterable[Citation]) -> list[Problem]:
+    """Warnings for an article that is not approved (a draft, under review): a cited source was
+    retracted or has a newer version than the one cited. Pure; pass citations with
+    select_related("source"). The citation check (articles.citations.check_article) can add
+    these; the approved articles are handled by the sweep instead."""
+    problems = []
+    for citation in citations:
+        source = citation.source
+        if source.retracted:
+            problems.append(
+                Problem(
+                    severity="warning",
+                    code="source-retracted",
+                    message=f"[{citation.number}] “{source.title}” has been retracted.",
+                    citation_number=citation.number,
+                )
+            )
+        elif citation.cited_version and citation.cited_version != source.current_version:
+            problems.append(
+                Problem(
+                    severity="warning",
+                    code="source-changed",
+                    message=(
+                        f"[{citation.number}] cites version {citation.cited_version} of "
+                        f"“{source.title}”; the current version is "
+                        f"{source.current_version or 'not recorded'}. Check the text still holds."
+                    ),
+                    citation_number=citation.number,
+                )
+            )
+    return problems
