@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Status
 from articles.snapshot import article_snapshot
+from editorial import notifications
 from editorial import permissions as perms
 from editorial.quorum import quorum_state
 from editorial.roles import AnyUser
@@ -94,6 +95,7 @@ def review_assign(
         if starting:
             article.assign()
             _save(article, actor=actor, reason=f"review started: assigned to {names}")
+        notifications.on_assigned(article)
     return assignments
 
 
@@ -164,6 +166,7 @@ def review_decide(
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=article_snapshot(article))
                 _save(article, actor=actor, reason=reason)
+        notifications.on_decided(assignment, article)
     assignment.article = article
     return assignment
 
@@ -226,6 +229,7 @@ def article_rereview(*, article: Article, actor: AnyUser) -> Article:
             default_user=actor,
             default_change_reason=f"re-review round {article.review_round}",
         )
+        notifications.on_assigned(article)
     return article
 
 
@@ -254,6 +258,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
         _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        notifications.on_stale(article)
     return article
 
 

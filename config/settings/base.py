@@ -137,3 +137,14 @@ SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 102
 SOURCE_POLL_USER_AGENT = env.str(
     "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
 )
+
+# --- Email reports and notifications (issue 7) ---
+# Absolute links in emails point here (no request to build them from in a task).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The staleness report lists periodic reviews due within this many days...
+REPORT_REVIEW_DUE_WITHIN_DAYS = env.int("REPORT_REVIEW_DUE_WITHIN_DAYS", default=30)
+# ...and review assignments overdue or due within this many days (also the reminder window).
+REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS", default=2)
+# A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
+EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
