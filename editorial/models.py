@@ -27,8 +27,13 @@ class StalenessFlag(models.Model):
     """An approved article went stale: a cited source changed or was retracted, or its
     periodic review fell due. Written in bulk by editorial.staleness (one sweep per source)."""
 
+    # No single-column indexes on article and source: the unique constraint's index leads
+    # with article, flag_source_sweep with source (fewer indexes to write in a bulk sweep).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="staleness_flags"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="staleness_flags",
+        db_index=False,
     )
     # Empty for the periodic-review backstop: no source changed, time passed.
     source = models.ForeignKey(
@@ -37,6 +42,7 @@ class StalenessFlag(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staleness_flags",
+        db_index=False,
     )
     from_version = models.CharField(max_length=100, blank=True)
     to_version = models.CharField(max_length=100, blank=True)
@@ -64,11 +70,11 @@ class StalenessFlag(models.Model):
             ),
         ]
         indexes = [
-            # the editors' queue and the resolve service: open flags, newest first
+            # the editors' queue: open flags, newest first
             models.Index(
-                fields=["article"], condition=Q(resolved_at__isnull=True), name="flag_open_article"
+                fields=["-detected_at"], condition=Q(resolved_at__isnull=True), name="flag_open"
             ),
-            # the sweep identifies the rows it just inserted: (source, to_version, detected_at)
+            # the sweep: flags of one source version (NOT IN), then the rows it just inserted
             models.Index(fields=["source", "to_version", "detected_at"], name="flag_source_sweep"),
         ]
 

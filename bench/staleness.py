@@ -1,0 +1,246 @@
+"""Benchmark the staleness sweep on PostgreSQL: one source changes under 10,000 of 100,000
+approved articles (1,000,000 citations).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/imprimatur .venv/bin/python bench/staleness.py
+    ... bench/staleness.py --articles 20000      # a smaller run
+
+It creates a scratch database `<name>_bench` next to DATABASE_URL's (dropped at the end unless
+--keep), builds the data with INSERT ... SELECT generate_series (a few seconds), then prints:
+the sweep's time (source_record_version: UPDATE + history + flags, in one transaction) beside
+the floor, a plain SQL UPDATE of the same rows (rolled back), and the process's peak memory.
+Goals: sweep <= 3x the floor and under 2 s; peak memory under 200 MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CITATIONS_PER_ARTICLE = 10
+SOURCES = 1000
+SNAPSHOT_PADDING = 800  # characters: an approved snapshot is a few KB in real life
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument(
+        "--flagged-share", type=int, default=10, help="1 in N articles cites the changed source"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    return parser.parse_args()
+
+
+def scratch_database() -> tuple[str, str]:
+    """(admin URL, scratch URL): the scratch database sits beside DATABASE_URL's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/staleness.py needs DATABASE_URL=postgres://... (PostgreSQL)")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "imprimatur"
+    return (
+        urlunsplit(parts._replace(path="/postgres")),
+        urlunsplit(parts._replace(path=f"/{name}_bench")),
+    )
+
+
+def recreate(admin_url: str, scratch_url: str) -> None:
+    import psycopg
+
+    name = urlsplit(scratch_url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop(admin_url: str, scratch_url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    name = urlsplit(scratch_url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def insert_select(cursor, model, exprs: dict[str, str], from_sql: str) -> None:
+    """INSERT INTO model's table SELECT <exprs> FROM <from_sql>; columns not given get the
+    field's default, so a field added to the model later does not break the benchmark."""
+    from django.db import connection
+
+    columns, values, fill = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(field.column)
+        if field.column in exprs:
+            values.append(exprs[field.column])
+        else:
+            values.append("%s")
+            default = field.get_default() if field.has_default() or not field.null else None
+            fill.append(field.get_db_prep_save(default, connection))
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {from_sql}",
+        fill,
+    )
+
+
+def build(n_articles: int, share: int) -> int:
+    """Sources, approved articles (1 in `share` cites source #1; some drafts cite it too) and
+    10 citations each. Returns the changed source's id."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+
+    from articles.models import Article, Citation, Source
+
+    author = User.objects.create(username="bench-author", is_staff=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        insert_select(
+            cursor,
+            Source,
+            {
+                "kind": "'guideline'",
+                "title": "'Guideline ' || g",
+                "current_version": "'v1'",
+                "retracted": "false",
+                "created_at": "now()",
+            },
+            f"generate_series(1, {SOURCES}) g",
+        )
+        cursor.execute(f"SELECT min(id) FROM {Source._meta.db_table}")
+        (changed,) = cursor.fetchone()
+        # Every `share`-th article cites the changed source and is approved; 1 in 7 of the
+        # others is a draft (a draft citing the source must not move).
+        insert_select(
+            cursor,
+            Article,
+            {
+                "title": "'Clinical question ' || g",
+                "slug": "'bench-' || g",
+                "status": (
+                    f"CASE WHEN mod(g, {share}) <> 0 AND mod(g, 7) = 0"
+                    " THEN 'draft' ELSE 'approved' END"
+                ),
+                "review_round": "1",
+                "approved_at": "now()",
+                "last_reviewed_at": "now()",
+                "next_review_due": "current_date + 365",
+                "approved_snapshot": (
+                    "jsonb_build_object('title', 'Clinical question ' || g, 'summary', "
+                    f"repeat('x', {SNAPSHOT_PADDING}))"
+                ),
+                "created_at": "now()",
+                "updated_at": "now()",
+                "author_id": str(author.pk),
+            },
+            f"generate_series(1, {n_articles}) g",
+        )
+        insert_select(
+            cursor,
+            Citation,
+            {
+                "article_id": "a.id",
+                "number": "n",
+                "source_id": (
+                    f"CASE WHEN n = 1 AND (mod(a.id, {share}) = 0 OR a.status = 'draft') "
+                    f"THEN {int(changed)} "
+                    f"ELSE {int(changed)} + 1 + mod(a.id * 7 + n * 13, {SOURCES - 1}) END"
+                ),
+                "cited_version": "'v1'",
+            },
+            f"{Article._meta.db_table} a CROSS JOIN generate_series(1, {CITATIONS_PER_ARTICLE}) n",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans for both
+    return changed
+
+
+def floor_seconds(source_id: int) -> float:
+    """A plain SQL UPDATE of the same rows, rolled back (median of 3, the first warms up)."""
+    from django.db import connection, transaction
+
+    times = []
+    for _ in range(3):
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                "UPDATE articles_article SET status = 'stale' WHERE status = 'approved' AND id IN "
+                "(SELECT article_id FROM articles_citation WHERE source_id = %s)",
+                (source_id,),
+            )
+            times.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return statistics.median(times)
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    args = parse_args()
+    admin_url, scratch_url = scratch_database()
+    os.environ["DATABASE_URL"] = scratch_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    recreate(admin_url, scratch_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.models import Article, Citation, Source
+    from editorial.models import StalenessFlag
+    from editorial.staleness import source_record_version
+
+    try:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        changed = build(args.articles, args.flagged_share)
+        built = time.perf_counter() - started
+        expected = Article.objects.filter(status="approved", citations__source_id=changed).count()
+        print(
+            f"data: {Article.objects.count():,} articles, {Citation.objects.count():,} citations,"
+            f" {expected:,} approved articles cite the changed source (built in {built:.1f} s)"
+        )
+        floor = floor_seconds(changed)
+        memory_before = peak_mib()
+        started = time.perf_counter()
+        flagged = source_record_version(source=Source.objects.get(pk=changed), version="v2")
+        sweep = time.perf_counter() - started
+        history = Article.history.filter(history_change_reason__startswith="flagged stale").count()
+        stale = Article.objects.filter(status="stale").count()
+        drafts = Article.objects.filter(status="draft", citations__source_id=changed).count()
+        print(f"floor (plain SQL UPDATE of the same rows): {floor * 1000:8.1f} ms")
+        print(
+            f"sweep (source_record_version):             {sweep * 1000:8.1f} ms"
+            f"  = {sweep / floor:.1f}x the floor  (goal <= 3x, < 2000 ms)"
+        )
+        print(
+            f"flagged {len(flagged):,} articles; {StalenessFlag.objects.count():,} flags,"
+            f" {history:,} history rows; {stale:,} stale; {drafts:,} drafts citing it untouched"
+        )
+        print(
+            f"peak memory (ru_maxrss): {peak_mib():.0f} MiB"
+            f" (before the sweep {memory_before:.0f} MiB; goal < 200 MiB)"
+        )
+        if not (len(flagged) == history == stale == expected):
+            sys.exit("MISMATCH: the sweep did not flag exactly the approved citing articles")
+    finally:
+        if args.keep:
+            print(f"kept {scratch_url}")
+        else:
+            drop(admin_url, scratch_url)
+
+
+if __name__ == "__main__":
+    main()

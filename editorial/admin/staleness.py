@@ -1,0 +1,291 @@
+"""Staleness in the admin: a source's versions, "record new version", "mark retracted", the CSV
+import, and the staleness flags with their resolution. Every write calls editorial.staleness."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from articles.models import Source, SourceVersion
+from editorial.admin.articles import SourceAdmin
+from editorial.models import Resolution, StalenessFlag
+from editorial.roles import is_editor
+from editorial.source_import import source_versions_import
+from editorial.staleness import (
+    article_resolve_staleness,
+    source_mark_retracted,
+    source_record_version,
+)
+from editorial.tasks import poll_source
+
+FORM_TEMPLATE = "admin/editorial/staleness_form.html"
+MAX_CSV_BYTES = 1024 * 1024
+
+
+class RecordVersionForm(forms.Form):
+    version = forms.CharField(max_length=100, help_text="As the publisher names it: “2026.1”.")
+    effective_on = forms.DateField(required=False, help_text="Publication date (YYYY-MM-DD).")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RetractForm(forms.Form):
+    note = forms.CharField(max_length=500, help_text="The retraction notice (DOI or URL).")
+
+
+class ImportVersionsForm(forms.Form):
+    file = forms.FileField(help_text="CSV: identifier, version, date (YYYY-MM-DD, optional).")
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(choices=Resolution.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _render(request: HttpRequest, admin_obj, title: str, form, **context) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        FORM_TEMPLATE,
+        {
+            **admin_obj.admin_site.each_context(request),
+            "opts": admin_obj.model._meta,
+            "title": title,
+            "form": form,
+            **context,
+        },
+    )
+
+
+class SourceVersionInline(admin.TabularInline):
+    model = SourceVersion
+    extra = 0
+    can_delete = False
+    fields = ("label", "effective_on", "detected_by", "recorded_at", "recorded_by", "note")
+    readonly_fields = fields
+    ordering = ("-recorded_at", "-pk")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # through "Record new version", which flags the citing articles
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class SourceWithVersionsAdmin(SourceAdmin):
+    change_form_template = "admin/articles/source/change_form.html"
+    change_list_template = "admin/articles/source/change_list.html"
+    inlines = (SourceVersionInline,)
+    actions = ("poll_now",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # Once a source exists its version and retraction change only through the services,
+        # which flag the articles citing it.
+        if obj is None:
+            return ()
+        return ("current_version", "version_date", "retracted")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/record-version/",
+                wrap(self.record_version_view),
+                name="articles_source_record_version",
+            ),
+            path("<int:pk>/retract/", wrap(self.retract_view), name="articles_source_retract"),
+            path(
+                "import-versions/",
+                wrap(self.import_view),
+                name="articles_source_import_versions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _source_for_editor(self, request: HttpRequest, pk: int) -> Source:
+        if not is_editor(request.user):
+            raise PermissionDenied("Only an editor can record source versions.")
+        return get_object_or_404(Source, pk=pk)
+
+    def _back(self, source: Source) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))
+
+    def record_version_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        source = self._source_for_editor(request, pk)
+        form = RecordVersionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                flagged = source_record_version(
+                    source=source, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Version recorded; {len(flagged)} approved article(s) flagged stale.",
+                )
+                return self._back(source)
+        return _render(request, self, f"Record a new version: {source.title}", form, obj=source)
+
+    def retract_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        source = self._source_for_editor(request, pk)
+        form = RetractForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            flagged = source_mark_retracted(
+                source=source, actor=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(
+                request, f"Marked retracted; {len(flagged)} approved article(s) flagged stale."
+            )
+            return self._back(source)
+        return _render(request, self, f"Mark retracted: {source.title}", form, obj=source)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_editor(request.user):
+            raise PermissionDenied("Only an editor can import source versions.")
+        form = ImportVersionsForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > MAX_CSV_BYTES:
+                    raise ValidationError("The file is larger than 1 MB; split it.")
+                try:
+                    text = upload.read().decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise ValidationError("The file is not UTF-8 text (save it as CSV).") from exc
+                imported = source_versions_import(text=text, actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, ValidationError(["Nothing was imported.", *exc.messages]))
+            else:
+                flagged = sum(row.flagged for row in imported)
+                messages.success(
+                    request,
+                    f"{len(imported)} version(s) recorded; {flagged} article(s) flagged stale.",
+                )
+                return HttpResponseRedirect(reverse("admin:articles_source_changelist"))
+        return _render(request, self, "Import source versions (CSV)", form, is_upload=True)
+
+    @admin.action(description="Poll the selected sources now")
+    def poll_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.exclude(url="").values_list("pk", flat=True))
+        for source_id in ids:
+            poll_source.delay_on_commit(source_id)
+        self.message_user(request, f"{len(ids)} source(s) queued for polling.")
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("open", "Open"), ("resolved", "Resolved"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(StalenessFlag)
+class StalenessFlagAdmin(admin.ModelAdmin):
+    change_form_template = "admin/editorial/stalenessflag/change_form.html"
+    list_display = (
+        "article",
+        "source",
+        "from_version",
+        "to_version",
+        "reason",
+        "detected_at",
+        "resolution",
+        "resolved_by",
+    )
+    list_select_related = ("article", "source", "resolved_by")
+    list_filter = (OpenFilter, "reason", "resolution")
+    search_fields = ("article__title", "source__title")
+    date_hierarchy = "detected_at"
+    actions = ("resolve_selected",)
+    fields = (
+        "article",
+        "source",
+        "from_version",
+        "to_version",
+        "reason",
+        "detected_at",
+        "resolution",
+        "resolved_by",
+        "resolved_at",
+        "resolution_note",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # flags come from the sweep
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # part of the record
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("resolve/", wrap(self.resolve_view), name="editorial_stalenessflag_resolve"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Resolve the selected flags (confirm, revise or withdraw)…")
+    def resolve_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:editorial_stalenessflag_resolve')}?ids={ids}")
+
+    def resolve_view(self, request: HttpRequest) -> HttpResponse:
+        raw = request.POST.get("ids") or request.GET.get("ids", "")
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit()][:500]
+        flags = list(
+            self.get_queryset(request)
+            .filter(pk__in=ids, resolved_at__isnull=True)
+            .select_related("article", "source")
+        )
+        form = ResolveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            self._resolve(request, flags, **form.cleaned_data)
+            return HttpResponseRedirect(reverse("admin:editorial_stalenessflag_changelist"))
+        if not flags:
+            messages.warning(request, "None of the selected flags is open.")
+        return _render(
+            request, self, "Resolve staleness flags", form, flags=flags, ids=",".join(map(str, ids))
+        )
+
+    def _resolve(self, request: HttpRequest, flags, *, resolution: str, note: str) -> None:
+        articles = {flag.article_id: flag.article for flag in flags}
+        done = 0
+        for article in articles.values():
+            try:
+                article_resolve_staleness(
+                    article=article, resolution=resolution, actor=request.user, note=note
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                for reason in reasons:
+                    messages.error(request, f"{article}: {reason}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done} article(s) resolved.")
