@@ -1,4 +1,4 @@
-"""Each person chooses their mail at /account/notifications/; editors see everyone's in the admin."""
+"""Each person chooses their mail at /account/notifications/; editors edit anyone's."""
 
 from __future__ import annotations
 
