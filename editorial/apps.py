@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = "Editorial"
+
+    def ready(self) -> None:
+        from editorial.role_setup import ensure_roles_after_migrate
+
+        post_migrate.connect(ensure_roles_after_migrate, sender=self)

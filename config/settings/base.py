@@ -148,3 +148,39 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+
+# --- Production hardening (issue 10): admin URL, login throttling (django-axes) ---
+# The admin lives at a configurable prefix so a deployment can move it off the guessable path.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+INSTALLED_APPS += ["axes"]
+# Axes must come first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+# Lock a username per client address (REMOTE_ADDR): a username-only lock would let anyone lock
+# an editor out of the board from anywhere; an address-only lock would, behind a proxy where all
+# clients share one address, lock out everybody at once.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner in every manage.py command and worker
+
+# --- Citation validation: source registry resolvers (issue 3) ---
+# Off in the embedded mode: "verify against registry" then says so and asks nothing online.
+CITATION_RESOLVERS_ENABLED = env.bool("CITATION_RESOLVERS_ENABLED", default=False)
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+NCBI_EUTILS_URL = env.str(
+    "NCBI_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+DAILYMED_API_URL = env.str(
+    "DAILYMED_API_URL", default="https://dailymed.nlm.nih.gov/dailymed/services/v2"
+)
+CITATION_RESOLVER_TIMEOUT = env.float("CITATION_RESOLVER_TIMEOUT", default=5.0)  # seconds
+CITATION_RESOLVER_RETRIES = env.int("CITATION_RESOLVER_RETRIES", default=2)
+CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5)  # seconds
+# Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
+CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")

@@ -15,8 +15,10 @@ from django.urls import path, reverse
 from articles.models import Article, Citation, Section, Source
 from editorial import permissions as perms
 from editorial import workflow
+from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.roles import board_member_of, is_editor
 from reviewers.models import ReviewAssignment
 
@@ -67,7 +69,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadOnlyHistoryAdmin):
+class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
@@ -273,7 +275,7 @@ class ArticleAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyHistoryAdmin):
+class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
     list_filter = ("kind", "retracted")

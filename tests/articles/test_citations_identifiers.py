@@ -1,0 +1,76 @@
+"""Identifier syntax, offline: valid and invalid examples for every kind."""
+
+import pytest
+
+from articles.citations import check_identifier
+from articles.identifiers import isbn10_to_13, normalize_isbn
+
+VALID = [
+    ("doi", "10.1056/NEJMoa1505270"),
+    ("doi", "10.1200/JCO.2017.73.7585"),
+    ("doi", "10.1093/cid/ciq257"),
+    ("pmid", "1"),
+    ("pmid", "26030518"),
+    ("pmid", "999999999"),
+    ("pmcid", "PMC4615340"),
+    ("nct", "NCT01942135"),
+    ("dailymed_setid", "3e1f6c2b-8a7d-4c5e-9b0a-2d4f6e8a1c35"),
+    ("dailymed_setid", "3E1F6C2B-8A7D-4C5E-9B0A-2D4F6E8A1C35"),
+    ("isbn", "978-0-306-40615-7"),
+    ("isbn", "9780306406157"),
+    ("isbn", "0-306-40615-2"),  # ISBN-10, converted
+    ("isbn", "0-8044-2957-X"),  # ISBN-10 with X check digit
+    ("nccn_version", "Version 2.2025"),
+    ("nccn_version", "Version 10.2024"),
+]
+
+INVALID = [
+    ("doi", "11.1056/abc", "error", "doi-invalid"),
+    ("doi", "10.1056", "error", "doi-invalid"),
+    ("doi", "10.1056/", "error", "doi-invalid"),
+    ("doi", "https://doi.org/10.1056/NEJMoa1505270", "error", "doi-invalid"),
+    ("doi", "doi:10.1056/NEJMoa1505270", "error", "doi-invalid"),
+    # starts with 10. and has a suffix, but outside Crossref's pattern: only a warning
+    ("doi", "10.1002/(SICI)1097-4636<14::AID>3.0.CO;2-Q", "warning", "doi-unusual"),
+    ("doi", "10.12/abc", "warning", "doi-unusual"),
+    ("pmid", "0123", "error", "pmid-invalid"),
+    ("pmid", "1234567890", "error", "pmid-invalid"),
+    ("pmid", "12a4", "error", "pmid-invalid"),
+    ("pmcid", "4615340", "error", "pmcid-invalid"),
+    ("pmcid", "pmc4615340", "error", "pmcid-invalid"),
+    ("nct", "NCT1942135", "error", "nct-invalid"),
+    ("nct", "NCT019421350", "error", "nct-invalid"),
+    ("dailymed_setid", "3e1f6c2b8a7d4c5e9b0a2d4f6e8a1c35", "error", "dailymed-setid-invalid"),
+    ("dailymed_setid", "not-a-uuid", "error", "dailymed-setid-invalid"),
+    ("isbn", "978-0-306-40615-8", "error", "isbn-check-digit"),
+    ("isbn", "0-306-40615-3", "error", "isbn-check-digit"),
+    ("isbn", "12345", "error", "isbn-invalid"),
+    ("isbn", "1230306406155", "error", "isbn-invalid"),  # valid check digit, no 978/979
+    ("nccn_version", "v2.2025", "error", "nccn-version-invalid"),
+    ("nccn_version", "Version 2.25", "error", "nccn-version-invalid"),
+    ("nccn_version", "2025 update", "error", "nccn-version-invalid"),
+    ("pmid", "", "error", "pmid-invalid"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), VALID)
+def test_valid_identifier_has_no_problem(kind, value):
+    assert check_identifier(kind, value) == []
+
+
+@pytest.mark.parametrize(("kind", "value", "severity", "code"), INVALID)
+def test_invalid_identifier_is_reported_with_stable_code(kind, value, severity, code):
+    (problem,) = check_identifier(kind, value)
+    assert (problem.severity, problem.code) == (severity, code)
+    assert problem.message.endswith(".")
+
+
+def test_unknown_identifier_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="Unknown identifier kind"):
+        check_identifier("orcid", "0000-0002-1825-0097")
+
+
+def test_isbn10_converts_to_isbn13_with_recomputed_check_digit():
+    assert isbn10_to_13("0-306-40615-2") == "9780306406157"
+    assert normalize_isbn("0-8044-2957-X") == "9780804429573"
+    assert normalize_isbn("978-0-306-40615-8") is None
