@@ -37,12 +37,14 @@ def on_assigned(article: Article) -> None:
 
 
 def on_decided(assignment: ReviewAssignment, article: Article) -> None:
-    """After commit: tell the author the decision; and author and editors when it approved."""
+    """After commit: tell the author the decision; when it approved the article, the approval
+    notice (author and editors) says so instead, so the author gets one mail, not two."""
     from editorial.report_tasks import notify_approved, notify_decided
 
-    notify_decided.delay_on_commit(assignment.pk)
     if assignment.decision == Decision.APPROVED and article.status == Status.APPROVED:
         notify_approved.delay_on_commit(article.pk, article.review_round)
+    else:
+        notify_decided.delay_on_commit(assignment.pk)
 
 
 def on_stale(article: Article) -> None:
@@ -70,7 +72,8 @@ def _users():
     return User.objects.filter(is_active=True).exclude(email="")
 
 
-def _editors() -> list[User]:
+def editors_for_mail() -> list[User]:
+    """Active editors with an email address, with their preferences."""
     return list(
         _users()
         .filter(groups__name=EDITORS)
@@ -87,16 +90,19 @@ def _wants(user: User, kind: str) -> bool:
         return True
 
 
-def _admin_url(article_id: int, anchor: str = "") -> str:
+def admin_url(article_id: int, anchor: str = "") -> str:
+    """Where editors and reviewers act on an article."""
     return settings.SITE_URL + reverse("admin:articles_article_change", args=[article_id]) + anchor
 
 
-def _author_url(article_id: int) -> str:
+def author_url(article_id: int) -> str:
+    """Where the author acts on their article."""
     return f"{settings.SITE_URL}/author/articles/{article_id}/"
 
 
-def _send(pairs: list[tuple[User, str, Notice]], kind: str) -> int:
-    """Send each (recipient, event key, notice) once; returns how many went out now."""
+def notices_send(pairs: list[tuple[User, str, Notice]], kind: str) -> int:
+    """Send each (recipient, event key, notice) once, if the recipient wants `kind` notices;
+    returns how many went out now. Raises SendFailed after trying all when any failed."""
     sent, failures = 0, []
     seen = set()
     for user, key, notice in pairs:
@@ -138,13 +144,13 @@ def assignment_notify(*, article_id: int, round_: int) -> int:
                     f"You were assigned to review “{a.article.title}” (round {a.round}).",
                     f"Your decision is due {_when(a.due_at)}.",
                 ],
-                url=_admin_url(a.article_id, "#decision"),
+                url=admin_url(a.article_id, "#decision"),
                 action="Open the article and decide",
             ),
         )
         for a in pending
     ]
-    return _send(pairs, ASSIGNMENTS)
+    return notices_send(pairs, ASSIGNMENTS)
 
 
 def _when(moment: datetime | None) -> str:
@@ -174,10 +180,10 @@ def decision_notify(*, assignment_id: int) -> int:
             f"The article is now {article.get_status_display().lower()}.",
         ],
         comment=assignment.comment,
-        url=_author_url(article.pk),
+        url=author_url(article.pk),
         action="Open your article",
     )
-    return _send([(article.author, f"decision:{assignment.pk}", notice)], WORKFLOW)
+    return notices_send([(article.author, f"decision:{assignment.pk}", notice)], WORKFLOW)
 
 
 def approval_notify(*, article_id: int, round_: int) -> int:
@@ -194,14 +200,14 @@ def approval_notify(*, article_id: int, round_: int) -> int:
         (
             article.author,
             key,
-            Notice(f"Approved: {article.title}"[:200], lines, _author_url(article.pk), "Open"),
+            Notice(f"Approved: {article.title}"[:200], lines, author_url(article.pk), "Open"),
         )
     ]
     pairs += [
-        (e, key, Notice(f"Approved: {article.title}"[:200], lines, _admin_url(article.pk), "Open"))
-        for e in _editors()
+        (e, key, Notice(f"Approved: {article.title}"[:200], lines, admin_url(article.pk), "Open"))
+        for e in editors_for_mail()
     ]
-    return _send(pairs, WORKFLOW)
+    return notices_send(pairs, WORKFLOW)
 
 
 def stale_notify(*, article_id: int, round_: int) -> int:
@@ -219,9 +225,11 @@ def stale_notify(*, article_id: int, round_: int) -> int:
     lines.append("Confirm it is still accurate, revise it or withdraw it.")
     key = f"stale:{article.pk}:{round_}"
     subject = f"Stale: {article.title}"[:200]
-    pairs = [(article.author, key, Notice(subject, lines, _author_url(article.pk), "Open"))]
-    pairs += [(e, key, Notice(subject, lines, _admin_url(article.pk), "Open")) for e in _editors()]
-    return _send(pairs, WORKFLOW)
+    pairs = [(article.author, key, Notice(subject, lines, author_url(article.pk), "Open"))]
+    pairs += [
+        (e, key, Notice(subject, lines, admin_url(article.pk), "Open")) for e in editors_for_mail()
+    ]
+    return notices_send(pairs, WORKFLOW)
 
 
 def _flag_reason(flag: StalenessFlag) -> str:
@@ -229,22 +237,6 @@ def _flag_reason(flag: StalenessFlag) -> str:
     if flag.to_version:
         what += f" ({flag.from_version or 'unversioned'} → {flag.to_version})"
     return what
-
-
-def recently_stale_notify(*, now: datetime | None = None, days: int = 2) -> int:
-    """Notify about articles the staleness sweep flagged lately (it writes in bulk, without
-    the workflow hook); the event keys make articles already notified a no-op."""
-    since = (now or timezone.now()) - timedelta(days=days)
-    articles = (
-        Article.objects.filter(
-            status=Status.STALE,
-            staleness_flags__detected_at__gte=since,
-            staleness_flags__resolved_at__isnull=True,
-        )
-        .values_list("pk", "review_round")
-        .distinct()
-    )
-    return sum(stale_notify(article_id=pk, round_=round_) for pk, round_ in articles)
 
 
 def review_reminders_send(*, now: datetime | None = None) -> int:
@@ -259,7 +251,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
         round=F("article__review_round"),
         due_at__lte=soon,
     ).select_related("article", "reviewer__user__notification_preference")
-    editors = _editors()
+    editors = editors_for_mail()
     reminders, escalations = [], []
     for a in late:
         overdue = a.due_at < now
@@ -271,7 +263,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
                 Notice(
                     f"Reminder: your review of {a.article.title} is {state}"[:200],
                     [f"Your review of “{a.article.title}” is {state}."],
-                    _admin_url(a.article_id, "#decision"),
+                    admin_url(a.article_id, "#decision"),
                     "Open the article and decide",
                 ),
             )
@@ -280,7 +272,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
             notice = Notice(
                 f"Overdue review: {a.article.title} ({a.reviewer})"[:200],
                 [f"{a.reviewer}'s review of “{a.article.title}” is {state}."],
-                _admin_url(a.article_id),
+                admin_url(a.article_id),
                 "Open the article (reassign or chase)",
             )
             escalations += [(e, f"overdue:{a.pk}", notice) for e in editors]
@@ -288,7 +280,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
     sent = 0
     for batch in _per_recipient(reminders) + _per_recipient(escalations):
         try:
-            sent += _send(batch, ASSIGNMENTS)
+            sent += notices_send(batch, ASSIGNMENTS)
         except SendFailed as exc:
             failed = exc
     if failed:
@@ -297,7 +289,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _per_recipient(pairs: list) -> list[list]:
-    """One _send per event, so one person with two assignments gets both reminders."""
+    """One notices_send per event, so one person with two assignments gets both reminders."""
     by_key: dict[str, list] = {}
     for pair in pairs:
         by_key.setdefault(pair[1], []).append(pair)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from editorial import notifications
+from editorial import notifications, sweep_notices
 from editorial.reports import staleness_report_send
 
 RETRY = {
@@ -64,7 +64,7 @@ def notify_stale(article_id: int, round_: int) -> int:
 @shared_task(**RETRY)
 def notify_recently_stale() -> int:
     """Notices for articles the staleness sweep flagged in the last two days (once each)."""
-    return notifications.recently_stale_notify()
+    return sweep_notices.recently_stale_notify()
 
 
 @shared_task(**RETRY)

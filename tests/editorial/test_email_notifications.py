@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 
 from editorial import workflow
 from editorial.models import NotificationDelivery, NotificationPreference
-from editorial.notifications import recently_stale_notify, review_reminders_send
+from editorial.notifications import review_reminders_send
 from editorial.report_tasks import notify_assigned, notify_decided
 from editorial.staleness import source_record_version
+from editorial.sweep_notices import recently_stale_notify
 from reviewers.models import ReviewAssignment
 from tests.editorial.email_world import approver_of, cite, html_of, mail_to
 from tests.factories import ArticleFactory, BoardMemberFactory, SourceFactory
@@ -105,8 +106,9 @@ def test_approval_tells_the_author_and_the_editors(
         workflow.review_decide(assignment=in_review, decision="approved", actor=reviewer.user)
 
     subjects = {(m.to[0], m.subject) for m in mail.outbox}
-    assert (author.email, "Approved: Cystitis in women") in subjects
     assert (editor.email, "Approved: Cystitis in women") in subjects
+    (to_author,) = mail_to(author)  # the approval, not a second "decision" mail
+    assert to_author.subject == "Approved: Cystitis in women"
     assert reviewer.user.email not in {m.to[0] for m in mail.outbox}
 
 
@@ -122,20 +124,29 @@ def test_flagging_stale_tells_the_author_and_the_editors(
     assert all(m.subject == "Stale: Statins after 75" for m in mail.outbox)
 
 
-def test_articles_the_sweep_flagged_are_notified_once(author, editor):
-    article = ArticleFactory(author=author, approved=True, title="Metformin dosing")
+def test_a_sweep_sends_each_person_one_mail_listing_their_articles(author, other_author, editor):
     label = SourceFactory(title="Metformin label", current_version="v3")
-    cite(article, label)
+    mine = [ArticleFactory(author=author, approved=True, title=f"Metformin {i}") for i in range(3)]
+    theirs = ArticleFactory(author=other_author, approved=True, title="Metformin in CKD")
+    for article in [*mine, theirs]:
+        cite(article, label)
     source_record_version(source=label, version="v4", actor=None)
     mail.outbox.clear()
 
     recently_stale_notify()
-    recently_stale_notify()
+    recently_stale_notify()  # the hourly re-run
 
     (to_author,) = mail_to(author)
-    assert "Metformin label: source changed (v3 → v4)" in to_author.body
-    assert len(mail_to(editor)) == 1
-    assert approver_of(article).user.email not in {m.to[0] for m in mail.outbox}
+    assert to_author.subject == "3 articles stale: Metformin label changed (v3 → v4)"
+    assert all(f"Metformin {i}" in to_author.body for i in range(3))
+    assert "Metformin in CKD" not in to_author.body
+    (to_other,) = mail_to(other_author)
+    assert to_other.subject == "Stale: Metformin in CKD"
+    assert f"/author/articles/{theirs.pk}/" in to_other.body
+    (to_editor,) = mail_to(editor)
+    assert to_editor.subject.startswith("4 articles stale")
+    assert f"source__id__exact={label.pk}" in to_editor.body
+    assert approver_of(theirs).user.email not in {m.to[0] for m in mail.outbox}
 
 
 def test_reminders_go_daily_to_the_reviewer_and_once_to_editors_when_overdue(
