@@ -32,11 +32,24 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "section": ["add", "change", "view", "delete"],
             "citation": ["add", "change", "view", "delete"],
             "source": ["add", "change", "view", "delete"],
+            # staleness (issue 6): record versions; resolve flags; edit the beat schedules
+            "sourceversion": ["add", "view"],
         },
         "reviewers": {
             "specialty": ["add", "change", "view", "delete"],
             "boardmember": ["add", "change", "view"],
             "reviewassignment": ["view"],
+        },
+        "editorial": {
+            "stalenessflag": ["view", "change"],
+            # email (issue 7): everyone's preferences; who was sent what
+            "notificationpreference": ["add", "change", "view"],
+            "reportdelivery": ["view"],
+            "notificationdelivery": ["view"],
+        },
+        "django_celery_beat": {
+            "periodictask": ["view", "change"],
+            "crontabschedule": ["add", "view", "change"],
         },
     },
 }

@@ -7,15 +7,13 @@ through editorial.workflow one article at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.citations import Problem
-from articles.models import Article, Citation, DetectedBy, Source, SourceVersion
+from articles.models import Article, DetectedBy, Source, SourceVersion
 from editorial import workflow
 from editorial.models import Resolution, StalenessFlag
 from editorial.roles import AnyUser, is_editor
@@ -63,8 +61,9 @@ def source_record_version(
     etag: str = "",
     last_modified: str = "",
 ) -> list[Article]:
-    """Record a new version of a source and flag every approved article citing it; returns the
-    articles newly flagged (none when the version is the current one)."""
+    """Record a new version of a source and move every approved article citing it to stale with
+    a flag and a history row; returns the articles newly flagged (articles already stale get a
+    flag too, not a move). Recording the current version again flags nothing."""
     version = (version or "").strip()
     if not version:
         raise ValidationError("Say which version was published (e.g. “2026.1”).")
@@ -213,39 +212,3 @@ def article_resolve_staleness(
             latest.history_change_reason = f"{reason}; {latest.history_change_reason or ''}"[:100]
             latest.save(update_fields=["history_change_reason"])
     return article
-
-
-# --- for the citation check -------------------------------------------------------------
-
-
-def citation_source_warnings(citations: Iterable[Citation]) -> list[Problem]:
-    """Warnings for an article that is not approved (a draft, under review): a cited source was
-    retracted or has a newer version than the one cited. Pure; pass citations with
-    select_related("source"). The citation check (articles.citations.check_article) can add
-    these; the approved articles are handled by the sweep instead."""
-    problems = []
-    for citation in citations:
-        source = citation.source
-        if source.retracted:
-            problems.append(
-                Problem(
-                    severity="warning",
-                    code="source-retracted",
-                    message=f"[{citation.number}] “{source.title}” has been retracted.",
-                    citation_number=citation.number,
-                )
-            )
-        elif citation.cited_version and citation.cited_version != source.current_version:
-            problems.append(
-                Problem(
-                    severity="warning",
-                    code="source-changed",
-                    message=(
-                        f"[{citation.number}] cites version {citation.cited_version} of "
-                        f"“{source.title}”; the current version is "
-                        f"{source.current_version or 'not recorded'}. Check the text still holds."
-                    ),
-                    citation_number=citation.number,
-                )
-            )
-    return problems

@@ -122,33 +122,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Staleness (issue 6): the source poller ---
-# Seconds before a publisher's server is given up on (connect and read).
-SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
-# Extra attempts after a timeout, a connection error, a 429 or a 5xx; then a logged failure.
-SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
-# Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
-SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
-# Politeness per host: at most this many requests at once, this many seconds apart.
-SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
-SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
-# Bodies larger than this are not hashed (a guideline PDF is a few MB).
-SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)
-SOURCE_POLL_USER_AGENT = env.str(
-    "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
-)
-
-# --- Email reports and notifications (issue 7) ---
-# Absolute links in emails point here (no request to build them from in a task).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# The staleness report lists periodic reviews due within this many days...
-REPORT_REVIEW_DUE_WITHIN_DAYS = env.int("REPORT_REVIEW_DUE_WITHIN_DAYS", default=30)
-# ...and review assignments overdue or due within this many days (also the reminder window).
-REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS", default=2)
-# A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
-EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
-EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
-
 # --- Production hardening (issue 10): admin URL, login throttling (django-axes) ---
 # The admin lives at a configurable prefix so a deployment can move it off the guessable path.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
@@ -184,3 +157,32 @@ CITATION_RESOLVER_RETRIES = env.int("CITATION_RESOLVER_RETRIES", default=2)
 CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5)  # seconds
 # Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
 CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")
+
+# --- Staleness (issue 6): the source poller ---
+# Seconds before a publisher's server is given up on (connect and read).
+SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
+# Extra attempts after a timeout, a connection error, a 429 or a 5xx; then a logged failure.
+SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
+# Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
+SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
+# Politeness per host: at most this many requests at once, this many seconds apart.
+SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
+SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
+# Bodies larger than this are not hashed (a guideline PDF is a few MB).
+SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)
+SOURCE_POLL_USER_AGENT = env.str(
+    "SOURCE_POLL_USER_AGENT", default="Imprimatur source checker (editorial review)"
+)
+# The queue tasks go to by default; a test or a CI job can run an isolated worker on its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# --- Email reports and notifications (issue 7) ---
+# Absolute links in emails point here (no request to build them from in a task).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The staleness report lists periodic reviews due within this many days...
+REPORT_REVIEW_DUE_WITHIN_DAYS = env.int("REPORT_REVIEW_DUE_WITHIN_DAYS", default=30)
+# ...and review assignments overdue or due within this many days (also the reminder window).
+REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS", default=2)
+# A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
+EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)

@@ -81,7 +81,7 @@ class SourceVersionInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("source", "recorded_by")
 
 
 admin.site.unregister(Source)

@@ -1,11 +1,10 @@
 """The staleness schedules, created once so editors can change them in the admin
 (django-celery-beat's database scheduler reads them; `celery -A config beat -S django`).
 
-This is the one place the periodic tasks are defined. It also lets Editors see the schedules,
-record source versions and resolve staleness flags in the admin.
+This is the one place the periodic tasks are defined. Editors may change them (their
+permissions are in editorial.role_setup, ensured after every migrate).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 TIMEZONE = "UTC"
@@ -29,16 +28,6 @@ SCHEDULES = [
         "description": "Approved articles past next_review_due are flagged 'periodic review due'.",
     },
 ]
-
-EDITOR_PERMISSIONS = {
-    "articles": {"sourceversion": ["add", "view"]},
-    "editorial": {"stalenessflag": ["view", "change"]},
-    "django_celery_beat": {
-        "periodictask": ["view", "change"],
-        "crontabschedule": ["add", "view", "change"],
-    },
-}
-
 
 def create_schedules(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
@@ -68,24 +57,6 @@ def remove_schedules(apps, schema_editor):
     PeriodicTask.objects.filter(name__in=[s["name"] for s in SCHEDULES]).delete()
 
 
-def grant_editors(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    for app_label, by_model in EDITOR_PERMISSIONS.items():
-        for model, actions in by_model.items():
-            editors.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("editorial", "0003_stalenessflag"),
@@ -96,5 +67,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_schedules, remove_schedules),
-        migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]

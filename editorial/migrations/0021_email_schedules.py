@@ -3,10 +3,9 @@
 Naming follows 0004_beat_schedules: a sentence saying what the task does. The report task runs
 per frequency: each run sends every recipient with that frequency the report for the current
 period (today / this ISO week) unless already sent, so moving or re-running a schedule never
-sends twice.
+sends twice. Editors' permissions on the email models: editorial/role_setup.py.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 TIMEZONE = "UTC"
@@ -55,15 +54,6 @@ SCHEDULES = [
     },
 ]
 
-EDITOR_PERMISSIONS = {
-    "editorial": {
-        "notificationpreference": ["add", "change", "view"],
-        "reportdelivery": ["view"],
-        "notificationdelivery": ["view"],
-    },
-}
-
-
 def create_schedules(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
@@ -93,24 +83,6 @@ def remove_schedules(apps, schema_editor):
     PeriodicTask.objects.filter(name__in=[s["name"] for s in SCHEDULES]).delete()
 
 
-def grant_editors(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    for app_label, by_model in EDITOR_PERMISSIONS.items():
-        for model, actions in by_model.items():
-            editors.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("editorial", "0020_email_reports"),
@@ -120,5 +92,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_schedules, remove_schedules),
-        migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]
