@@ -25,6 +25,7 @@ from editorial.roles import EDITORS
 from reviewers.models import Decision, ReviewAssignment
 
 log = logging.getLogger(__name__)
+REPORT_MAX_LINES = 200
 NO_SOURCE = "No source changed (periodic review or flagged by an editor)"
 
 
@@ -69,6 +70,26 @@ class ReportFacts:
     approvers: dict[int, set[int]]
     recipients: list[User]
     today: date
+    # per person (author or approver / assigned reviewer): their lines, in report order
+    stale_of: dict[int, list[StaleLine]] = field(init=False)
+    due_of: dict[int, list[DueLine]] = field(init=False)
+    assignments_of: dict[int, list[AssignmentLine]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # one pass over the facts, so each report costs its own lines, not all of them
+        self.stale_of = _by_person(self.stale, self.approvers)
+        self.due_of = _by_person(self.review_due, self.approvers)
+        self.assignments_of = defaultdict(list)
+        for line in self.assignments:
+            self.assignments_of[line.reviewer_user_id].append(line)
+
+
+def _by_person(lines: list, approvers: dict[int, set[int]]) -> dict[int, list]:
+    index: dict[int, list] = defaultdict(list)
+    for line in lines:
+        for user_id in {line.author_id} | approvers.get(line.article_id, set()):
+            index[user_id].append(line)
+    return index
 
 
 @dataclass
@@ -79,16 +100,16 @@ class Link:
 
 @dataclass
 class Report:
-    """One person's report: stale articles grouped by source, reviews due, late assignments."""
+    """One person's report: stale articles grouped by source, reviews due, late assignments.
+    At most REPORT_MAX_LINES stale lines are listed; `stale_more_url` lists them all."""
 
     recipient: User
     stale_by_source: list[tuple[str, list[Link]]] = field(default_factory=list)
     review_due: list[Link] = field(default_factory=list)
     assignments: list[Link] = field(default_factory=list)
-
-    @property
-    def stale_count(self) -> int:
-        return len({link.line.article_id for _, links in self.stale_by_source for link in links})
+    stale_count: int = 0
+    stale_more: int = 0
+    stale_more_url: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -258,29 +279,31 @@ def _url_for(user: User, article_id: int, author_id: int) -> str:
 
 def report_for(user: User, facts: ReportFacts) -> Report:
     """The part of `facts` that concerns `user` (no queries)."""
-
-    def concerns(article_id: int, author_id: int) -> bool:
-        return (
-            user.is_editor or author_id == user.pk or user.pk in facts.approvers.get(article_id, ())
-        )
-
+    everything = user.is_editor
+    stale = facts.stale if everything else facts.stale_of.get(user.pk, [])
+    due = facts.review_due if everything else facts.due_of.get(user.pk, [])
+    assignments = facts.assignments if everything else facts.assignments_of.get(user.pk, [])
     report = Report(recipient=user)
     groups: dict[str, list[Link]] = defaultdict(list)
-    for line in facts.stale:
-        if concerns(line.article_id, line.author_id):
-            groups[line.source_title].append(
-                Link(line, _url_for(user, line.article_id, line.author_id))
-            )
+    report.stale_count = len({line.article_id for line in stale})
+    # a guideline change can flag hundreds: list the first ones, link to the rest
+    report.stale_more = max(0, len(stale) - REPORT_MAX_LINES)
+    if report.stale_more:
+        report.stale_more_url = settings.SITE_URL + (
+            reverse("admin:articles_article_changelist") + "?status__exact=stale"
+            if everything
+            else "/author/"
+        )
+    for line in stale[:REPORT_MAX_LINES]:
+        url = _url_for(user, line.article_id, line.author_id)
+        groups[line.source_title].append(Link(line, url))
     report.stale_by_source = sorted(groups.items(), key=lambda item: item[0] == NO_SOURCE)
     report.review_due = [
-        Link(line, _url_for(user, line.article_id, line.author_id))
-        for line in facts.review_due
-        if concerns(line.article_id, line.author_id)
+        Link(line, _url_for(user, line.article_id, line.author_id)) for line in due
     ]
     report.assignments = [
-        Link(line, _admin_url(line.article_id) + ("" if user.is_editor else "#decision"))
-        for line in facts.assignments
-        if user.is_editor or line.reviewer_user_id == user.pk
+        Link(line, _admin_url(line.article_id) + ("" if everything else "#decision"))
+        for line in assignments
     ]
     return report
 
