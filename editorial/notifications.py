@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -29,11 +30,20 @@ WORKFLOW = "notify_workflow"
 
 
 # --- hooks: called by editorial.workflow inside its transaction ---------------------------
+def _after_commit(task, *args: int) -> None:
+    # robust: the action is committed; a broker (or, eagerly, SMTP) failure is logged by Django
+    # and must not turn the editor's or reviewer's request into an error page.
+    def enqueue() -> None:  # a named function: Django logs a robust callback's __qualname__
+        task.delay(*args)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
 def on_assigned(article: Article) -> None:
     """After commit: tell the reviewers of the article's current round they were assigned."""
     from editorial.report_tasks import notify_assigned
 
-    notify_assigned.delay_on_commit(article.pk, article.review_round)
+    _after_commit(notify_assigned, article.pk, article.review_round)
 
 
 def on_decided(assignment: ReviewAssignment, article: Article) -> None:
@@ -42,16 +52,16 @@ def on_decided(assignment: ReviewAssignment, article: Article) -> None:
     from editorial.report_tasks import notify_approved, notify_decided
 
     if assignment.decision == Decision.APPROVED and article.status == Status.APPROVED:
-        notify_approved.delay_on_commit(article.pk, article.review_round)
+        _after_commit(notify_approved, article.pk, article.review_round)
     else:
-        notify_decided.delay_on_commit(assignment.pk)
+        _after_commit(notify_decided, assignment.pk)
 
 
 def on_stale(article: Article) -> None:
     """After commit: tell the author and editors the article was flagged stale."""
     from editorial.report_tasks import notify_stale
 
-    notify_stale.delay_on_commit(article.pk, article.review_round)
+    _after_commit(notify_stale, article.pk, article.review_round)
 
 
 # --- services: called by the tasks ----------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 
 from editorial import workflow
 from editorial.models import NotificationDelivery, NotificationPreference
@@ -172,3 +173,36 @@ def test_reminders_go_daily_to_the_reviewer_and_once_to_editors_when_overdue(
     assert "overdue" in mail_to(reviewer.user)[-1].subject
     (escalation,) = mail_to(editor)
     assert escalation.subject.startswith("Overdue review: Cystitis in women")
+
+
+class RefusingBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+
+def test_a_mail_failure_does_not_undo_or_break_the_assignment_and_is_retried(
+    submitted, editor, reviewer, django_capture_on_commit_callbacks
+):
+    with (
+        override_settings(EMAIL_BACKEND="tests.editorial.test_email_notifications.RefusingBackend"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        (assignment,) = workflow.review_assign(
+            article=submitted, reviewers=[reviewer], actor=editor
+        )
+
+    submitted.refresh_from_db()
+    assert submitted.status == "under_review"
+    delivery = NotificationDelivery.objects.get(event_key=f"assigned:{assignment.pk}")
+    assert delivery.status == "failed" and "smtp down" in delivery.error
+
+    notify_assigned.delay(submitted.pk, assignment.round)  # the worker's retry, SMTP back up
+
+    assert len(mail_to(reviewer.user)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 2
