@@ -23,10 +23,16 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles.models import DetectedBy, Source, SourceVersion
+from articles.resolvers import is_enabled
+from editorial.registry_check import (
+    REGISTRY_FIELDS,
+    has_registry_identifier,
+    source_check_registries,
+)
 from editorial.staleness import source_record_version
 
 logger = logging.getLogger(__name__)
@@ -41,9 +47,13 @@ class PollError(Exception):
 @dataclass(frozen=True)
 class PollOutcome:
     source_id: int
-    status: str  # "changed" | "unchanged" | "baseline" | "failed"
+    status: str  # "retracted" | "changed" | "failed" | "baseline" | "unchanged"
     detail: str = ""
     flagged: int = 0
+
+
+# Which outcome a source's summary shows when its page and its registries disagree.
+SIGNIFICANCE = ("unchanged", "baseline", "failed", "changed", "retracted")
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,12 @@ def poll_client() -> httpx.Client:
 
 
 def sources_to_poll() -> QuerySet[Source]:
-    """Sources the poller checks: those with a URL that are not retracted."""
-    return Source.objects.exclude(url="").filter(retracted=False).order_by("pk")
+    """Sources the poller checks: not retracted, with a URL or (registry lookups on) a DOI,
+    PMID or DailyMed set id."""
+    watched = ~Q(url="")
+    if is_enabled():
+        watched |= has_registry_identifier()
+    return Source.objects.filter(watched, retracted=False).order_by("pk")
 
 
 def _conditional_headers(latest: SourceVersion | None) -> dict[str, str]:
@@ -182,7 +196,21 @@ def _remember(version: SourceVersion, fetched: Fetched) -> None:
 def source_poll(
     source: Source, *, client: httpx.Client, limiter: HostLimiter | None = None
 ) -> PollOutcome:
-    """Poll one source; a changed body records a new version (and flags articles)."""
+    """Poll one source: its page (a changed body records a new version and flags articles),
+    then its registries when lookups are on (a retraction or a new DailyMed label)."""
+    outcome = _poll_page(source, client, limiter) if source.url else None
+    if not (is_enabled() and any(getattr(source, f).strip() for f in REGISTRY_FIELDS)):
+        return outcome or PollOutcome(source.pk, "unchanged", "nothing to poll")
+    source.refresh_from_db()  # the page poll may have recorded a version
+    status, detail, flagged = source_check_registries(source)
+    if outcome is None:
+        return PollOutcome(source.pk, status, detail, flagged)
+    if SIGNIFICANCE.index(status) > SIGNIFICANCE.index(outcome.status):
+        return PollOutcome(source.pk, status, detail, outcome.flagged + flagged)
+    return PollOutcome(source.pk, outcome.status, outcome.detail, outcome.flagged + flagged)
+
+
+def _poll_page(source: Source, client: httpx.Client, limiter: HostLimiter | None) -> PollOutcome:
     limiter = limiter or HostLimiter.from_settings()
     latest = source.versions.order_by("-recorded_at", "-pk").first()
     has_fingerprint = latest is not None and latest.has_fingerprint
@@ -231,7 +259,7 @@ def _baseline(source: Source, latest: SourceVersion | None, fetched: Fetched) ->
 
 
 def source_poll_by_id(source_id: int) -> PollOutcome | None:
-    """Poll the source with this id (None when it is gone, retracted or has no URL)."""
+    """Poll the source with this id (None when it is gone, retracted or not watched)."""
     source = sources_to_poll().filter(pk=source_id).first()
     if source is None:
         return None

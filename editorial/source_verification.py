@@ -21,6 +21,7 @@ from articles.resolvers import (
 )
 from articles.resolvers.matching import label_titles_match, titles_match
 from editorial.roles import AnyUser, is_editor
+from editorial.staleness import source_mark_retracted
 
 DISABLED_MESSAGE = (
     "Registry lookups are switched off (CITATION_RESOLVERS_ENABLED is false, the default in "
@@ -53,12 +54,19 @@ def source_verify(
     with transaction.atomic():
         locked = Source.objects.select_for_update().get(pk=source.pk)
         changes = _compare(locked, found, report)
+        # A retraction goes through the staleness service: it also flags the approved
+        # articles citing the source (issue 6).
+        is_retraction = bool(changes.pop("retracted", False))
         if changes:
             for name, value in changes.items():
                 setattr(locked, name, value)
             locked._history_user = actor
             locked._change_reason = _reason(report, changes)[:100]
             locked.save()
+        if is_retraction:
+            note = _reason(report, {"retracted": True})
+            source_mark_retracted(source=locked, actor=actor, note=note)
+            locked.refresh_from_db()
     report.source = locked
     return report
 

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from articles.models import Source, SourceVersion
+from articles.models import Source
 from editorial.admin.articles import SourceAdmin
 from editorial.models import Resolution, StalenessFlag
 from editorial.roles import is_editor
@@ -66,24 +67,6 @@ def _render(request: HttpRequest, admin_obj, title: str, form, **context) -> Htt
     )
 
 
-class SourceVersionInline(admin.TabularInline):
-    model = SourceVersion
-    extra = 0
-    can_delete = False
-    fields = ("label", "effective_on", "detected_by", "recorded_at", "recorded_by", "note")
-    readonly_fields = fields
-    ordering = ("-recorded_at", "-pk")
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # through "Record new version", which flags the citing articles
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("source", "recorded_by")
-
-
 admin.site.unregister(Source)
 
 
@@ -91,15 +74,49 @@ admin.site.unregister(Source)
 class SourceWithVersionsAdmin(SourceAdmin):
     change_form_template = "admin/articles/source/change_form.html"
     change_list_template = "admin/articles/source/change_list.html"
-    inlines = (SourceVersionInline,)
-    actions = ("poll_now",)
+    actions = (*SourceAdmin.actions, "poll_now")
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        if not is_editor(request.user):
+            actions.pop("poll_now", None)
+        return actions
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Once a source exists its version and retraction change only through the services,
         # which flag the articles citing it.
         if obj is None:
             return ()
-        return ("current_version", "version_date", "retracted")
+        return ("current_version", "version_date", "retracted", "versions")
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "versions"]
+        return [*fields, "versions"] if obj is not None else fields
+
+    @admin.display(description="Versions")
+    def versions(self, obj: Source) -> str:
+        """The source's versions, newest first (read-only: one query, no formset to post)."""
+        rows = obj.versions.select_related("recorded_by").order_by("-recorded_at", "-pk")
+        return format_html(
+            "<table><thead><tr><th>Version</th><th>Published</th><th>How</th><th>Recorded</th>"
+            "<th>By</th><th>Note</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        v.label,
+                        v.effective_on or "—",
+                        v.get_detected_by_display(),
+                        f"{v.recorded_at:%Y-%m-%d %H:%M}",
+                        v.recorded_by or "—",
+                        v.note,
+                    )
+                    for v in rows
+                ),
+            )
+            or "None recorded yet.",
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -105,7 +105,8 @@ def test_retraction_notice_marks_the_source_retracted_and_blocks_articles(
     source.refresh_from_db()
     assert source.retracted
     reason = source.history.latest("history_id").history_change_reason
-    assert reason.startswith("verified against Crossref: retraction notice")
+    # recorded by the staleness service, which also flags approved articles citing it
+    assert reason.startswith("retracted: verified against Crossref: retraction notice")
     assert "source-retracted" in {p.code for p in check_article(article)}
 
 
