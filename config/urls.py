@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path, reverse_lazy
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from editorial.health import healthz
@@ -10,6 +11,14 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Load balancers probe this (SECURE_REDIRECT_EXEMPT keeps it on plain HTTP).
     path("healthz", healthz, name="healthz"),
+    # Author web UI (issue 5): sign-in, the dashboard and the article editor.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("author/", include("editorial.author_urls")),
     # Email preferences (issue 7)
     path("account/notifications/", notification_preferences_view, name="notification_preferences"),
     path("", RedirectView.as_view(url=reverse_lazy("admin:index"), permanent=False)),

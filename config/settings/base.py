@@ -158,6 +158,11 @@ CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5) 
 # Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.
 CITATION_RESOLVER_CONTACT_EMAIL = env.str("CITATION_RESOLVER_CONTACT_EMAIL", default="")
 
+# --- Author web UI (issue 5): sign-in for the author pages (the admin keeps its own login) ---
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/author/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
 # --- Staleness (issue 6): the source poller ---
 # Seconds before a publisher's server is given up on (connect and read).
 SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)

@@ -1,0 +1,74 @@
+"""Section bodies are Markdown: rendered with markdown-it-py, then sanitised with nh3.
+
+Raw HTML in the source is escaped by the parser and anything that slips through (links with a
+javascript: URL, event attributes) is removed by nh3, so the preview is safe to show as-is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import nh3
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+from articles.markers import parse_markers
+
+# "commonmark" with html off: authors write Markdown, not HTML; tables for dosing schedules.
+_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    "table"
+)
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"style"}, "th": {"style"}}
+
+
+_TAG_RE = re.compile(r"(<[^>]*>)")
+
+
+def render_markdown(text: str, anchors: Mapping[int, str] | None = None) -> SafeString:
+    """Markdown to sanitised HTML, safe to insert into a page. With `anchors` (citation
+    number -> element id), citation markers link to their citation; unknown ones are marked."""
+    html = _PARSER.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+    if anchors is not None:
+        clean = "".join(
+            part if part.startswith("<") else _link_markers(part, anchors)
+            for part in _TAG_RE.split(clean)
+        )
+    return mark_safe(clean)  # sanitised by nh3 above; markers rebuilt with format_html
+
+
+def _link_markers(text: str, anchors: Mapping[int, str]) -> str:
+    """Wrap each marker of an HTML text node (already escaped) in a link or a warning."""
+    out, last = [], 0
+    for marker in parse_markers(text):
+        out.append(text[last : marker.start])
+        missing = [n for n in marker.numbers if n not in anchors]
+        if missing:
+            label = f"No citation numbered {', '.join(map(str, missing))}"
+            out.append(
+                format_html(
+                    '<mark class="marker marker--missing" title="{}">{}</mark>', label, marker.text
+                )
+            )
+        else:
+            out.append(
+                format_html(
+                    '<a class="marker" href="#{}">{}</a>', anchors[marker.numbers[0]], marker.text
+                )
+            )
+        last = marker.end
+    out.append(text[last:])
+    return "".join(out)
