@@ -107,7 +107,7 @@ def admin_url(article_id: int, anchor: str = "") -> str:
 
 def author_url(article_id: int) -> str:
     """Where the author acts on their article."""
-    return f"{settings.SITE_URL}/author/articles/{article_id}/"
+    return settings.SITE_URL + reverse("author:article_editor", args=[article_id])
 
 
 def notices_send(pairs: list[tuple[User, str, Notice]], kind: str) -> int:

@@ -273,7 +273,7 @@ def _admin_url(article_id: int) -> str:
 def _url_for(user: User, article_id: int, author_id: int) -> str:
     # Authors act in the author UI; editors and reviewers in the admin.
     if not user.is_editor and author_id == user.pk:
-        return f"{settings.SITE_URL}/author/articles/{article_id}/"
+        return settings.SITE_URL + reverse("author:article_editor", args=[article_id])
     return _admin_url(article_id)
 
 
@@ -292,7 +292,7 @@ def report_for(user: User, facts: ReportFacts) -> Report:
         report.stale_more_url = settings.SITE_URL + (
             reverse("admin:articles_article_changelist") + "?status__exact=stale"
             if everything
-            else "/author/"
+            else reverse("author:dashboard")
         )
     for line in stale[:REPORT_MAX_LINES]:
         url = _url_for(user, line.article_id, line.author_id)

@@ -108,7 +108,7 @@ def _notice(flags: list[dict], *, for_editor: bool) -> Notice:
     elif n == 1:
         url = author_url(flags[0]["article_id"])
     else:
-        url = f"{settings.SITE_URL}/author/"
+        url = settings.SITE_URL + reverse("author:dashboard")
     subject = f"Stale: {flags[0]['article__title']}" if n == 1 else f"{n} articles stale: {what}"
     return Notice(subject[:200], lines, url, "Open" if n == 1 else "Open the list")
 
