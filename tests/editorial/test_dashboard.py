@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -125,3 +127,18 @@ def test_dashboard_queries_do_not_grow_with_articles(django_assert_max_num_queri
 
     assert len(dashboard["stale_by_source"]) == 17
     assert dashboard["weeks"][-1].raised == 1010
+
+
+def test_admin_index_queries_do_not_grow_with_articles(client, editor):
+    client.force_login(editor)
+    make_stale(10, authors=3, sources=2, reviewers=2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/admin/").status_code == 200
+
+    make_stale(500, authors=10, sources=10, reviewers=3)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/admin/").status_code == 200
+
+    # session, user, board member (reviewers land elsewhere), groups (is_editor), the
+    # dashboard's 8, the admin's app list (user and group permissions), its recent actions
+    assert len(large) == len(small) == 4 + DASHBOARD_QUERIES + 3
