@@ -21,7 +21,7 @@ from reviewers.models import Decision, ReviewAssignment
 WEEKS = 12
 UNDER_REVIEW_SHOWN = 10
 # chart geometry, in SVG user units (the viewBox scales it to the page)
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 600, 220, 36, 28, 12
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 600, 230, 36, 28, 24
 
 
 def _changelist(model: str, **params: str) -> str:
@@ -222,13 +222,20 @@ def chart_geometry(weeks: list[Week]) -> dict:
                 }
             )
         if w.median_days is not None:
-            points.append(f"{round(LEFT + i * slot + slot / 2, 1)},{y(w.median_days, top_days)}")
+            points.append(
+                {
+                    "x": round(LEFT + i * slot + slot / 2, 1),
+                    "y": y(w.median_days, top_days),
+                    "title": f"week of {w.start:%-d %b}: median {w.median_days} days to approval",
+                }
+            )
         labels.append({"x": round(LEFT + i * slot + slot / 2, 1), "text": f"{w.start:%-d %b}"})
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "bars": bars,
-        "line": " ".join(points),
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "points": points,
         "labels": labels,
         "label_y": HEIGHT - 8,
         "base": base,
