@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -40,6 +41,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
     title = models.CharField("clinical question", max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(blank=True, max_length=5000)
+    # Optional summary for patients; readers choose which summary leads (public page toggle).
+    plain_summary = models.TextField("plain-language summary", blank=True, max_length=5000)
     specialty = models.ForeignKey(
         "reviewers.Specialty", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -69,6 +72,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
             # the periodic-review backstop: approved articles whose review is due
             models.Index(fields=["status", "next_review_due"], name="article_status_due"),
+            # the public index, newest first (editorial.public_selectors.index): walks 20 rows
+            # instead of sorting every article
+            models.Index(
+                Coalesce("approved_at", "submitted_at").desc(),
+                models.F("id").desc(),
+                name="article_public_listing",
+            ),
         ]
 
     def __str__(self) -> str:

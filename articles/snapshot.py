@@ -14,6 +14,9 @@ def article_snapshot(article: Article) -> dict[str, Any]:
     return {
         "title": article.title,
         "summary": article.summary,
+        "plain_summary": article.plain_summary,
+        # The round whose approvals produced this snapshot: the public "reviewed by" list.
+        "review_round": article.review_round,
         "risk": article.risk,
         "specialty_id": article.specialty_id,
         "sections": [

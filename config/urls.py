@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import include, path
 
+from editorial import public_views
 from editorial.health import healthz
 from editorial.preferences import notification_preferences_view
 
@@ -21,5 +21,8 @@ urlpatterns = [
     path("author/", include("editorial.author_urls")),
     # Email preferences (issue 7)
     path("account/notifications/", notification_preferences_view, name="notification_preferences"),
-    path("", RedirectView.as_view(url=reverse_lazy("admin:index"), permanent=False)),
+    # The public site (issue 8): what readers see.
+    path("", public_views.article_index, name="public-index"),
+    path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
+    path("editorial-policy/", public_views.editorial_policy, name="editorial-policy"),
 ]

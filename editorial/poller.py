@@ -4,7 +4,8 @@ One conditional GET per source with a URL (If-None-Match / If-Modified-Since fro
 SourceVersion; without those validators, the SHA-256 of the body decides). A changed source
 gets a new SourceVersion through editorial.staleness.source_record_version, which flags the
 approved articles citing it. Publishers' servers are slow and sometimes down: timeouts, retries
-with backoff, a per-host limit, and one log line per failure (settings SOURCE_POLL_*).
+with backoff, a per-host limit, and one log line per failure (settings SOURCE_POLL_*). With
+registry lookups on, editorial.registry_check also asks DailyMed and Crossref / PubMed.
 """
 
 from __future__ import annotations

@@ -42,10 +42,10 @@ def _short(source: Source) -> str:
     return title if len(title) <= 40 else title[:39] + "…"
 
 
-def _flagged(*, source: Source | None, to_version: str | None, detected_at) -> list[Article]:
-    flags = StalenessFlag.objects.filter(source=source, detected_at=detected_at)
-    if to_version is not None:
-        flags = flags.filter(to_version=to_version)
+def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
+    flags = StalenessFlag.objects.filter(
+        source=source, to_version=to_version, detected_at=detected_at
+    )
     return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
 
 
@@ -185,6 +185,9 @@ def article_resolve_staleness(
     if _user(actor) is None:
         raise PermissionDenied("Sign in to resolve a staleness flag.")
     with transaction.atomic():
+        # Article first, then its flags: the same order as the sweep, so the two never wait
+        # on each other in a circle. A flag a sweep adds meanwhile stays open (a new change).
+        article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
         flags = list(
             StalenessFlag.objects.select_for_update()
             .filter(article=article, resolved_at__isnull=True)

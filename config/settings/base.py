@@ -163,6 +163,11 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/author/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# --- Public article pages (issue 8) ---
+# Show articles submitted or under review for the first time, with a "pending review" caution
+# and no reviewed-by badge (the editorial policy page states which way this is set).
+PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
+
 # --- Staleness (issue 6): the source poller ---
 # Seconds before a publisher's server is given up on (connect and read).
 SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)

@@ -86,7 +86,7 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
         "next_review_due",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "specialty", "risk")}),
+        (None, {"fields": ("title", "slug", "summary", "plain_summary", "specialty", "risk")}),
         ("Review", {"fields": readonly_fields}),
     )
 

@@ -92,3 +92,22 @@ def test_registries_are_not_asked_while_lookups_are_off(settings):
     SourceFactory(doi="10.1056/NEJMoa2777777", url="")
 
     assert not sources_to_poll().exists()
+
+
+def test_a_retraction_found_by_verify_against_registry_flags_approved_articles(registries, editor):
+    from editorial.source_verification import source_verify
+
+    source = SourceFactory(doi="10.1056/NEJMoa2666666")
+    registries.serve(
+        "/works/10.1056/NEJMoa2666666",
+        body=json.dumps({"message": {"title": ["RETRACTED: A trial"]}}).encode(),
+    )
+    article = approved_citing(source)
+
+    source_verify(source=source, actor=editor)
+
+    article.refresh_from_db()
+    assert article.status == "stale"
+    flag = article.staleness_flags.get()
+    assert (flag.reason, flag.to_version) == ("retracted", "retracted")
+    assert article.history.order_by("-history_id").first().history_user == editor

@@ -174,3 +174,46 @@ def test_source_page_queries_do_not_grow_with_versions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.count(b"By hand") == 8
+
+
+def test_resolve_page_queries_do_not_grow_with_selected_flags(
+    client, editor, django_assert_max_num_queries
+):
+    source = SourceFactory(current_version="1")
+    for _ in range(2):
+        Citation.objects.create(article=ArticleFactory(approved=True), number=2, source=source)
+    source_record_version(source=source, version="2", actor=editor)
+    client.force_login(editor)
+    url = reverse("admin:editorial_stalenessflag_resolve")
+
+    def ids() -> str:
+        return ",".join(str(pk) for pk in StalenessFlag.objects.values_list("pk", flat=True))
+
+    client.get(f"{url}?ids={ids()}")
+
+    # session, user, the flags joined to article and source, 2 permission queries (the
+    # admin's app list), the admin site's board-member lookup: 6, however many flags
+    first = f"{url}?ids={ids()}"
+    with django_assert_max_num_queries(6) as few:
+        client.get(first)
+    for _ in range(4):
+        Citation.objects.create(article=ArticleFactory(approved=True), number=2, source=source)
+    source_record_version(source=source, version="3", actor=editor)
+    more = f"{url}?ids={ids()}"
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(more)
+    assert page.content.count(b"<tr><td>") == StalenessFlag.objects.count() == 8
+
+
+def test_stale_article_page_says_why_and_links_to_resolve(client, editor):
+    source, article = cited_source(title="ESC heart failure guideline")
+    source_record_version(source=source, version="2", actor=editor)
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+
+    content = page.content.decode()
+    assert "Why this article is stale" in content
+    assert "source changed — ESC heart failure guideline (1 → 2)" in content
+    flag = article.staleness_flags.get()
+    assert f"{reverse('admin:editorial_stalenessflag_resolve')}?ids={flag.pk}" in content

@@ -1,6 +1,7 @@
 """Staleness tasks: each takes ids, calls one service and is safe to run twice. Eager here; the
 real worker on Redis is exercised by test_worker_integration.py."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -76,3 +77,21 @@ def test_tasks_are_acks_late_with_time_limits():
     for task in (poll_sources, poll_source, flag_overdue_reviews):
         assert task.acks_late is True
         assert task.time_limit and task.soft_time_limit < task.time_limit
+
+
+def test_beat_schedules_from_the_migration_name_registered_tasks():
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    from config.celery import app as celery_app
+
+    migration = importlib.import_module("editorial.migrations.0004_beat_schedules")
+    migration.create_schedules(apps, None)  # idempotent: the migration already ran it
+    migration.create_schedules(apps, None)
+
+    scheduled = dict(PeriodicTask.objects.values_list("task", "crontab__hour"))
+    assert scheduled == {
+        "editorial.tasks.poll_sources": "2",
+        "editorial.tasks.flag_overdue_reviews": "3",
+    }
+    assert set(scheduled) <= set(celery_app.tasks)

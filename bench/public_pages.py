@@ -1,0 +1,419 @@
+"""Benchmark the public pages: 10,000 approved articles on PostgreSQL, gunicorn with 2 workers,
+16 concurrent clients on the article page and on the index. Prints p50/p95 latency, requests
+per second and each worker's peak memory (VmHWM). Goals: p95 <= 50 ms, < 150 MiB per worker.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/imprimatur_bench \\
+        .venv/bin/python bench/public_pages.py [--articles 10000] [--duration 10]
+
+Uses wrk when installed (apt-get install wrk), else a small threaded client. Only 127.0.0.1.
+Bench articles (slug "bench-*") are created once with bulk_create: each has its own approved
+snapshot (4 Markdown sections, 8 citations) and two approving board members, so every page
+renders different text (the Markdown cache does not hide the rendering cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+HOST = "127.0.0.1"
+PREFIX = "bench-"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("Set DATABASE_URL=postgres://... (the benchmark runs on PostgreSQL).")
+        return 2
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    slugs = seed(args.articles)
+    print(f"articles: {len(slugs)} approved bench articles on PostgreSQL")
+    print(f"load average before: {load_average()} on {os.cpu_count()} CPUs (shared machine)")
+
+    port = args.port or free_port()
+    server = start_gunicorn(port, args.workers)
+    try:
+        base = f"http://{HOST}:{port}"
+        specialties = [f"/?specialty={PREFIX}spec-{i}" for i in range(6)]
+        scenarios = {
+            "article page": [f"/articles/{s}/" for s in slugs],
+            "index": ["/"] + [f"/?page={p}" for p in range(2, 51)] + specialties,
+            # a reader's search finds a few articles; "fulvestrant" is in every bench summary
+            "index search": [f"/?q=condition+{n}" for n in range(0, len(slugs), 37)],
+            "search matching all": ["/?q=fulvestrant"],
+        }
+        for path in ("/", scenarios["article page"][0]):
+            # warm both workers' imports and connections; a 404 means someone else's server
+            if fetch(base, path) != 200:
+                raise RuntimeError(f"{base}{path} did not answer 200: is the port ours?")
+        runs = [
+            ("article page", scenarios["article page"], args.connections),
+            ("index", scenarios["index"], args.connections),
+            # one client: the service time of a request, without queueing behind the others
+            ("article page (1 client)", scenarios["article page"], 1),
+            ("index (1 client)", scenarios["index"], 1),
+            ("index search", scenarios["index search"], args.connections),
+            # informative only, and last (its slow requests would still be queued in the
+            # workers): ranks the 1,000 best of 10,000 hits; 1 client so it does not hog a
+            # shared machine
+            ("search matching all", scenarios["search matching all"], 1),
+        ]
+        for name, paths, connections in runs:
+            cpu_before = workers_cpu_seconds(server.pid)
+            result = run_load(base, paths, connections, args.duration)
+            # CPU the workers spent per request: what the page costs, whatever else the shared
+            # machine is doing (wall-clock latency includes waiting for a CPU)
+            cpu_ms = (workers_cpu_seconds(server.pid) - cpu_before) * 1000
+            print(
+                f"{name:>24}: p50 {result['p50']:.1f} ms  p95 {result['p95']:.1f} ms  "
+                f"{result['rps']:.0f} req/s  worker CPU {cpu_ms / max(result['requests'], 1):.1f}"
+                f" ms/request  ({result['requests']} requests, {result['errors']} errors, "
+                f"{connections} clients, {result['tool']})"
+            )
+        for pid, peak_kib in worker_peak_memory(server.pid):
+            print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
+        print(f"load average after: {load_average()}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+def seed(count: int) -> list[str]:
+    """Create the bench articles that are missing (idempotent); return their slugs."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.models import Article
+    from reviewers.models import BoardMember, ReviewAssignment, Specialty
+
+    existing = Article.objects.filter(slug__startswith=PREFIX).count()
+    if existing < count:
+        with transaction.atomic():
+            author, _ = User.objects.get_or_create(username=f"{PREFIX}author")
+            specialties = [
+                Specialty.objects.get_or_create(
+                    slug=f"{PREFIX}spec-{i}", defaults={"name": f"Bench specialty {i}"}
+                )[0]
+                for i in range(6)
+            ]
+            members = []
+            for i, credentials in enumerate(("MD", "PharmD")):
+                user, _ = User.objects.get_or_create(
+                    username=f"{PREFIX}reviewer{i}",
+                    defaults={"first_name": f"Rev{i}", "last_name": "Bench"},
+                )
+                members.append(
+                    BoardMember.objects.get_or_create(
+                        user=user, defaults={"credentials": credentials}
+                    )[0]
+                )
+            now = timezone.now()
+            articles = [
+                _bench_article(n, author, specialties[n % 6], now - timedelta(minutes=n))
+                for n in range(existing, count)
+            ]
+            Article.objects.bulk_create(articles, batch_size=1000)
+            ReviewAssignment.objects.bulk_create(
+                [
+                    ReviewAssignment(
+                        article=a,
+                        reviewer=m,
+                        round=1,
+                        decision="approved",
+                        decided_at=a.approved_at,
+                    )
+                    for a in articles
+                    for m in members
+                ],
+                batch_size=2000,
+            )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")  # planner estimates after the bulk insert
+        cursor.execute("ANALYZE reviewers_reviewassignment")
+    return list(
+        Article.objects.filter(slug__startswith=PREFIX)
+        .order_by("pk")
+        .values_list("slug", flat=True)[:count]
+    )
+
+
+def _bench_article(n: int, author, specialty, approved_at):
+    from articles.models import Article
+
+    title = f"What is the second-line treatment for bench condition {n} after endocrine therapy?"
+    summary = (
+        f"For condition {n}, fulvestrant with a CDK4/6 inhibitor (palbociclib, ribociclib or "
+        "abemaciclib) is the usual next step; alpelisib for PIK3CA-mutated disease."
+    )
+    sections = [
+        {
+            "kind": kind,
+            "heading": heading,
+            "position": i,
+            "body": "\n".join(
+                f"- Finding {n}.{i}.{j}: fulvestrant plus palbociclib 125 mg on days 1-21 "
+                f"lengthened progression-free survival [{j}, {j % 8 + 1}]."
+                for j in range(1, 7)
+            )
+            + f"\n\nRegimen notes for case {n}: monitor neutrophils and glucose [{i + 1}].",
+        }
+        for i, (kind, heading) in enumerate(
+            [
+                ("key_points", "Key points"),
+                ("guidelines", "From the Guidelines"),
+                ("drug_label", "From the FDA Drug Label"),
+                ("research", "From the Research"),
+            ]
+        )
+    ]
+    citations = [
+        {
+            "number": c,
+            "locator": f"Section {c}",
+            "cited_version": "2025",
+            "source": {
+                "id": c,
+                "kind": "journal_article",
+                "title": f"Trial report {c} for the bench",
+                "issuer": "New England Journal of Medicine",
+                "url": "",
+                "doi": f"10.1056/NEJMoa{1500000 + c}",
+                "pmid": str(31000000 + c),
+                "pmcid": "",
+                "nct_id": f"NCT0{2437300 + c}",
+                "dailymed_setid": "",
+                "isbn": "",
+            },
+        }
+        for c in range(1, 9)
+    ]
+    snapshot = {
+        "title": title,
+        "summary": summary,
+        "plain_summary": "",
+        "risk": "standard",
+        "review_round": 1,
+        "specialty_id": specialty.pk,
+        "sections": sections,
+        "citations": citations,
+    }
+    return Article(
+        title=title,
+        slug=f"{PREFIX}{n}",
+        summary=summary,
+        specialty=specialty,
+        author=author,
+        status="approved",
+        review_round=1,
+        submitted_at=approved_at,
+        approved_at=approved_at,
+        last_reviewed_at=approved_at,
+        next_review_due=(approved_at + timedelta(days=365)).date(),
+        approved_snapshot=snapshot,
+    )
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DATABASE_CONN_MAX_AGE": "60",  # production keeps connections (settings/production.py)
+    }
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "config.wsgi:application",
+        f"--workers={workers}",
+        f"--bind={HOST}:{port}",
+        "--no-control-socket",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            fetch(f"http://{HOST}:{port}", "/editorial-policy/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(base: str, path: str) -> int:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def run_load(base: str, paths: list[str], connections: int, duration: int) -> dict:
+    if shutil.which("wrk"):
+        return _run_wrk(base, paths, connections, duration)
+    return _run_threads(base, paths, connections, duration)
+
+
+WRK_SCRIPT = """
+local paths = {%s}
+math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%f %%f\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout + e.status,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+def _run_wrk(base: str, paths: list[str], connections: int, duration: int) -> dict:
+    lua_paths = ",".join(f'"{p}"' for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % lua_paths)
+    try:
+        command = [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout=5s",
+        ]
+        out = subprocess.run(
+            [*command, "-s", script.name, base + "/"],
+            capture_output=True,
+            text=True,
+            timeout=duration + 30,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    requests, duration_us, errors, p50, p95 = re.search(r"RESULT (.*)", out).group(1).split()
+    return {
+        "p50": float(p50) / 1000,
+        "p95": float(p95) / 1000,
+        "rps": int(requests) / (int(duration_us) / 1e6),
+        "requests": int(requests),
+        "errors": int(errors),
+        "tool": "wrk",
+    }
+
+
+def _run_threads(base: str, paths: list[str], connections: int, duration: int) -> dict:
+    """Fallback client: `connections` threads, keep-alive, bounded by time and 100k requests."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+    host, port = base.removeprefix("http://").split(":")
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        mine: list[float] = []
+        while time.monotonic() < deadline and len(latencies) + len(mine) < 100_000:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", random.choice(paths))
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "p50": cuts[49],
+        "p95": cuts[94],
+        "rps": len(latencies) / elapsed,
+        "requests": len(latencies),
+        "errors": errors[0],
+        "tool": "threads",
+    }
+
+
+def _worker_pids(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds used so far by the gunicorn workers (/proc/<pid>/stat)."""
+    ticks = 0
+    for pid in _worker_pids(master_pid):
+        # the command name may hold spaces: fields after the closing parenthesis are fixed
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def worker_peak_memory(master_pid: int) -> list[tuple[int, int]]:
+    """(pid, VmHWM in KiB) for each gunicorn worker, read from /proc."""
+    peaks = []
+    for pid in _worker_pids(master_pid):
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append((pid, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))))
+    return peaks
+
+
+if __name__ == "__main__":
+    sys.exit(main())

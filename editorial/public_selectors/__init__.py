@@ -1,0 +1,53 @@
+"""Reads for the public site: which articles readers may see, and what exactly they see.
+
+Readers see the stored approved snapshot, never the live rows of a revision in progress. The
+only live rows ever shown are those of an article submitted or under review for the first time
+(no snapshot yet), and only while PUBLIC_SHOWS_PENDING is on, without the board's badge.
+"""
+
+from editorial.public_selectors.article import (
+    TRACKER_STEPS,
+    PublicArticle,
+    PublicReviewer,
+    StaleNotice,
+    article_for_public,
+    article_reviewers_for_public,
+    article_stale_notice_for_public,
+)
+from editorial.public_selectors.index import (
+    PER_PAGE,
+    PublicPage,
+    article_list_for_public,
+    specialty_list_for_public,
+)
+from editorial.public_selectors.policy import EditorialPolicy, editorial_policy
+from editorial.public_selectors.visibility import (
+    PAGE_VERSION,
+    PublicVersion,
+    Visibility,
+    article_version_for_public,
+    article_visibility,
+    shows_pending,
+)
+
+__all__ = [
+    "PAGE_VERSION",
+    "PER_PAGE",
+    "TRACKER_STEPS",
+    "EditorialPolicy",
+    "PublicArticle",
+    "PublicPage",
+    "PublicReviewer",
+    "PublicVersion",
+    "StaleNotice",
+    "Visibility",
+    "article_for_public",
+    "article_list_for_public",
+    "article_reviewers_for_public",
+    "article_stale_notice_for_public",
+    "article_version_for_public",
+    "article_visibility",
+    "editorial_policy",
+    "shows_pending",
+    "specialty_list_for_public",
+]

@@ -1,0 +1,159 @@
+"""The public site: the article page, the index and the editorial policy. Parse, select, render."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import condition, require_safe
+
+from editorial import public_selectors as selectors
+from editorial.public_selectors import PublicArticle, PublicVersion, Visibility
+
+AUDIENCES = ("clinician", "patient")
+AUDIENCE_COOKIE = "audience"
+AUDIENCE_COOKIE_AGE = 365 * 24 * 60 * 60
+# json.dumps output is safe inside <script> once these cannot close the element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def _audience(request: HttpRequest) -> tuple[str, bool]:
+    """The reader's chosen audience and whether they chose it on this request."""
+    chosen = request.GET.get("audience", "")
+    if chosen in AUDIENCES:
+        return chosen, True
+    remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
+    return (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+
+
+def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
+    # condition() asks for the ETag and Last-Modified separately: probe the database once.
+    if not hasattr(request, "_public_version"):
+        request._public_version = selectors.article_version_for_public(slug)
+    return request._public_version
+
+
+def _etag(request: HttpRequest, slug: str) -> str | None:
+    version = _version(request, slug)
+    if version is None:
+        return None
+    return version.etag(_audience(request)[0], str(selectors.shows_pending()))
+
+
+def _last_modified(request: HttpRequest, slug: str) -> datetime | None:
+    version = _version(request, slug)
+    return version.modified_at if version else None
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One article as readers see it: the approved snapshot, or a pending first review."""
+    page = selectors.article_for_public(slug)
+    if page is None:
+        return render(request, "public/not_found.html", status=404)
+    if page == Visibility.GONE:
+        return render(request, "public/gone.html", status=410)
+    audience, chosen_now = _audience(request)
+    canonical = request.build_absolute_uri(reverse("public-article", args=[page.slug]))
+    response = render(
+        request,
+        "public/article_detail.html",
+        {
+            "article": page,
+            "audience": audience,
+            "canonical_url": canonical,
+            "json_ld": json_ld_script_content(article_json_ld(page, canonical)),
+            "tracker_steps": selectors.TRACKER_STEPS,
+        },
+    )
+    if chosen_now:
+        response.set_cookie(
+            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+@require_safe
+def article_index(request: HttpRequest) -> HttpResponse:
+    """Published articles, newest first; search and filter by specialty."""
+    query = request.GET.get("q", "")[:200]
+    specialty = request.GET.get("specialty", "")[:100]
+    page = selectors.article_list_for_public(
+        query=query, specialty=specialty, page=request.GET.get("page", 1)
+    )
+    specialties = selectors.specialty_list_for_public()
+    return render(
+        request,
+        "public/article_index.html",
+        {
+            "page": page,
+            "query": " ".join(query.split()),
+            "specialty": specialty,
+            "specialties": specialties,
+            "specialty_name": next((s.name for s in specialties if s.slug == specialty), ""),
+            "canonical_url": request.build_absolute_uri(reverse("public-index")),
+            "shows_pending": selectors.shows_pending(),
+        },
+    )
+
+
+@require_safe
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    """How articles are reviewed, from the settings the workflow enforces."""
+    return render(
+        request,
+        "public/editorial_policy.html",
+        {
+            "policy": selectors.editorial_policy(),
+            "canonical_url": request.build_absolute_uri(reverse("editorial-policy")),
+        },
+    )
+
+
+def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
+    """schema.org MedicalWebPage; the reviewed-by fields only for board-approved content."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "url": url,
+        "about": {"@type": "MedicalEntity", "name": page.title},
+        "citation": [_citation_json_ld(ref) for ref in page.references],
+    }
+    if page.specialty is not None:
+        data["about"]["relevantSpecialty"] = {
+            "@type": "MedicalSpecialty",
+            "name": page.specialty.name,
+        }
+    if page.last_updated_at:
+        data["dateModified"] = page.last_updated_at.isoformat()
+    if page.is_reviewed and page.approved_at:
+        data["lastReviewed"] = page.approved_at.date().isoformat()
+        data["reviewedBy"] = [
+            {"@type": "Person", "name": r.name, "honorificSuffix": r.credentials}
+            for r in page.reviewers
+        ]
+    return data
+
+
+def _citation_json_ld(ref: dict[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"@type": "CreativeWork", "name": ref["title"]}
+    if ref["issuer"]:
+        item["publisher"] = {"@type": "Organization", "name": ref["issuer"]}
+    if ref["links"]:
+        item["url"] = ref["links"][0][1]
+    return item
+
+
+def json_ld_script_content(data: dict[str, Any]) -> SafeString:
+    """JSON for an application/ld+json block: no "</script>" or "<!--" can survive in it."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
