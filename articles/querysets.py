@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.db.models import ProtectedError
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -28,3 +29,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def due_for_review(self, today: date) -> ArticleQuerySet:
         return self.filter(status="approved", next_review_due__lte=today)
+
+    # --- retention (issue 9) ---
+    def submitted_ever(self) -> ArticleQuerySet:
+        """Articles that were ever submitted for review: kept for the record, never deleted."""
+        return self.exclude(status="draft", review_round=0)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        kept = list(self.submitted_ever().values_list("title", flat=True)[:3])
+        if kept:
+            raise ProtectedError(
+                "Submitted articles cannot be deleted; archive them instead: " + "; ".join(kept),
+                set(),
+            )
+        return super().delete()

@@ -26,7 +26,7 @@ import django
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
@@ -38,6 +38,12 @@ OPERATIONS = ("create", "submit", "assign", "approve")
 
 
 def create_article(i: int, author: User, sources: list[Source]) -> Article:
+    """One transaction, as an import or a single editor save would write it."""
+    with transaction.atomic():
+        return _create_article(i, author, sources)
+
+
+def _create_article(i: int, author: User, sources: list[Source]) -> Article:
     article = Article(title=f"Question {i}?", slug=f"bench-{i}", author=author)
     article._history_user = author
     article._change_reason = "drafted"

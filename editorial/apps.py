@@ -10,3 +10,7 @@ class EditorialConfig(AppConfig):
         from editorial.role_setup import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
+        # audit trail (issue 9): chain history rows, refuse rewrites, install the PG triggers
+        from editorial import signals
+
+        signals.connect()

@@ -3,13 +3,15 @@ everything is keyed by username, slug or title, and an article that exists is le
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from articles.models import Article, Citation, Section, Source
 from editorial import demo_content as content
 from editorial import workflow
-from reviewers.models import BoardMember, Specialty
+from reviewers.models import BoardMember, Disclosure, Specialty
 
 
 def seed_demo() -> list[str]:
@@ -61,7 +63,25 @@ def _board(users: dict[str, User], specialties: dict[str, Specialty]) -> dict[st
         )
         if is_new:
             member.specialties.set([specialties[s] for s in slugs])
+        if not member.licence_number and username in content.BOARD_DETAILS:
+            licence, verified_on, affiliation = content.BOARD_DETAILS[username]
+            member.licence_number = licence
+            member.licence_verified_on = date.fromisoformat(verified_on)
+            member.affiliation = affiliation
+            member._change_reason = "demo board details"
+            member.save()
         members[username] = member
+    for username, organisation, kind, since, until, note in content.DISCLOSURES:
+        Disclosure.objects.get_or_create(
+            member=members[username],
+            organisation=organisation,
+            kind=kind,
+            defaults={
+                "since": since and date.fromisoformat(since),
+                "until": until and date.fromisoformat(until),
+                "note": note,
+            },
+        )
     return members
 
 
@@ -120,6 +140,7 @@ def _approve_breast(article: Article, users, members) -> None:
             decision="approved",
             actor=assignment.reviewer.user,
             comment="Regimens and doses match the cited guideline and labels.",
+            checklist=content.APPROVAL_CHECKLIST,
         )
 
 
@@ -129,6 +150,7 @@ def _advance(article: Article, stage: str, users, members) -> None:
     if stage == "under_review":
         workflow.review_assign(
             article=article,
-            reviewers=[members["reviewer"], members["pharmacist"]],
+            # high risk and label-citing: two physicians and the pharmacist (editorial.quorum)
+            reviewers=[members["reviewer"], members["reviewer2"], members["pharmacist"]],
             actor=users["editor"],
         )

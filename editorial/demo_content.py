@@ -30,6 +30,56 @@ BOARD = [
     ("pharmacist", "PharmD", ["clinical-pharmacy", "oncology"]),
 ]
 
+BOARD_DETAILS = {
+    # username: licence number, licence verified on (ISO date), affiliation
+    "reviewer": ("MA 281734", "2025-09-15", "Department of Medical Oncology, Riverside University"),
+    "reviewer2": ("OH 34.012877", "2024-02-01", "Lakeview Community Hospital, Internal Medicine"),
+    "pharmacist": ("CA RPH 76543", "2026-01-20", "Riverside University Hospital Pharmacy"),
+}
+
+# None of these names an issuer the demo articles cite (Eli Lilly and Company, Pfizer, NCCN,
+# ASCO, the journals, IDSA, USPSTF): the seeded approvals stand. The first ended in 2024, so it
+# is shown but no longer current.
+DISCLOSURES = [
+    # username, organisation, kind, since, until, note
+    (
+        "reviewer",
+        "Novartis",
+        "consulting",
+        "2021-01-01",
+        "2024-06-30",
+        "Advisory board on CDK4/6 inhibitor education (ended).",
+    ),
+    (
+        "reviewer",
+        "National Cancer Institute",
+        "grant",
+        "2023-07-01",
+        None,
+        "R01 grant on survivorship care; paid to the institution.",
+    ),
+    ("reviewer2", "Medtronic", "speaker", "2022-03-01", None, "Talks on heart failure devices."),
+    (
+        "pharmacist",
+        "American Society of Health-System Pharmacists",
+        "other",
+        None,
+        None,
+        "Unpaid member of an oncology practice committee.",
+    ),
+]
+
+# What the demo reviewers tick when they approve (editorial.checklist).
+APPROVAL_CHECKLIST = {
+    "authorship": True,
+    "attribution": True,
+    "disclosure": True,
+    "currency": True,
+    "grade_certainty": "moderate",
+    "label_concordance": "concordant",
+    "off_label_statements": "",
+}
+
 SOURCES = {
     "nccn-breast": dict(
         kind="guideline",

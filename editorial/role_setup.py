@@ -24,7 +24,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "citation": ["view"],
             "source": ["view"],
         },
-        "reviewers": {"specialty": ["view"], "boardmember": ["view"]},
+        "reviewers": {"specialty": ["view"], "boardmember": ["view"], "disclosure": ["view"]},
     },
     "Editors": {
         "articles": {
@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
         "reviewers": {
             "specialty": ["add", "change", "view", "delete"],
             "boardmember": ["add", "change", "view"],
+            "disclosure": ["add", "change", "view", "delete"],  # inline on the board member
             "reviewassignment": ["view"],
         },
         "editorial": {

@@ -160,13 +160,13 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
 
 RESOLUTION_SERVICES = {
     Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
-        article=article, actor=actor
+        article=article, actor=actor, note=note
     ),
     Resolution.REVISED: lambda article, actor, note: workflow.article_start_revision(
-        article=article, actor=actor
+        article=article, actor=actor, note=note
     ),
     Resolution.WITHDRAWN: lambda article, actor, note: workflow.article_archive(
-        article=article, actor=actor, reason=f"withdrawn after a staleness flag: {note}"
+        article=article, actor=actor, reason=note
     ),
 }
 
@@ -195,23 +195,7 @@ def article_resolve_staleness(
         )
         if not flags:
             raise ValidationError("This article has no open staleness flag.")
-        # The workflow checks the permission and the state (it raises before anything changed).
+        # The workflow checks the permission and the state (it raises before anything
+        # changed), closes the open flags with the note and writes the article's history row.
         article = RESOLUTION_SERVICES[resolution](article, actor, note)
-        now = timezone.now()
-        label = Resolution(resolution).label.lower()
-        reason = f"staleness resolved: {label} — {note}"[:100]
-        for flag in flags:
-            flag.resolution = resolution
-            flag.resolved_by = actor
-            flag.resolved_at = now
-            flag.resolution_note = note[:5000]
-            flag._history_user = actor
-            flag._change_reason = reason
-            flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
-        # The workflow wrote the article's history row ("sent to re-review", ...) in this
-        # transaction; say there why it happened.
-        latest = article.history.order_by("-history_id").first()
-        if latest is not None:
-            latest.history_change_reason = f"{reason}; {latest.history_change_reason or ''}"[:100]
-            latest.save(update_fields=["history_change_reason"])
     return article

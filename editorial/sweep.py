@@ -32,6 +32,7 @@ from datetime import datetime
 from django.db import connection
 
 from articles.models import Article, Citation, Status
+from editorial.audit_chain import audit_append_since
 from editorial.models import StalenessFlag
 from editorial.roles import AnyUser
 
@@ -139,7 +140,10 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
                 cursor.execute(statement, params)
                 if statement.startswith("UPDATE") and not cursor.rowcount and not spec.source_id:
                     return 0
-        return cursor.rowcount  # the flags' history rows: one per flag written
+        written = cursor.rowcount  # the flags' history rows: one per flag written
+    # Issue 9: link the history rows inserted above into their articles' audit hash chains.
+    audit_append_since(now)
+    return written
 
 
 def _update(condition: str) -> str:

@@ -20,10 +20,13 @@ from articles.models import Article, Status
 from articles.snapshot import article_snapshot
 from editorial import notifications
 from editorial import permissions as perms
+from editorial.checklist import checklist_clean, checklist_problems
 from editorial.quorum import quorum_state
 from editorial.roles import AnyUser
+from editorial.signatures import signature_meaning, snapshot_cites_label, snapshot_hash
 from editorial.submission import submission_problems
-from reviewers.models import BoardMember, Decision, ReviewAssignment
+from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
+from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
@@ -101,10 +104,13 @@ def review_assign(
 
 def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
     members = list(
-        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers]).select_related("user")
+        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
+        .select_related("user")
+        .prefetch_related(current_disclosures_prefetch())
     )
     if not members:
         raise ValidationError("Choose at least one board member to review the article.")
+    issuers = article_issuers(article)
     errors = []
     already = set(
         ReviewAssignment.objects.filter(article=article, round=article.review_round).values_list(
@@ -118,6 +124,8 @@ def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[Boar
             errors.append(f"{member} is not an active board member.")
         elif member.pk in already:
             errors.append(f"{member} is already assigned to this review round.")
+        else:
+            errors += [f"{conflict}." for conflict in member_conflicts(member, issuers)]
     if errors:
         raise ValidationError(errors)
     return members
@@ -131,9 +139,9 @@ def review_decide(
     comment: str = "",
     checklist: dict | None = None,
 ) -> ReviewAssignment:
-    """Record a board member's decision; fires approve or request_changes when it settles the
-    round. Concurrent deciders serialise on the article row lock: one transition, every
-    decision kept."""
+    """Record and sign a board member's decision; fires approve or request_changes when it
+    settles the round. Concurrent deciders serialise on the article row lock: one transition,
+    every decision kept. The admin form re-authenticates the signer before calling this."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise ValidationError(
@@ -145,30 +153,65 @@ def review_decide(
     with transaction.atomic():
         article = _lock(assignment.article)
         assignment = (
-            ReviewAssignment.objects.select_for_update()
+            ReviewAssignment.objects.select_for_update(of=("self",))
             .select_related("reviewer__user")
             .get(pk=assignment.pk)
         )
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
+        snapshot = article_snapshot(article)
+        cites_label = snapshot_cites_label(snapshot)
+        content_hash = snapshot_hash(snapshot)
         assignment.decision = decision
         assignment.comment = comment
         assignment.decided_at = timezone.now()
-        round_assignments = list(ReviewAssignment.objects.current_round(article))
-        round_assignments = [assignment if a.pk == assignment.pk else a for a in round_assignments]
-        state = quorum_state(article, round_assignments)
+        assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
+        round_assignments = [
+            assignment if a.pk == assignment.pk else a
+            for a in ReviewAssignment.objects.current_round(article).select_related(
+                "reviewer__user", "signature"
+            )
+        ]
+        state = quorum_state(
+            article, round_assignments, content_hash=content_hash, cites_label=cites_label
+        )
         reason = _decision_reason(assignment, state.approvals, state.required)
         _save(assignment, actor=actor, reason=reason)
+        assignment.signature.save()
         if article.status == Status.UNDER_REVIEW:
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
                 _save(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
-                article.approve(snapshot=article_snapshot(article))
+                article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
         notifications.on_decided(assignment, article)
     assignment.article = article
     return assignment
+
+
+def _signature(
+    assignment: ReviewAssignment, content_hash: str, cites_label: bool, checklist: dict | None
+) -> Signature:
+    """The signed record (printed name, credentials, time, meaning, content hash)."""
+    is_approval = assignment.decision == Decision.APPROVED
+    if checklist is not None:
+        problems = checklist_problems(checklist, is_approval=is_approval, cites_label=cites_label)
+        if problems:
+            raise ValidationError(problems)
+        # The checklist is what an approval vouches for; other decisions carry their comment.
+        checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
+    member = assignment.reviewer
+    return Signature(
+        assignment=assignment,
+        signer=member.user,
+        printed_name=member.printed_name,
+        credentials=member.credentials,
+        signed_at=assignment.decided_at,
+        meaning=signature_meaning(member, assignment.decision, cites_label=cites_label),
+        content_sha256=content_hash,
+        checklist=checklist,
+    )
 
 
 def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:
@@ -194,9 +237,39 @@ def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int
     return f"declined by {member}"
 
 
-def article_rereview(*, article: Article, actor: AnyUser) -> Article:
+def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
+    """Resolve the article's open staleness flags with this transition; returns the history
+    reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
+    flag is never left open on an article that was re-reviewed, revised or withdrawn."""
+    from editorial.models import StalenessFlag
+
+    flags = list(
+        StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
+    )
+    if not flags:
+        return ""
+    now = timezone.now()
+    label = {
+        "confirmed": "confirmed still accurate",
+        "revised": "revised",
+        "withdrawn": "withdrawn",
+    }
+    reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
+    for flag in flags:
+        flag.resolution = resolution
+        flag.resolved_by = actor if actor is not None and actor.is_authenticated else None
+        flag.resolved_at = now
+        flag.resolution_note = note[:5000]
+        flag._history_user = flag.resolved_by
+        flag._change_reason = reason[:100]
+        flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
+    return reason
+
+
+def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:
     """Send a stale article, unchanged, back to the board; last round's approvers are
-    re-assigned when still active."""
+    re-assigned when still active. Open staleness flags close as "confirmed"."""
+    note = (note or "").strip()
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
@@ -212,7 +285,9 @@ def article_rereview(*, article: Article, actor: AnyUser) -> Article:
             .distinct()
         )
         article.rereview()
-        _save(article, actor=actor, reason=f"sent to re-review (round {article.review_round})")
+        resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
+        reason = f"sent to re-review (round {article.review_round})"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -233,8 +308,10 @@ def article_rereview(*, article: Article, actor: AnyUser) -> Article:
     return article
 
 
-def article_start_revision(*, article: Article, actor: AnyUser) -> Article:
-    """Reopen an approved or stale article for editing; readers keep the approved snapshot."""
+def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") -> Article:
+    """Reopen an approved or stale article for editing; readers keep the approved snapshot.
+    Open staleness flags close as "revised"."""
+    note = (note or "").strip()
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(
@@ -243,7 +320,9 @@ def article_start_revision(*, article: Article, actor: AnyUser) -> Article:
         )
         _require_status(article, (Status.APPROVED, Status.STALE), "start a revision")
         article.start_revision()
-        _save(article, actor=actor, reason="revision started")
+        resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
+        reason = "revision started"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
     return article
 
 
@@ -273,5 +352,10 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
         if article.status == Status.ARCHIVED:
             raise ValidationError("The article is already archived.")
         article.archive()
-        _save(article, actor=actor, reason=f"archived: {reason}")
+        resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
+        _save(
+            article,
+            actor=actor,
+            reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
+        )
     return article

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 
 PHYSICIAN_CREDENTIALS = ("MD", "DO")
+PHARMACIST_CREDENTIALS = ("PHARMD",)
 
 
 class Specialty(models.Model):
@@ -25,9 +30,22 @@ class Specialty(models.Model):
         return self.name
 
 
+def licence_due_before(today: date | None = None) -> date:
+    """Licences verified before this date are due for re-verification."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=settings.LICENCE_REVERIFY_DAYS)
+
+
 class BoardMemberQuerySet(models.QuerySet):
     def active(self) -> BoardMemberQuerySet:
         return self.filter(active=True)
+
+    def licence_due(self, today: date | None = None) -> BoardMemberQuerySet:
+        """Never verified, or verified longer ago than LICENCE_REVERIFY_DAYS."""
+        return self.filter(
+            Q(licence_verified_on__isnull=True)
+            | Q(licence_verified_on__lt=licence_due_before(today))
+        )
 
 
 class BoardMember(models.Model):
@@ -36,8 +54,17 @@ class BoardMember(models.Model):
     )
     credentials = models.CharField(max_length=50, help_text='e.g. "MD", "DO", "PharmD".')
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="members")
+    licence_number = models.CharField(
+        max_length=50, blank=True, help_text="Licensing board and number, e.g. “NY 312456”."
+    )
+    licence_verified_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the licence with its board."
+    )
+    affiliation = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
-    max_open_reviews = models.PositiveIntegerField(default=10)
+    max_open_reviews = models.PositiveIntegerField(
+        default=10, help_text="Suggestions rank members at or over this many open reviews last."
+    )
 
     history = HistoricalRecords()
     objects = BoardMemberQuerySet.as_manager()
@@ -56,6 +83,83 @@ class BoardMember(models.Model):
     @property
     def is_physician(self) -> bool:
         return bool(self.credential_set & set(PHYSICIAN_CREDENTIALS))
+
+    @property
+    def is_pharmacist(self) -> bool:
+        return bool(self.credential_set & set(PHARMACIST_CREDENTIALS))
+
+    @property
+    def printed_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def is_licence_due(self, today: date | None = None) -> bool:
+        verified = self.licence_verified_on
+        return verified is None or verified < licence_due_before(today)
+
+
+class DisclosureKind(models.TextChoices):
+    CONSULTING = "consulting", "Consulting"
+    SPEAKER = "speaker", "Speaker"
+    GRANT = "grant", "Grant"
+    EQUITY = "equity", "Equity"
+    EMPLOYMENT = "employment", "Employment"
+    OTHER = "other", "Other"
+
+
+# How a disclosure reads in a sentence: "Ada Quill, MD discloses consulting for Pfizer".
+DISCLOSURE_PHRASES = {
+    DisclosureKind.CONSULTING: "consulting for",
+    DisclosureKind.SPEAKER: "speaking for",
+    DisclosureKind.GRANT: "a grant from",
+    DisclosureKind.EQUITY: "equity in",
+    DisclosureKind.EMPLOYMENT: "employment by",
+    DisclosureKind.OTHER: "a relationship with",
+}
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> DisclosureQuerySet:
+        """In force on `on` (today by default); a disclosure without dates is always current."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(since__isnull=True) | Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on)
+        )
+
+
+class Disclosure(models.Model):
+    """A financial or professional relationship a board member declares (public on articles)."""
+
+    member = models.ForeignKey(BoardMember, on_delete=models.CASCADE, related_name="disclosures")
+    organisation = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=DisclosureKind.choices, default=DisclosureKind.OTHER
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    history = HistoricalRecords()
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member", "organisation", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="disclosure_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation}"
+
+    @property
+    def phrase(self) -> str:
+        return f"{DISCLOSURE_PHRASES.get(self.kind, 'a relationship with')} {self.organisation}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (self.since is None or self.since <= on) and (self.until is None or self.until >= on)
 
 
 class Decision(models.TextChoices):
@@ -106,3 +210,37 @@ class ReviewAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.article} (round {self.round})"
+
+
+class SignatureMeaning(models.TextChoices):
+    APPROVED = "clinically reviewed and approved", "Clinically reviewed and approved"
+    LABEL_REVIEWED = "label reviewed", "Label reviewed"
+    CHANGES_REQUESTED = "changes requested", "Changes requested"
+    DECLINED = "declined", "Declined"
+
+
+class Signature(models.Model):
+    """The signed record of one decision (21 CFR Part 11 §11.50: printed name, time, meaning).
+
+    Written once by editorial.workflow.review_decide, never edited. `content_sha256` is the hash
+    of the exact content reviewed; an approval whose hash no longer matches is void.
+    """
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.PROTECT, related_name="signature"
+    )
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=300)
+    credentials = models.CharField(max_length=50)
+    signed_at = models.DateTimeField()
+    meaning = models.CharField(max_length=40, choices=SignatureMeaning.choices)
+    content_sha256 = models.CharField("SHA-256 of the content reviewed", max_length=64)
+    # JAMA benchmarks, GRADE certainty and (label-citing articles) label concordance.
+    checklist = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        when = f"{self.signed_at:%Y-%m-%d}"
+        return f"{self.printed_name}, {self.credentials}: {self.meaning} ({when})"

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from articles.models import Article, Citation, Section, Source
 from editorial import workflow
 from editorial.roles import AUTHORS, EDITORS, REVIEWERS
-from reviewers.models import BoardMember, ReviewAssignment, Specialty
+from reviewers.models import BoardMember, Disclosure, ReviewAssignment, Specialty
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -129,3 +129,14 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory, submitted=True)
     reviewer = factory.SubFactory(BoardMemberFactory)
     round = factory.LazyAttribute(lambda a: a.article.review_round)
+
+
+class DisclosureFactory(factory.django.DjangoModelFactory):
+    """A current disclosure (no dates) by default."""
+
+    class Meta:
+        model = Disclosure
+
+    member = factory.SubFactory(BoardMemberFactory)
+    organisation = "Pfizer"
+    kind = "consulting"

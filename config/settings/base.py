@@ -168,6 +168,13 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # and no reviewed-by badge (the editorial policy page states which way this is set).
 PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
 
+# --- Medical Advisory Board (issue 4) ---
+# REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
+# one pharmacist (PharmD) approval while this is on.
+REVIEW_PHARMACIST_FOR_LABELS = env.bool("REVIEW_PHARMACIST_FOR_LABELS", default=True)
+# A board member's licence verified longer ago than this is shown as due in the admin.
+LICENCE_REVERIFY_DAYS = env.int("LICENCE_REVERIFY_DAYS", default=730)
+
 # --- Staleness (issue 6): the source poller ---
 # Seconds before a publisher's server is given up on (connect and read).
 SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)

@@ -13,3 +13,11 @@ STORAGES = {
 }
 # Login throttling would make unrelated tests that log in flaky; the axes tests enable it.
 AXES_ENABLED = False
+
+# Audit trail (issue 9): the history tables refuse TRUNCATE on PostgreSQL unless the session
+# allows it. pytest-django empties the tables between transactional tests with TRUNCATE
+# (flush -> sql_flush), so test sessions allow it; the audit tests switch it off to check.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        "-c imprimatur.allow_truncate=on"
+    )

@@ -13,14 +13,25 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
+from articles.snapshot import article_snapshot
 from editorial import permissions as perms
 from editorial import workflow
+from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.source_registry import SourceRegistryAdminMixin
+from editorial.quorum import QuorumState, quorum_state, uncovered_roles
 from editorial.roles import board_member_of, is_editor
-from reviewers.models import ReviewAssignment
+from editorial.signatures import (
+    approval_is_valid,
+    article_cites_label,
+    signature_of,
+    snapshot_cites_label,
+    snapshot_hash,
+)
+from reviewers.models import Decision, ReviewAssignment
+from reviewers.selectors import Suggestion, board_member_suggestions_for_article
 
 WORKFLOW_ACTIONS = {
     "submit": workflow.article_submit,
@@ -69,7 +80,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
+class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
@@ -154,9 +165,10 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
         user = request.user
         assignments = list(
             ReviewAssignment.objects.filter(article=article)
-            .select_related("reviewer__user")
+            .select_related("reviewer__user", "signature")
             .order_by("-round", "pk")
         )
+        board = self._board_context(request, article, assignments)
         mine = next(
             (
                 a
@@ -183,16 +195,60 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
             if article.status in sources and allowed(article, user)
         ]
         return {
+            **board,
             "article": article,
             "assignments": assignments,
             "my_assignment": mine,
-            "decision_form": DecisionForm() if mine else None,
+            "decision_form": DecisionForm(cites_label=board["cites_label"]) if mine else None,
             "workflow_actions": actions,
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
             "can_archive": article.status != "archived" and perms.can_archive(article, user),
             "reason_form": ReasonForm(),
         }
+
+    def _board_context(
+        self, request: HttpRequest, article: Article, assignments: list[ReviewAssignment]
+    ) -> dict:
+        """Quorum progress, each signature and its validity, and the next suggestion after a
+        decline (snapshot: 2 queries; suggestions: 5 more, only when one is offered)."""
+        snapshot = article_snapshot(article)
+        content_hash, cites_label = snapshot_hash(snapshot), snapshot_cites_label(snapshot)
+        for a in assignments:
+            a.signed = signature_of(a)
+            a.is_valid_approval = approval_is_valid(a, content_hash)
+        in_round = [a for a in assignments if a.round == article.review_round]
+        state = None
+        if article.review_round:
+            state = quorum_state(
+                article, in_round, content_hash=content_hash, cites_label=cites_label
+            )
+        return {
+            "cites_label": cites_label,
+            "content_hash": content_hash,
+            "quorum": state,
+            "next_suggestion": self._next_suggestion(request, article, in_round, state),
+        }
+
+    def _next_suggestion(
+        self,
+        request: HttpRequest,
+        article: Article,
+        in_round: list[ReviewAssignment],
+        state: QuorumState | None,
+    ) -> Suggestion | None:
+        """After a decline, offer the best suggestion for a role the round no longer covers."""
+        if (
+            state is None
+            or article.status != "under_review"
+            or not perms.can_assign(article, request.user)
+            or not any(a.decision == Decision.DECLINED for a in in_round)
+        ):
+            return None
+        roles = uncovered_roles(state, in_round)
+        if not roles:
+            return None
+        return board_member_suggestions_for_article(article).first_for(roles)
 
     def _article_or_404(self, request: HttpRequest, pk: int) -> Article:
         return get_object_or_404(self.get_queryset(request), pk=pk)
@@ -210,15 +266,23 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
         ).first()
         if member is None or assignment is None:
             raise PermissionDenied("You are not assigned to review this article.")
-        form = DecisionForm(request.POST)
+        form = DecisionForm(
+            request.POST,
+            user=request.user,
+            request=request,
+            cites_label=article_cites_label(article),
+        )
         if not form.is_valid():
-            messages.error(request, "Choose a decision.")
+            for errors in form.errors.values():
+                for msg in errors:
+                    messages.error(request, msg)
             return self._back(article)
         try:
             workflow.review_decide(
                 assignment=assignment,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
+                checklist=form.checklist(),
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -232,7 +296,8 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
         article = self._article_or_404(request, pk)
         if not perms.can_assign(article, request.user):
             raise PermissionDenied("Only an editor can assign reviewers.")
-        form = AssignForm(request.POST or None, article=article)
+        suggestions = board_member_suggestions_for_article(article)
+        form = AssignForm(request.POST or None, suggestions=suggestions)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.review_assign(
@@ -253,6 +318,8 @@ class ArticleAdmin(CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
             "opts": self.model._meta,
             "article": article,
             "form": form,
+            "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
+            "excluded": suggestions.excluded,
         }
         return TemplateResponse(request, "admin/articles/article/assign.html", context)
 

@@ -13,7 +13,9 @@ from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
 from editorial.roles import board_member_of
-from reviewers.models import BoardMember, ReviewAssignment, Specialty
+from editorial.signatures import signature_of
+from reviewers.models import BoardMember, Disclosure, ReviewAssignment, Specialty
+from reviewers.selectors import open_load_annotation
 
 
 @admin.register(Specialty)
@@ -23,14 +25,88 @@ class SpecialtyAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("name",)
 
 
+class LicenceDueFilter(admin.SimpleListFilter):
+    title = "licence due"
+    parameter_name = "licence_due"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [("yes", "Due for re-verification"), ("no", "Verified recently")]
+
+    def queryset(self, request: HttpRequest, queryset):
+        due = BoardMember.objects.licence_due().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=due)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=due)
+        return queryset
+
+
+class DisclosureInline(admin.TabularInline):
+    model = Disclosure
+    extra = 0
+    fields = ("organisation", "kind", "since", "until", "note")
+
+
 @admin.register(BoardMember)
 class BoardMemberAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("__str__", "credentials", "active", "max_open_reviews")
+    list_display = (
+        "__str__",
+        "credentials",
+        "affiliation",
+        "licence_number",
+        "licence",
+        "open_reviews",
+        "active",
+    )
     list_select_related = ("user",)
-    list_filter = ("active", "specialties")
-    search_fields = ("user__first_name", "user__last_name", "user__username", "credentials")
+    list_filter = ("active", LicenceDueFilter, "specialties")
+    search_fields = (
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "credentials",
+        "affiliation",
+        "licence_number",
+    )
     autocomplete_fields = ("user",)
     filter_horizontal = ("specialties",)
+    inlines = (DisclosureInline,)
+    fields = (
+        "user",
+        "credentials",
+        "specialties",
+        "affiliation",
+        "licence_number",
+        "licence_verified_on",
+        "active",
+        "max_open_reviews",
+    )
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(open_load=open_load_annotation())
+
+    @admin.display(description="Licence", ordering="licence_verified_on")
+    def licence(self, obj: BoardMember) -> str:
+        if obj.licence_verified_on is None:
+            return format_html("<strong>{}</strong>", "due (never verified)")
+        verified = obj.licence_verified_on.strftime("%d %b %Y")
+        if obj.is_licence_due():
+            return format_html("<strong>due</strong> (verified {})", verified)
+        return f"verified {verified}"
+
+    @admin.display(description="Open reviews", ordering="open_load")
+    def open_reviews(self, obj: BoardMember) -> str:
+        return f"{obj.open_load} of {obj.max_open_reviews}"
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = "disclosure removed"
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = "disclosure recorded"
+            obj.save()
+        formset.save_m2m()
 
 
 @admin.register(ReviewAssignment)
@@ -38,11 +114,16 @@ class ReviewAssignmentAdmin(ReadOnlyHistoryAdmin):
     """Editors' view of every assignment. Assign from the article page; decisions are the
     reviewers' own, so nothing here is editable."""
 
-    list_display = ("article", "reviewer", "round", "decision", "due_at", "decided_at")
-    list_select_related = ("article", "reviewer__user")
+    list_display = ("article", "reviewer", "round", "decision", "due_at", "decided_at", "signed")
+    list_select_related = ("article", "reviewer__user", "signature")
     list_filter = ("decision", "round", OverdueFilter)
     search_fields = ("article__title", "reviewer__user__last_name")
-    readonly_fields = [f.name for f in ReviewAssignment._meta.fields]
+    readonly_fields = [*(f.name for f in ReviewAssignment._meta.fields), "signed"]
+
+    @admin.display(description="Signature")
+    def signed(self, obj: ReviewAssignment) -> str:
+        signature = signature_of(obj)
+        return str(signature) if signature else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Prefetch
+
 from articles.models import Article, SectionKind, SourceKind, Status
 from articles.rendering import render_section, source_links
 from editorial.public_selectors.visibility import Visibility, article_visibility, snapshot_exists
-from reviewers.models import Decision, ReviewAssignment, Specialty
+from editorial.signatures import snapshot_hash
+from reviewers.models import Decision, Disclosure, ReviewAssignment, Specialty
 
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 # The source fields a pending page shows, as the approved snapshot stores them.
@@ -32,7 +35,7 @@ class PublicReviewer:
     credentials: str
     decided_at: datetime | None
     member_id: int
-    # Filled by the disclosures feature (reviewers.Disclosure); the partial already renders it.
+    # The member's current reviewers.Disclosure rows (public, as the board promises).
     disclosures: tuple[Any, ...] = ()
 
 
@@ -176,10 +179,25 @@ def _reference(citation: dict[str, Any]) -> dict[str, Any]:
 
 
 def article_reviewers_for_public(article: Article) -> list[PublicReviewer]:
-    """The board members who approved the published round, with credentials (1 query)."""
+    """The board members whose signed approval covers the published content, of the published
+    round, with credentials and current disclosures (2 queries). An approval signed over other
+    content is void (editorial.signatures) and never listed."""
+    if article.approved_snapshot is None:
+        return []
     approvals = list(
-        ReviewAssignment.objects.filter(article=article, decision=Decision.APPROVED)
+        ReviewAssignment.objects.filter(
+            article=article,
+            decision=Decision.APPROVED,
+            signature__content_sha256=snapshot_hash(article.approved_snapshot),
+        )
         .select_related("reviewer__user")
+        .prefetch_related(
+            Prefetch(
+                "reviewer__disclosures",
+                queryset=Disclosure.objects.current().order_by("organisation", "pk"),
+                to_attr="current_disclosures",
+            )
+        )
         .order_by("-round", "decided_at", "pk")
     )
     round_ = (article.approved_snapshot or {}).get("review_round")
@@ -197,6 +215,7 @@ def article_reviewers_for_public(article: Article) -> list[PublicReviewer]:
             credentials=a.reviewer.credentials,
             decided_at=a.decided_at,
             member_id=a.reviewer_id,
+            disclosures=tuple(a.reviewer.current_disclosures),
         )
         for a in approvals
         if a.round == round_

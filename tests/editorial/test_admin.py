@@ -38,7 +38,16 @@ def test_reviewer_sees_decision_form_and_approves_through_admin(client, reviewer
     assert b"Your decision" in page.content
     response = client.post(
         reverse("admin:articles_article_decide", args=[under_review.pk]),
-        {"decision": "approved", "comment": ""},
+        {
+            "decision": "approved",
+            "comment": "",
+            "password": "pw-correct-horse",  # signing re-authenticates (issue 4)
+            "authorship": "on",
+            "attribution": "on",
+            "disclosure": "on",
+            "currency": "on",
+            "grade_certainty": "high",
+        },
     )
     assert response.status_code == 302
     under_review.refresh_from_db()

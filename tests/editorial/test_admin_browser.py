@@ -24,9 +24,13 @@ def test_reviewer_approves_from_my_reviews_in_the_browser(browser_page, live_ser
     assert "/admin/editorial/myreview/" in page.url
     page.click("a.button:text-is('Review')")
     page.check("input[value=approved]")
+    for benchmark in ("authorship", "attribution", "disclosure", "currency"):
+        page.check(f"input[name={benchmark}]")
+    page.select_option("select[name=grade_certainty]", "moderate")
+    page.fill("#decision input[name=password]", "pw-correct-horse")  # signing re-authenticates
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin_decision.png"), full_page=True)
-    page.click("input[value='Record decision']")
+    page.click("input[value='Sign and record decision']")
     page.wait_for_selector("text=Your decision was recorded.")
 
     assert Article.objects.get(pk=article.pk).status == "approved"

@@ -19,15 +19,16 @@ def _text(client) -> str:
 )
 def test_policy_states_quorum_intervals_and_due_days_from_settings(client):
     text = _text(client)
-    assert '<th scope="row">Standard</th><td>2 board members</td><td>every 400 days</td>' in text
-    assert '<th scope="row">High</th><td>3 board members</td><td>every 90 days</td>' in text
+    assert '<th scope="row">Standard</th><td>2 physicians (MD or DO)</td>' in text
+    assert "<td>every 400 days</td>" in text
+    assert '<th scope="row">High</th><td>3 physicians (MD or DO)</td><td>every 90 days</td>' in text
     assert "within 5 days of being assigned" in text
 
 
 @override_settings(REVIEW_QUORUM={"standard": 1, "high": 1}, REVIEW_DUE_DAYS=1)
 def test_policy_uses_singular_for_one(client):
     text = _text(client)
-    assert "<td>1 board member</td>" in text
+    assert "<td>1 physician (MD or DO)</td>" in text
     assert "within 1 day of being assigned" in text
 
 

@@ -86,3 +86,23 @@ def test_an_article_without_open_flags_cannot_be_resolved(editor):
     article = ArticleFactory(approved=True)
     with pytest.raises(ValidationError, match="no open staleness flag"):
         article_resolve_staleness(article=article, resolution="revised", actor=editor, note="x")
+
+
+@pytest.mark.parametrize(
+    ("transition", "resolution"),
+    [("rereview", "confirmed"), ("start_revision", "revised"), ("archive", "withdrawn")],
+)
+def test_every_way_out_of_stale_closes_the_open_flags(stale, editor, transition, resolution):
+    """A plain transition (the admin buttons, the author's "start revision") never leaves a
+    flag open on an article that is no longer stale."""
+    from editorial import workflow
+
+    if transition == "rereview":
+        workflow.article_rereview(article=stale, actor=editor)
+    elif transition == "start_revision":
+        workflow.article_start_revision(article=stale, actor=stale.author)
+    else:
+        workflow.article_archive(article=stale, actor=editor, reason="superseded topic")
+    flags = list(stale.staleness_flags.all())
+    assert flags and all(f.resolution == resolution and f.resolved_at for f in flags)
+    assert not stale.staleness_flags.filter(resolved_at__isnull=True).exists()

@@ -1,0 +1,49 @@
+"""Nightly verification of the audit hash chains (issue 9).
+
+Kept apart from editorial/tasks.py (other features) to keep merges small.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.schedules import crontab
+
+from editorial.audit_verify import audit_verify
+from editorial.models import AuditVerification
+
+# For the lead to merge into the one beat schedule: 03:15 every night, after the day's work
+# and away from the staleness sweep, so a tampering is reported within a day.
+AUDIT_BEAT_SCHEDULE = {
+    "verify-audit-nightly": {
+        "task": "editorial.audit_tasks.verify_audit_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+
+def audit_verification_record() -> AuditVerification:
+    """Verify every chain and store the outcome (one row per run)."""
+    report = audit_verify()
+    first_break = report.first_break
+    return AuditVerification.objects.create(
+        ok=report.is_ok,
+        first_break=str(first_break) if first_break else "",
+        checked_entries=report.checked_entries,
+    )
+
+
+@shared_task(acks_late=True)
+def verify_audit_nightly() -> int:
+    """Verify all chains and record the result; safe to run twice (read-only, one row per run)."""
+    return audit_verification_record().pk
+
+
+def audit_latest_break() -> str | None:
+    """The first break found by the latest verification, or None if it passed / never ran.
+
+    For the staleness report: mention it when it is not None.
+    """
+    latest = AuditVerification.objects.order_by("-run_at", "-pk").first()
+    if latest is None or latest.ok:
+        return None
+    return latest.first_break
