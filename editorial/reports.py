@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status
+from editorial.audit_tasks import audit_latest_break
 from editorial.delivery import delivery_send, mail_render
 from editorial.models import ReportDelivery, ReportFrequency, StalenessFlag
 from editorial.roles import EDITORS
@@ -70,6 +71,8 @@ class ReportFacts:
     approvers: dict[int, set[int]]
     recipients: list[User]
     today: date
+    # the first break found by the latest audit verification (issue 9), for editors
+    audit_break: str | None = None
     # per person (author or approver / assigned reviewer): their lines, in report order
     stale_of: dict[int, list[StaleLine]] = field(init=False)
     due_of: dict[int, list[DueLine]] = field(init=False)
@@ -110,15 +113,17 @@ class Report:
     stale_count: int = 0
     stale_more: int = 0
     stale_more_url: str = ""
+    audit_break: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.stale_by_source or self.review_due or self.assignments)
+        return not (self.stale_by_source or self.review_due or self.assignments or self.audit_break)
 
     @property
     def subject(self) -> str:
+        alarm = "AUDIT CHAIN BROKEN — " if self.audit_break else ""
         return (
-            f"Imprimatur: {_plural(self.stale_count, 'stale article')}, "
+            f"{alarm}Imprimatur: {_plural(self.stale_count, 'stale article')}, "
             f"{_plural(len(self.review_due), 'periodic review')} due, "
             f"{_plural(len(self.assignments), 'review assignment')} late or due soon"
         )
@@ -133,7 +138,7 @@ def _name(first: str, last: str, username: str) -> str:
 
 
 def report_facts(*, now: datetime | None = None) -> ReportFacts:
-    """Every fact the reports need: 6 queries whatever the number of articles."""
+    """Every fact the reports need: 7 queries whatever the number of articles."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REPORT_REVIEW_DUE_WITHIN_DAYS)
@@ -192,7 +197,15 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
         | {line.reviewer_user_id for line in assignments}
         | {uid for uids in approvers.values() for uid in uids}
     )
-    return ReportFacts(stale, review_due, assignments, approvers, _recipients(involved), today)
+    return ReportFacts(
+        stale,
+        review_due,
+        assignments,
+        approvers,
+        _recipients(involved),
+        today,
+        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
+    )
 
 
 def _stale_lines() -> list[StaleLine]:
@@ -283,7 +296,7 @@ def report_for(user: User, facts: ReportFacts) -> Report:
     stale = facts.stale if everything else facts.stale_of.get(user.pk, [])
     due = facts.review_due if everything else facts.due_of.get(user.pk, [])
     assignments = facts.assignments if everything else facts.assignments_of.get(user.pk, [])
-    report = Report(recipient=user)
+    report = Report(recipient=user, audit_break=(facts.audit_break or "") if everything else "")
     groups: dict[str, list[Link]] = defaultdict(list)
     report.stale_count = len({line.article_id for line in stale})
     # a guideline change can flag hundreds: list the first ones, link to the rest

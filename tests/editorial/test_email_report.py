@@ -226,3 +226,26 @@ def test_command_reports_what_it_sent(world, capsys):
     sent = len(mail.outbox)
     assert f"{sent} sent, 0 already sent" in out
     assert f"0 sent, {sent} already sent" in out
+
+
+def test_a_broken_audit_chain_is_reported_to_editors_only(world):
+    from editorial.models import AuditVerification
+
+    AuditVerification.objects.create(
+        ok=False, first_break="article 7, entry 12: content changed", checked_entries=40
+    )
+    with at(MONDAY):
+        staleness_report_send()
+
+    (message,) = mail_to(world.chief)
+    assert message.subject.startswith("AUDIT CHAIN BROKEN")
+    assert "article 7, entry 12: content changed" in message.body
+    assert "broken hash chain" in html_of(message)
+    from django.contrib.auth.models import User
+
+    from editorial.roles import is_editor
+
+    editors = {u.email for u in User.objects.all() if is_editor(u)}
+    others = [m for m in mail.outbox if m.to[0] not in editors]
+    assert others and all("AUDIT" not in m.subject for m in others)
+    assert all("AUDIT" in m.subject for m in mail.outbox if m.to[0] in editors)
