@@ -167,6 +167,9 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Show articles submitted or under review for the first time, with a "pending review" caution
 # and no reviewed-by badge (the editorial policy page states which way this is set).
 PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
+# A rendered article page is cached per version (its ETag); this bounds what the version probe
+# cannot see (e.g. a board member's name edited). 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs

@@ -383,3 +383,16 @@ def test_snapshot_without_a_recorded_round_still_lists_its_approvers(client):
     del snapshot["review_round"]
     Article.objects.filter(pk=article.pk).update(approved_snapshot=snapshot)
     assert approver.user.get_full_name() in client.get(article_url(article)).content.decode()
+
+
+def test_a_cached_page_costs_one_probe_and_a_new_version_renders_afresh(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(approved=True)
+    url = article_url(article)
+    assert "being re-reviewed" not in client.get(url).content.decode()
+    with django_assert_max_num_queries(1):  # the version probe; the page comes from the cache
+        cached = client.get(url)
+    assert "Drug X 10 mg daily improved survival" in cached.content.decode()
+    workflow.article_flag_stale(article=article, reason="label revised", actor=None)
+    assert "being re-reviewed" in client.get(url).content.decode()
