@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from editorial import public_views
 from editorial.health import healthz
+from editorial.preferences import notification_preferences_view
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -18,6 +19,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("author/", include("editorial.author_urls")),
+    # Email preferences (issue 7)
+    path("account/notifications/", notification_preferences_view, name="notification_preferences"),
     # The public site (issue 8): what readers see.
     path("", public_views.article_index, name="public-index"),
     path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),

@@ -1,9 +1,10 @@
-"""Imprimatur's admin site: board reviewers land on "My reviews"."""
+"""Imprimatur's admin site: board reviewers land on "My reviews"; editors see the dashboard."""
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from editorial.dashboard import dashboard_for_editors
 from editorial.roles import board_member_of, is_editor
 
 
@@ -16,4 +17,6 @@ class ImprimaturAdminSite(admin.AdminSite):
         user = request.user
         if board_member_of(user) is not None and not is_editor(user):
             return redirect("admin:editorial_myreview_changelist")
+        if is_editor(user):
+            extra_context = {**(extra_context or {}), "dashboard": dashboard_for_editors()}
         return super().index(request, extra_context)

@@ -1,24 +1,15 @@
 """Nightly verification of the audit hash chains (issue 9).
 
-Kept apart from editorial/tasks.py (other features) to keep merges small.
+The schedule (03:15 UTC nightly) is a django-celery-beat row created by
+editorial/migrations/0022_audit_schedule.py; editors can move it in the admin.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from celery.schedules import crontab
 
 from editorial.audit_verify import audit_verify
 from editorial.models import AuditVerification
-
-# For the lead to merge into the one beat schedule: 03:15 every night, after the day's work
-# and away from the staleness sweep, so a tampering is reported within a day.
-AUDIT_BEAT_SCHEDULE = {
-    "verify-audit-nightly": {
-        "task": "editorial.audit_tasks.verify_audit_nightly",
-        "schedule": crontab(hour=3, minute=15),
-    },
-}
 
 
 def audit_verification_record() -> AuditVerification:

@@ -135,3 +135,102 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"
+
+
+# --- Email reports and notifications (issue 7) ---
+
+
+class ReportFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly (Monday)"
+    DAILY = "daily", "Daily"
+    NONE = "none", "Never"
+
+
+class NotificationPreference(models.Model):
+    """What mail a person wants. No row means the defaults: weekly report, all notices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    report_frequency = models.CharField(
+        "staleness report",
+        max_length=10,
+        choices=ReportFrequency.choices,
+        default=ReportFrequency.WEEKLY,
+    )
+    notify_assignments = models.BooleanField("review assignments and reminders", default=True)
+    notify_workflow = models.BooleanField("decisions, approvals and stale articles", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "notification preference"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_report_frequency_display()}"
+
+
+class DeliveryStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ReportDelivery(models.Model):
+    """One staleness report to one person for one period. The unique constraint is the claim:
+    a re-run or a retried task finds the row and sends nothing new."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_deliveries"
+    )
+    # "2026-11-24" for a daily report, "2026-W48" for a weekly one
+    period_key = models.CharField(max_length=12)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
+    )
+    subject = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "report deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period_key"], name="report_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.period_key} ({self.status})"
+
+
+class NotificationDelivery(models.Model):
+    """One notice to one person for one event ("assigned:42", "approved:7:2"): a retried task
+    finds the row and does not send twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_deliveries"
+    )
+    event_key = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
+    )
+    subject = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "notification deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="notification_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.event_key} ({self.status})"

@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -54,15 +56,39 @@ def _last_modified(request: HttpRequest, slug: str) -> datetime | None:
 @require_safe
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One article as readers see it: the approved snapshot, or a pending first review."""
+    """One article as readers see it: the approved snapshot, or a pending first review.
+
+    The rendered page is cached per version (the ETag the freshness probe computes), so a
+    reader costs one probe query; a new version (approval, staleness, a late approver) has a
+    new ETag and renders afresh. PUBLIC_PAGE_CACHE_SECONDS bounds what the probe cannot see
+    (a board member renaming themselves)."""
+    etag = _etag(request, slug)
+    audience, chosen_now = _audience(request)
+    key = f"public-article:{slug}:{request.get_host()}:{etag}"
+    body = cache.get(key) if etag else None
+    if body is None:
+        response = _article_detail_render(request, slug, audience)
+        if etag and response.status_code == 200:
+            cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    else:
+        response = HttpResponse(body)
+    if chosen_now:
+        response.set_cookie(
+            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> HttpResponse:
     page = selectors.article_for_public(slug)
     if page is None:
         return render(request, "public/not_found.html", status=404)
     if page == Visibility.GONE:
         return render(request, "public/gone.html", status=410)
-    audience, chosen_now = _audience(request)
     canonical = request.build_absolute_uri(reverse("public-article", args=[page.slug]))
-    response = render(
+    return render(
         request,
         "public/article_detail.html",
         {
@@ -73,13 +99,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tracker_steps": selectors.TRACKER_STEPS,
         },
     )
-    if chosen_now:
-        response.set_cookie(
-            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
-        )
-    patch_vary_headers(response, ["Cookie"])
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
 
 
 @require_safe

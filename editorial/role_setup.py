@@ -41,7 +41,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "disclosure": ["add", "change", "view", "delete"],  # inline on the board member
             "reviewassignment": ["view"],
         },
-        "editorial": {"stalenessflag": ["view", "change"]},
+        "editorial": {
+            "stalenessflag": ["view", "change"],
+            # email (issue 7): everyone's preferences; who was sent what
+            "notificationpreference": ["add", "change", "view"],
+            "reportdelivery": ["view"],
+            "notificationdelivery": ["view"],
+        },
         "django_celery_beat": {
             "periodictask": ["view", "change"],
             "crontabschedule": ["add", "view", "change"],

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Status
 from articles.snapshot import article_snapshot
+from editorial import notifications
 from editorial import permissions as perms
 from editorial.checklist import checklist_clean, checklist_problems
 from editorial.quorum import quorum_state
@@ -98,6 +99,7 @@ def review_assign(
         if starting:
             article.assign()
             _save(article, actor=actor, reason=f"review started: assigned to {names}")
+        notifications.on_assigned(article)
     return assignments
 
 
@@ -189,6 +191,7 @@ def review_decide(
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
+        notifications.on_decided(assignment, article)
     assignment.article = article
     return assignment
 
@@ -307,6 +310,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
             default_user=actor,
             default_change_reason=f"re-review round {article.review_round}",
         )
+        notifications.on_assigned(article)
     return article
 
 
@@ -339,6 +343,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
         _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        notifications.on_stale(article)
     return article
 
 

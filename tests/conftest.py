@@ -107,3 +107,13 @@ def browser_login(page, live_server, username: str, password: str = "pw-correct-
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the public page cache is keyed by version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

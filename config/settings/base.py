@@ -167,6 +167,9 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Show articles submitted or under review for the first time, with a "pending review" caution
 # and no reviewed-by badge (the editorial policy page states which way this is set).
 PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
+# A rendered article page is cached per version (its ETag); this bounds what the version probe
+# cannot see (e.g. a board member's name edited). 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
@@ -192,3 +195,14 @@ SOURCE_POLL_USER_AGENT = env.str(
 )
 # The queue tasks go to by default; a test or a CI job can run an isolated worker on its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# --- Email reports and notifications (issue 7) ---
+# Absolute links in emails point here (no request to build them from in a task).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The staleness report lists periodic reviews due within this many days...
+REPORT_REVIEW_DUE_WITHIN_DAYS = env.int("REPORT_REVIEW_DUE_WITHIN_DAYS", default=30)
+# ...and review assignments overdue or due within this many days (also the reminder window).
+REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS", default=2)
+# A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
+EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)

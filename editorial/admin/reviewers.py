@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
 from editorial.roles import board_member_of
 from editorial.signatures import signature_of
@@ -115,7 +116,7 @@ class ReviewAssignmentAdmin(ReadOnlyHistoryAdmin):
 
     list_display = ("article", "reviewer", "round", "decision", "due_at", "decided_at", "signed")
     list_select_related = ("article", "reviewer__user", "signature")
-    list_filter = ("decision", "round")
+    list_filter = ("decision", "round", OverdueFilter)
     search_fields = ("article__title", "reviewer__user__last_name")
     readonly_fields = [*(f.name for f in ReviewAssignment._meta.fields), "signed"]
 

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from articles.models import Article, SectionKind, SourceKind, Status
 from articles.rendering import render_section, source_links
+from editorial.models import StalenessFlag
 from editorial.public_selectors.visibility import Visibility, article_visibility, snapshot_exists
 from editorial.signatures import snapshot_hash
 from reviewers.models import Decision, Disclosure, ReviewAssignment, Specialty
@@ -43,6 +44,8 @@ class PublicReviewer:
 class StaleNotice:
     reason: str
     detected_at: datetime
+    # the open staleness flags: which source changed, from which version to which, when
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -223,7 +226,27 @@ def article_reviewers_for_public(article: Article) -> list[PublicReviewer]:
 
 
 def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
-    """Why and when the article was flagged stale: its latest stale history row (1 query)."""
+    """Which sources changed and when: the article's open staleness flags (1 query); an
+    article flagged by hand without a flag falls back to its latest stale history row."""
+    flags = list(
+        StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
+        .order_by("detected_at", "pk")
+        .values("source__title", "from_version", "to_version", "reason", "detected_at")
+    )
+    if flags:
+        changes = [
+            {
+                "source": f["source__title"],
+                "from_version": f["from_version"],
+                "to_version": f["to_version"],
+                "reason": f["reason"],
+                "detected_at": f["detected_at"],
+            }
+            for f in flags
+        ]
+        return StaleNotice(
+            reason=flags[0]["reason"], detected_at=flags[0]["detected_at"], changes=changes
+        )
     row = (
         Article.history.filter(id=article.pk, status=Status.STALE)
         .order_by("-history_date")

@@ -82,6 +82,12 @@ def _render_read(request: HttpRequest, article: Article, assignments: list) -> H
         "assignments": assignments,
         "can_revise": article.status in ("approved", "stale")
         and perms.can_start_revision(article, request.user),
+        # why it is stale: the open flags, so the author revises knowing what changed
+        "open_flags": list(
+            article.staleness_flags.filter(resolved_at__isnull=True).select_related("source")
+        )
+        if article.status == "stale"
+        else [],
     }
     return render(request, "author/article_read.html", context)
 
@@ -266,7 +272,9 @@ def article_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a revision of an approved or stale article; readers keep the approved version."""
     article = article_get_for_user(request.user, pk)
     try:
-        workflow.article_start_revision(article=article, actor=request.user)
+        workflow.article_start_revision(
+            article=article, actor=request.user, note=request.POST.get("note", "")[:500]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

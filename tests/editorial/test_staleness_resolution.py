@@ -106,3 +106,20 @@ def test_every_way_out_of_stale_closes_the_open_flags(stale, editor, transition,
     flags = list(stale.staleness_flags.all())
     assert flags and all(f.resolution == resolution and f.resolved_at for f in flags)
     assert not stale.staleness_flags.filter(resolved_at__isnull=True).exists()
+
+
+def test_author_sees_what_changed_and_revises_from_the_author_ui(client, stale):
+    from django.urls import reverse
+
+    client.force_login(stale.author)
+    page = client.get(reverse("author:article_editor", args=[stale.pk])).content.decode()
+    assert "ESC guideline" in page and "Drug label" in page and "1 &rarr; 2" in page
+    response = client.post(
+        reverse("author:article_revise", args=[stale.pk]), {"note": "New dose in the label."}
+    )
+    assert response.status_code == 302
+    stale.refresh_from_db()
+    assert stale.status == "draft"
+    flags = list(stale.staleness_flags.all())
+    assert all(f.resolution == "revised" and f.resolved_by == stale.author for f in flags)
+    assert all(f.resolution_note == "New dose in the label." for f in flags)

@@ -1,0 +1,73 @@
+"""Celery tasks for the staleness report and the workflow notices. Each takes ids, calls one
+service and is safe to run twice: every mail is claimed first in ReportDelivery or
+NotificationDelivery (unique per recipient and period / event), so a re-run sends nothing new
+and a retry sends only what failed. Schedules: editorial/migrations/0021_email_schedules.py."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from editorial import notifications, sweep_notices
+from editorial.reports import staleness_report_send
+
+RETRY = {
+    "acks_late": True,
+    "time_limit": 600,
+    "soft_time_limit": 540,
+    "autoretry_for": (notifications.SendFailed,),
+    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": 3600,
+    "retry_jitter": False,
+    "max_retries": settings.EMAIL_RETRY_MAX,
+}
+
+
+class ReportFailed(Exception):
+    """Some reports could not be sent; the retry sends those (the rest are recorded)."""
+
+
+@shared_task(**{**RETRY, "autoretry_for": (ReportFailed,)})
+def send_staleness_reports(frequency: str | None = None) -> dict:
+    """Send the current period's staleness report to every recipient of `frequency` (all
+    when None) who has not had it; retried with backoff while some sends fail."""
+    run = staleness_report_send(frequency=frequency)
+    if run.failed:
+        raise ReportFailed(f"{run.failed} staleness report(s) failed; {run.sent} sent")
+    return {"sent": run.sent, "skipped": run.skipped}
+
+
+@shared_task(**RETRY)
+def notify_assigned(article_id: int, round_: int) -> int:
+    """Tell the reviewers of this round they were assigned (once per assignment)."""
+    return notifications.assignment_notify(article_id=article_id, round_=round_)
+
+
+@shared_task(**RETRY)
+def notify_decided(assignment_id: int) -> int:
+    """Tell the author a board member's decision, with the comment (once per decision)."""
+    return notifications.decision_notify(assignment_id=assignment_id)
+
+
+@shared_task(**RETRY)
+def notify_approved(article_id: int, round_: int) -> int:
+    """Tell the author and the editors the article was approved (once per round)."""
+    return notifications.approval_notify(article_id=article_id, round_=round_)
+
+
+@shared_task(**RETRY)
+def notify_stale(article_id: int, round_: int) -> int:
+    """Tell the author and the editors the article went stale (once per round)."""
+    return notifications.stale_notify(article_id=article_id, round_=round_)
+
+
+@shared_task(**RETRY)
+def notify_recently_stale() -> int:
+    """Notices for articles the staleness sweep flagged in the last two days (once each)."""
+    return sweep_notices.recently_stale_notify()
+
+
+@shared_task(**RETRY)
+def send_review_reminders() -> int:
+    """Daily: remind reviewers of assignments due within 2 days; escalate overdue ones."""
+    return notifications.review_reminders_send()
