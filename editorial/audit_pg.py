@@ -9,7 +9,7 @@ AuditEntry with entry_hash = SHA-256(prev_hash | label | jsonb of the whole row)
 stored rows with the same SQL (TimeZone pinned to UTC, so any session gives the same text).
 SQLite (the embedded mode) keeps the Python signal path of `editorial.audit_chain`.
 
-Installed by migration editorial 0011 and again, idempotently, after every `migrate`
+Installed by migration editorial 0023 and again, idempotently, after every `migrate`
 (post_migrate), so history tables that later migrations add are chained too.
 """
 

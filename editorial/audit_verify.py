@@ -125,7 +125,7 @@ def _matches(entry: AuditEntry, values: dict) -> bool:
         digest = hashlib.sha256(f"{entry.prev_hash}|{text}".encode()).hexdigest()
         if digest == entry.entry_hash:
             return True
-    # Links appended by the Python path: SQLite, or PostgreSQL before migration editorial 0011.
+    # Links appended by the Python path: SQLite, or PostgreSQL before migration editorial 0023.
     return entry_hash(entry.prev_hash, entry.model_label, values) == entry.entry_hash
 
 

@@ -20,7 +20,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0010_audit_append_only"),
+        ("editorial", "0022_audit_schedule"),
     ]
 
     operations = [
