@@ -7,11 +7,14 @@ from editorial.citation_selectors import article_citation_problems
 
 
 def submission_problems(article: Article) -> list[str]:
-    """Sentences naming what blocks submission; empty when the article may be submitted.
+    """Sentences naming what blocks submission; empty when the article may be submitted."""
+    return submission_check(article)[0]
 
-    The basics (title, text, a citation) and every error of the citation check; warnings do
-    not block.
-    """
+
+def submission_check(article: Article) -> tuple[list[str], int]:
+    """What blocks submission (the basics and every citation-check error) and how many
+    citation-check warnings remain; warnings do not block but are recorded with the submission
+    so the audit timeline shows what the board was sent."""
     problems: list[str] = []
     check = article_citation_problems(article)
     sections = list(article.sections.all())
@@ -22,4 +25,4 @@ def submission_problems(article: Article) -> list[str]:
     if not article.citations.all():
         problems.append("The article needs at least one citation.")
     problems.extend(p.message for p in check if p.is_error)
-    return problems
+    return problems, sum(1 for p in check if not p.is_error)

@@ -25,7 +25,7 @@ from editorial.checklist import checklist_clean, checklist_problems
 from editorial.quorum import quorum_state
 from editorial.roles import AnyUser
 from editorial.signatures import signature_meaning, snapshot_cites_label, snapshot_hash
-from editorial.submission import submission_problems
+from editorial.submission import submission_check
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
 from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
 
@@ -57,13 +57,17 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
         article = _lock(article)
         perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
         _require_status(article, (Status.DRAFT, Status.CHANGES_REQUESTED), "submit")
-        problems = submission_problems(article)
+        problems, warnings = submission_check(article)
         if problems:
             raise ValidationError(problems)
         resubmission = article.status == Status.CHANGES_REQUESTED
         article.submit()
         reason = "resubmitted after changes" if resubmission else "submitted for review"
-        _save(article, actor=actor, reason=f"{reason} (round {article.review_round})")
+        # the citation check's result goes into the audit trail with the submission
+        checked = "citation check passed" + (
+            f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        )
+        _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
     return article
 
 

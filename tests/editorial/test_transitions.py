@@ -34,7 +34,7 @@ def test_author_submits_draft_and_history_names_them(draft, author):
     assert article.review_round == 1
     row = latest_history(article)
     assert row.history_user == author
-    assert row.history_change_reason == "submitted for review (round 1)"
+    assert row.history_change_reason == "submitted for review (round 1); citation check passed"
 
 
 def test_submit_refuses_article_without_citation_and_changes_nothing(author):
@@ -172,7 +172,9 @@ def test_changes_requested_then_resubmitted_starts_a_new_round(editor, reviewer,
     assert latest_history(article).history_change_reason == f"changes requested by {reviewer}"
     article = workflow.article_submit(article=article, actor=article.author)
     assert article.status == "submitted" and article.review_round == 2
-    assert latest_history(article).history_change_reason == "resubmitted after changes (round 2)"
+    assert latest_history(article).history_change_reason.startswith(
+        "resubmitted after changes (round 2); citation check passed"
+    )
     # the old round's pending assignment can no longer be decided
     with pytest.raises(ValidationError, match="round is closed"):
         workflow.review_decide(assignment=other, decision="approved", actor=other_reviewer.user)
@@ -276,3 +278,19 @@ def test_every_transition_writes_one_history_row_with_user_and_reason(editor, re
     ]
     assert all(r.history_change_reason for r in rows)
     assert all(r.history_user is not None for r in rows[1:])
+
+
+def test_submission_records_the_citation_check_warnings_in_the_audit_trail(author):
+    from editorial.audit import article_timeline
+    from tests.factories import SourceFactory
+
+    article = ArticleFactory(author=author)
+    Citation.objects.create(article=article, number=2, source=SourceFactory())
+    # cited out of order: [2] before [1] is a warning, not an error
+    Section.objects.filter(article=article).update(body="Drug X 10 mg daily [2] and [1].")
+    workflow.article_submit(article=article, actor=author)
+    reason = latest_history(article).history_change_reason
+    assert reason.startswith("submitted for review (round 1); citation check passed with")
+    assert "warning" in reason
+    timeline = article_timeline(article)
+    assert any("citation check passed with" in entry.why for entry in timeline.entries)
