@@ -19,4 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, _email, groups in USERS:
             self.stdout.write(f"  {username:<11} {first} {last} ({', '.join(groups)})")
-        self.stdout.write("\nOpen http://127.0.0.1:8000/admin/ and log in.")
+        self.stdout.write(
+            "\nOpen http://127.0.0.1:8000/ (readers), /author/ (authors), /admin/ (board, editors)."
+        )
