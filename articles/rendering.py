@@ -13,14 +13,16 @@ from markdown_it import MarkdownIt
 
 from articles.markers import MARKER_RE
 
-# Raw HTML in author Markdown is off: everything a reader sees comes out of the Markdown parser
-# and then through nh3, which keeps only the tags below.
+# Raw HTML in author Markdown is off: everything a reader (or an author's preview) sees comes
+# out of the Markdown parser and then through nh3, which keeps only the tags below. One policy
+# for both, so the preview shows exactly what readers will get.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 _ALLOWED_TAGS = {
-    "p", "ul", "ol", "li", "strong", "em", "a", "code", "pre", "blockquote", "br", "hr",
-    "h3", "h4", "h5", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# table cell alignment from Markdown (`|:-:|`) arrives as style="text-align:..."
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
 _TAG_RE = re.compile(r"(<[^>]+>)")
 _NUMBER_RE = re.compile(r"\d+")
@@ -29,17 +31,22 @@ _VERBATIM = ("code", "pre", "a")
 RENDER_CACHE_SIZE = 2048
 
 
-@lru_cache(maxsize=RENDER_CACHE_SIZE)
-def render_section(body: str) -> str:
-    """Markdown section body -> sanitised HTML with [n] markers linked to #ref-n (cached)."""
-    html = nh3.clean(
+def markdown_to_html(body: str) -> str:
+    """Markdown -> sanitised HTML (no citation links): the one rendering policy."""
+    return nh3.clean(
         _MARKDOWN.render(body or ""),
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
     )
-    return link_citation_markers(html)
+
+
+@lru_cache(maxsize=RENDER_CACHE_SIZE)
+def render_section(body: str) -> str:
+    """Markdown section body -> sanitised HTML with [n] markers linked to #ref-n (cached)."""
+    return link_citation_markers(markdown_to_html(body))
 
 
 def link_citation_markers(html: str) -> str:

@@ -1,4 +1,5 @@
-"""Section bodies are Markdown: rendered with markdown-it-py, then sanitised with nh3.
+"""The authors' preview: section Markdown rendered by articles.rendering (the same policy
+readers get), with markers linked to the citations on the editor page.
 
 Raw HTML in the source is escaped by the parser and anything that slips through (links with a
 javascript: URL, event attributes) is removed by nh3, so the preview is safe to show as-is.
@@ -9,23 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import nh3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 
 from articles.markers import parse_markers
-
-# "commonmark" with html off: authors write Markdown, not HTML; tables for dosing schedules.
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    "table"
-)
-ALLOWED_TAGS = {
-    "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
-    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"style"}, "th": {"style"}}
-
+from articles.rendering import markdown_to_html
 
 _TAG_RE = re.compile(r"(<[^>]*>)")
 
@@ -33,15 +22,7 @@ _TAG_RE = re.compile(r"(<[^>]*>)")
 def render_markdown(text: str, anchors: Mapping[int, str] | None = None) -> SafeString:
     """Markdown to sanitised HTML, safe to insert into a page. With `anchors` (citation
     number -> element id), citation markers link to their citation; unknown ones are marked."""
-    html = _PARSER.render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
-    )
+    clean = markdown_to_html(text)
     if anchors is not None:
         clean = "".join(
             part if part.startswith("<") else _link_markers(part, anchors)
