@@ -175,15 +175,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ReportDelivery(models.Model):
-    """One staleness report to one person for one period. The unique constraint is the claim:
-    a re-run or a retried task finds the row and sends nothing new."""
+class Delivery(models.Model):
+    """One message to one person; the subclass's unique key is the claim, so a re-run or a
+    retried task finds the row and sends nothing new."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_deliveries"
-    )
-    # "2026-11-24" for a daily report, "2026-W48" for a weekly one
-    period_key = models.CharField(max_length=12)
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
     )
@@ -194,7 +189,20 @@ class ReportDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class ReportDelivery(Delivery):
+    """One staleness report to one person for one period."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_deliveries"
+    )
+    # "2026-11-24" for a daily report, "2026-W48" for a weekly one
+    period_key = models.CharField(max_length=12)
+
+    class Meta(Delivery.Meta):
         verbose_name_plural = "report deliveries"
         constraints = [
             models.UniqueConstraint(
@@ -206,25 +214,15 @@ class ReportDelivery(models.Model):
         return f"{self.recipient} {self.period_key} ({self.status})"
 
 
-class NotificationDelivery(models.Model):
-    """One notice to one person for one event ("assigned:42", "approved:7:2"): a retried task
-    finds the row and does not send twice."""
+class NotificationDelivery(Delivery):
+    """One notice to one person for one event ("assigned:42", "approved:7:2")."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_deliveries"
     )
     event_key = models.CharField(max_length=100)
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
-    )
-    subject = models.CharField(max_length=200, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Delivery.Meta):
         verbose_name_plural = "notification deliveries"
         constraints = [
             models.UniqueConstraint(
