@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from editorial.roles import AUTHORS, EDITORS
 from tests.factories import ArticleFactory, BoardMemberFactory, UserFactory
@@ -100,6 +100,10 @@ def browser_page(live_server):
             yield page
         finally:
             browser.close()
+            # While Playwright's event loop runs in this thread, Django keeps the test's own
+            # ORM connection in context-local storage: close it here, inside that context, or
+            # it outlives the test and blocks dropping the test database at the end.
+            connections.close_all()
 
 
 def browser_login(page, live_server, username: str, password: str = "pw-correct-horse") -> None:
