@@ -96,6 +96,17 @@ def browser_page(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(10_000)
+        # The Content-Security-Policy (same in every settings module) must never bite: a
+        # blocked inline script or style is a broken page in production.
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         try:
             yield page
         finally:
@@ -104,6 +115,7 @@ def browser_page(live_server):
             # ORM connection in context-local storage: close it here, inside that context, or
             # it outlives the test and blocks dropping the test database at the end.
             connections.close_all()
+        assert not violations, f"CSP violations on the page: {violations}"
 
 
 def browser_login(page, live_server, username: str, password: str = "pw-correct-horse") -> None:

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Domain numbers live here, not in code."""
 
+from csp.constants import NONE, SELF
+
 from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env
 
 ENVIRONMENT = "local"
@@ -37,6 +39,29 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): own origin only, no inline script or style. The same
+# policy in every settings module, so development and the browser tests meet what production
+# enforces (tests/conftest.py fails a browser test on any CSP violation).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

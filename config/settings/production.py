@@ -4,7 +4,6 @@ Needs only DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), R
 EMAIL_URL; everything else has a safe default (README "Running in production").
 """
 
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, env
@@ -52,27 +51,6 @@ CSRF_COOKIE_SECURE = True
 # Sessions expire: after SESSION_COOKIE_AGE on the server, and with the browser on the client.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-
-# Content-Security-Policy (django-csp 4): own origin only, no inline script or style.
-INSTALLED_APPS += ["csp"]  # noqa: F405
-MIDDLEWARE.insert(  # noqa: F405
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
-    "csp.middleware.CSPMiddleware",
-)
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
 
 # JSON logs, one object a line on stdout, for the log collector.
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
