@@ -169,18 +169,30 @@ def build(n_articles: int, share: int) -> int:
 
 
 def reset() -> int:
-    """Undo a kept run's sweep: the articles approved again, no flags, versions or history."""
+    """Undo a kept run's sweep: the articles approved again, no flags, versions, history or
+    audit links. The history is append-only (editorial.audit_db): emptied with TRUNCATE under
+    the session allowance the test settings use, never row by row."""
     from django.db import connection
 
     from articles.models import Article, Source, SourceVersion
-    from editorial.models import StalenessFlag
+    from editorial.models import AuditEntry, StalenessFlag
 
+    tables = [
+        m._meta.db_table
+        for m in (
+            StalenessFlag.history.model,
+            StalenessFlag,
+            SourceVersion,
+            Article.history.model,
+            Source.history.model,
+            AuditEntry,
+        )
+    ]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE articles_article SET status = 'approved' WHERE status = 'stale'")
-        for model in (StalenessFlag.history.model, StalenessFlag, SourceVersion):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
-        for model in (Article.history.model, Source.history.model):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        cursor.execute("SET imprimatur.allow_truncate = on")
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        cursor.execute("RESET imprimatur.allow_truncate")
         cursor.execute("UPDATE articles_source SET current_version = 'v1'")
         cursor.execute("VACUUM ANALYZE")
         cursor.execute(f"SELECT min(id) FROM {Source._meta.db_table}")

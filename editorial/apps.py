@@ -7,9 +7,12 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self) -> None:
+        from editorial.beat_schedules import ensure_schedules_after_migrate
         from editorial.role_setup import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
+        # the beat schedules of the data migrations, lost when a flush empties the tables
+        post_migrate.connect(ensure_schedules_after_migrate, sender=self)
         # audit trail (issue 9): chain history rows, refuse rewrites, install the PG triggers
         from editorial import signals
 

@@ -30,6 +30,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
+from editorial.audit_pg import LOCK_ALL_SQL, LOCK_MANY, LOCK_SQL
 from editorial.models import AuditEntry
 
 # Batches keep IN lists well under SQLite's variable limit on big bulk writes.
@@ -102,14 +103,20 @@ def row_values(history_model: type[models.Model], **filters: Any) -> Iterator[di
 def _lock_chains(article_ids: list[int]) -> None:
     # Serialise appenders per article so two writers cannot both take sequence n+1 from the
     # same tail. An advisory lock, not the article row: a deleted draft still gets its last
-    # rows chained. SQLite serialises writers anyway.
+    # rows chained. The same locks as the chain trigger (editorial.audit_pg): the chains'
+    # shared lock, then one per article in ascending order, or the chains' lock alone,
+    # exclusive, for many articles. SQLite serialises writers anyway.
     if connection.vendor != "postgresql" or not article_ids:
         return
     with connection.cursor() as cursor:
+        if len(set(article_ids)) > LOCK_MANY:
+            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_ALL_SQL})")
+            return
+        cursor.execute(f"SELECT pg_advisory_xact_lock_shared({LOCK_ALL_SQL})")
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('imprimatur.audit'), (id %% 2147483647)::int)"
+            f"SELECT pg_advisory_xact_lock({LOCK_SQL.format(id='id')})"
             " FROM unnest(%s::bigint[]) AS id ORDER BY id",
-            [sorted(article_ids)],
+            [sorted(set(article_ids))],
         )
 
 

@@ -68,10 +68,10 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: protect every history table that exists now (runs once per migrate)."""
     if sender.name != "editorial":
         return
-    from editorial.audit_pg import install_chain_triggers
+    from editorial.audit_pg import install_chain_triggers_as_migrated
 
     install_append_only(connections[using])
-    install_chain_triggers(connections[using])
+    install_chain_triggers_as_migrated(connections[using])
 
 
 def uninstall_append_only(connection: BaseDatabaseWrapper) -> None:

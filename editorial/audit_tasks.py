@@ -1,7 +1,7 @@
 """Nightly verification of the audit hash chains (issue 9).
 
-The schedule (03:15 UTC nightly) is a django-celery-beat row created by
-editorial/migrations/0022_audit_schedule.py; editors can move it in the admin.
+The schedule (03:15 UTC nightly) is a django-celery-beat row defined in
+editorial/beat_schedules.py; editors can move it in the admin.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Celery tasks for the staleness report and the workflow notices. Each takes ids, calls one
 service and is safe to run twice: every mail is claimed first in ReportDelivery or
 NotificationDelivery (unique per recipient and period / event), so a re-run sends nothing new
-and a retry sends only what failed. Schedules: editorial/migrations/0021_email_schedules.py."""
+and a retry sends only what failed. Schedules: editorial/beat_schedules.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Celery tasks for staleness. Each takes ids, calls one service and is safe to run twice;
-the schedules live in editorial/migrations/0004_beat_schedules.py (editable in the admin)."""
+the schedules live in editorial/beat_schedules.py (editable in the admin)."""
 
 from __future__ import annotations
 

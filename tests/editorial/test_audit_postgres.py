@@ -5,11 +5,13 @@ tampering below is rolled back with the test's transaction.
 """
 
 import threading
+import time
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from simple_history.utils import bulk_create_with_history
 
 from articles.models import Section
 from editorial.audit_chain import chained_models
@@ -149,6 +151,76 @@ def test_two_writers_appending_to_one_article_at_once_do_not_fork_the_chain(
     assert sequences == list(range(1, len(sequences) + 1))
     assert len(sequences) == 5  # article, section, citation, two parallel sections
     assert audit_verify([article.slug]).is_ok
+
+
+def test_a_bulk_writer_waits_for_another_on_the_same_articles_and_chains_after_it(
+    committed_then_truncated,
+):
+    # Each writer: one INSERT of history rows for both articles, three rows each, listed in
+    # opposite orders. The first holds its transaction open until the second is seen waiting
+    # for a lock, so the second reads the tails only after the first committed.
+    author = UserFactory()
+    first, second = ArticleFactory(author=author), ArticleFactory(author=author)
+    inserted = threading.Event()
+    errors: list[BaseException] = []
+
+    def sections(writer: int, articles: list) -> list[Section]:
+        return [
+            Section(article=a, heading=f"Writer {writer}", position=10 * writer + n)
+            for n in range(3)
+            for a in articles
+        ]
+
+    def hold_until_the_other_waits() -> None:
+        # pg_locks is live inside a transaction too: poll it until the other writer waits
+        deadline = time.monotonic() + 20
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    return
+        raise AssertionError("the second writer never waited for the first")
+
+    def writer_one() -> None:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(sections(1, [first, second]), Section)
+                inserted.set()
+                hold_until_the_other_waits()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            inserted.set()
+            connection.close()
+
+    def writer_two() -> None:
+        try:
+            inserted.wait(timeout=10)
+            with transaction.atomic():
+                bulk_create_with_history(sections(2, [second, first]), Section)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer_one), threading.Thread(target=writer_two)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert errors == []
+    for article in (first, second):
+        links = list(
+            AuditEntry.objects.filter(article_id=article.pk)
+            .order_by("sequence")
+            .values_list("sequence", "model_label", "history_id")
+        )
+        assert [seq for seq, _, _ in links] == list(range(1, 10))  # 3 from the factory, 6 here
+        # writer one's three rows, then writer two's, each in history_id order
+        bulk = [h for _, label, h in links if label == "articles.historicalsection"][1:]
+        assert bulk == sorted(bulk)
+    assert audit_verify([first.slug, second.slug]).is_ok
 
 
 @pytest.mark.django_db
