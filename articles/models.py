@@ -59,10 +59,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
     next_review_due = models.DateField(null=True, blank=True, editable=False)
     # What readers see: the content as it was when the board approved it.
     approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # That content's body rendered for readers when it was approved (editorial.public_render):
+    # derived data, tagged with the hash of the content it came from, kept out of the history.
+    approved_rendering = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # approved_rendering is derived from approved_snapshot, which the history keeps
+    history = HistoricalRecords(excluded_fields=["approved_rendering"])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -7,8 +7,12 @@ per second and each worker's peak memory (VmHWM). Goals: p95 <= 50 ms, < 150 MiB
 
 Uses wrk when installed (apt-get install wrk), else a small threaded client. Only 127.0.0.1.
 Bench articles (slug "bench-*") are created once with bulk_create: each has its own approved
-snapshot (4 Markdown sections, 8 citations) and two approving board members, so every page
-renders different text (the Markdown cache does not hide the rendering cost).
+snapshot (4 Markdown sections, 8 citations) and two approving board members with signed
+approvals (one with a current disclosure), so every page shows its reviewers and its own text.
+Each article is stored as approval stores it, with its body pre-rendered
+(editorial.public_render); a bench database seeded before that is brought up to date by the
+backfill production runs (prerender_snapshots). Paths are drawn uniformly at random and the
+page cache is not warmed: with 10,000 articles most article requests render the page.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     slugs = seed(args.articles)
@@ -88,17 +93,22 @@ def main() -> int:
             # shared machine
             ("search matching all", scenarios["search matching all"], 1),
         ]
+        database = connection.settings_dict["NAME"]
         for name, paths, connections in runs:
             cpu_before = workers_cpu_seconds(server.pid)
+            db_before = database_cpu_seconds(database)
             result = run_load(base, paths, connections, args.duration)
-            # CPU the workers spent per request: what the page costs, whatever else the shared
-            # machine is doing (wall-clock latency includes waiting for a CPU)
-            cpu_ms = (workers_cpu_seconds(server.pid) - cpu_before) * 1000
+            # CPU the workers and their PostgreSQL backends spent per request: what the page
+            # costs, whatever else the shared machine is doing (wall-clock latency includes
+            # waiting for a CPU)
+            requests = max(result["requests"], 1)
+            cpu_ms = (workers_cpu_seconds(server.pid) - cpu_before) * 1000 / requests
+            db_ms = (database_cpu_seconds(database) - db_before) * 1000 / requests
             print(
                 f"{name:>24}: p50 {result['p50']:.1f} ms  p95 {result['p95']:.1f} ms  "
-                f"{result['rps']:.0f} req/s  worker CPU {cpu_ms / max(result['requests'], 1):.1f}"
-                f" ms/request  ({result['requests']} requests, {result['errors']} errors, "
-                f"{connections} clients, {result['tool']})"
+                f"{result['rps']:.0f} req/s  CPU/request: workers {cpu_ms:.1f} ms, "
+                f"PostgreSQL {db_ms:.1f} ms  ({result['requests']} requests, "
+                f"{result['errors']} errors, {connections} clients, {result['tool']})"
             )
         for pid, peak_kib in worker_peak_memory(server.pid):
             print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
@@ -159,11 +169,17 @@ def seed(count: int) -> list[str]:
                 ],
                 batch_size=2000,
             )
+    _sign_approvals()
     from django.db import connection
 
+    from editorial.public_render import approved_snapshots_prerender
+
+    # what the approval stores; a bench database seeded before pre-rendering is backfilled
+    approved_snapshots_prerender(Article.objects.filter(slug__startswith=PREFIX))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")  # planner estimates after the bulk insert
         cursor.execute("ANALYZE reviewers_reviewassignment")
+        cursor.execute("ANALYZE reviewers_signature")
     return list(
         Article.objects.filter(slug__startswith=PREFIX)
         .order_by("pk")
@@ -171,8 +187,45 @@ def seed(count: int) -> list[str]:
     )
 
 
+def _sign_approvals() -> None:
+    """Sign the bench approvals over their article's content, as review_decide does, so pages
+    list their reviewers; one reviewer has a current disclosure (idempotent)."""
+    from django.db import transaction
+
+    from editorial.signatures import snapshot_hash
+    from reviewers.models import Disclosure, ReviewAssignment, Signature
+
+    unsigned = ReviewAssignment.objects.filter(
+        article__slug__startswith=PREFIX, signature__isnull=True
+    ).select_related("article", "reviewer__user")
+    with transaction.atomic():
+        hashes: dict[int, str] = {}
+        signatures = []
+        for a in unsigned.iterator(chunk_size=2000):
+            if a.article_id not in hashes:
+                hashes[a.article_id] = snapshot_hash(a.article.approved_snapshot)
+            signatures.append(
+                Signature(
+                    assignment=a,
+                    signer=a.reviewer.user,
+                    printed_name=a.reviewer.user.get_full_name(),
+                    credentials=a.reviewer.credentials,
+                    signed_at=a.decided_at,
+                    meaning="approved",
+                    content_sha256=hashes[a.article_id],
+                )
+            )
+        Signature.objects.bulk_create(signatures, batch_size=2000)
+        member = ReviewAssignment.objects.filter(article__slug__startswith=PREFIX).first()
+        if member and not Disclosure.objects.filter(member=member.reviewer_id).exists():
+            Disclosure.objects.create(
+                member_id=member.reviewer_id, organisation="Bench Pharma", kind="consulting"
+            )
+
+
 def _bench_article(n: int, author, specialty, approved_at):
     from articles.models import Article
+    from editorial.public_render import snapshot_rendering
 
     title = f"What is the second-line treatment for bench condition {n} after endocrine therapy?"
     summary = (
@@ -244,6 +297,7 @@ def _bench_article(n: int, author, specialty, approved_at):
         last_reviewed_at=approved_at,
         next_review_due=(approved_at + timedelta(days=365)).date(),
         approved_snapshot=snapshot,
+        approved_rendering=snapshot_rendering(snapshot),
     )
 
 
@@ -252,7 +306,9 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         **os.environ,
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_CONN_MAX_AGE": "60",  # production keeps connections (settings/production.py)
+        # production keeps connections (60 s, settings/production.py); longer here so that each
+        # scenario's PostgreSQL CPU is read off the same backends
+        "DATABASE_CONN_MAX_AGE": "600",
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -403,6 +459,26 @@ def workers_cpu_seconds(master_pid: int) -> float:
         # the command name may hold spaces: fields after the closing parenthesis are fixed
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(database: str) -> float:
+    """User + system CPU seconds used so far by the local PostgreSQL backends serving
+    `database` (their process title names it); 0 when they are not visible in /proc."""
+    ticks = 0
+    needle = f" {database} ".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if not (proc / "cmdline").read_bytes().startswith(b"postgres: "):
+                continue
+            if needle not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.conf import settings
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class EditorialConfig(AppConfig):
@@ -17,3 +18,14 @@ class EditorialConfig(AppConfig):
         from editorial import signals
 
         signals.connect()
+        # the public pages' cached board members and specialties (public_selectors.directory)
+        from editorial.public_selectors.directory import directory_changed
+
+        for model in (
+            "reviewers.BoardMember",
+            "reviewers.Disclosure",
+            "reviewers.Specialty",
+            settings.AUTH_USER_MODEL,
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(directory_changed, sender=model, dispatch_uid=f"directory-{model}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -82,7 +83,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> HttpResponse:
-    page = selectors.article_for_public(slug)
+    version = _version(request, slug)
+    page = selectors.article_for_public(slug, article=version.article if version else None)
     if page is None:
         return render(request, "public/not_found.html", status=404)
     if page == Visibility.GONE:
@@ -101,21 +103,61 @@ def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> Ht
     )
 
 
+def _index_params(request: HttpRequest) -> tuple[str, str]:
+    query = " ".join(request.GET.get("q", "")[:200].split())
+    return query, request.GET.get("specialty", "")[:100]
+
+
+def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
+    # condition() asks for the ETag, the view renders the same slice: one query for both.
+    if not hasattr(request, "_index_slice"):
+        query, specialty = _index_params(request)
+        request._index_slice = selectors.article_slice_for_public(
+            query=query, specialty=specialty, page=request.GET.get("page", 1)
+        )
+    return request._index_slice
+
+
+def _index_etag(request: HttpRequest) -> str:
+    """The listed articles and their last saves, the specialties, the parameters."""
+    key = [
+        selectors.PAGE_VERSION,
+        _index_slice(request).stamp(),
+        selectors.specialties_for_public().digest,
+        str(selectors.shows_pending()),
+        *_index_params(request),
+    ]
+    return hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+
+
 @require_safe
+@condition(etag_func=_index_etag)
 def article_index(request: HttpRequest) -> HttpResponse:
-    """Published articles, newest first; search and filter by specialty."""
-    query = request.GET.get("q", "")[:200]
-    specialty = request.GET.get("specialty", "")[:100]
-    page = selectors.article_list_for_public(
-        query=query, specialty=specialty, page=request.GET.get("page", 1)
-    )
+    """Published articles, newest first; search and filter by specialty.
+
+    The listing query (the page's ids and last saves) is the freshness probe: a page already
+    rendered for the same articles comes from the cache, so it costs that one query."""
+    key = f"public-index:{request.get_host()}:{_index_etag(request)}"
+    body = cache.get(key)
+    if body is None:
+        response = _article_index_render(request)
+        cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    else:
+        response = HttpResponse(body)
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _article_index_render(request: HttpRequest) -> HttpResponse:
+    query, specialty = _index_params(request)
+    page = selectors.article_page_for_public(_index_slice(request))
     specialties = selectors.specialty_list_for_public()
     return render(
         request,
         "public/article_index.html",
         {
             "page": page,
-            "query": " ".join(query.split()),
+            "query": query,
             "specialty": specialty,
             "specialties": specialties,
             "specialty_name": next((s.name for s in specialties if s.slug == specialty), ""),
@@ -146,7 +188,7 @@ def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
         "name": page.title,
         "url": url,
         "about": {"@type": "MedicalEntity", "name": page.title},
-        "citation": [_citation_json_ld(ref) for ref in page.references],
+        "citation": page.citations_json_ld,
     }
     if page.specialty is not None:
         data["about"]["relevantSpecialty"] = {
@@ -162,15 +204,6 @@ def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
             for r in page.reviewers
         ]
     return data
-
-
-def _citation_json_ld(ref: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"@type": "CreativeWork", "name": ref["title"]}
-    if ref["issuer"]:
-        item["publisher"] = {"@type": "Organization", "name": ref["issuer"]}
-    if ref["links"]:
-        item["url"] = ref["links"][0][1]
-    return item
 
 
 def json_ld_script_content(data: dict[str, Any]) -> SafeString:

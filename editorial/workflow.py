@@ -22,6 +22,7 @@ from articles.snapshot import article_snapshot
 from editorial import notifications
 from editorial import permissions as perms
 from editorial.checklist import checklist_clean, checklist_problems
+from editorial.public_render import snapshot_rendering
 from editorial.quorum import quorum_state
 from editorial.roles import AnyUser
 from editorial.signatures import signature_meaning, snapshot_cites_label, snapshot_hash
@@ -194,6 +195,7 @@ def review_decide(
                 _save(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
+                article.approved_rendering = snapshot_rendering(snapshot)
                 _save(article, actor=actor, reason=reason)
         notifications.on_decided(assignment, article)
     assignment.article = article

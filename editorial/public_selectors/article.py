@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, SectionKind, SourceKind, Status
-from articles.rendering import render_section, source_links
+from articles.models import Article, Status
 from editorial.models import StalenessFlag
-from editorial.public_selectors.visibility import Visibility, article_visibility, snapshot_exists
+from editorial.public_render import (
+    citation_json_ld,
+    public_reference,
+    public_section,
+    render_body,
+    render_snapshot,
+    stored_rendering,
+)
+from editorial.public_selectors.directory import (
+    PublicDisclosure,
+    board_for_public,
+    specialties_for_public,
+)
+from editorial.public_selectors.visibility import (
+    Visibility,
+    article_row_for_public,
+    article_visibility,
+)
 from editorial.signatures import snapshot_hash
-from reviewers.models import Decision, Disclosure, ReviewAssignment, Specialty
+from reviewers.models import Decision, ReviewAssignment, Specialty
 
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 # The source fields a pending page shows, as the approved snapshot stores them.
@@ -36,8 +53,8 @@ class PublicReviewer:
     credentials: str
     decided_at: datetime | None
     member_id: int
-    # The member's current reviewers.Disclosure rows (public, as the board promises).
-    disclosures: tuple[Any, ...] = ()
+    # The member's disclosures in force (public, as the board promises).
+    disclosures: tuple[PublicDisclosure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,8 +75,9 @@ class PublicArticle:
     plain_summary: str
     risk: str
     specialty: Specialty | None
-    sections: list[dict[str, str]]
-    references: list[dict[str, Any]]
+    # the sections and the reference list, rendered (editorial.public_render)
+    body_html: SafeString
+    citations_json_ld: list[dict[str, Any]]
     approved_at: datetime | None
     last_updated_at: datetime | None
     next_review_due: date | None
@@ -78,26 +96,26 @@ class PublicArticle:
         return 2 if self.status == Status.UNDER_REVIEW else 1
 
 
-def article_for_public(slug: str) -> PublicArticle | str | None:
-    """The page a reader sees (2-5 queries), Visibility.GONE for an archived one, or None."""
-    article = (
-        Article.objects.select_related("specialty")
-        .annotate(has_snapshot=snapshot_exists())
-        .filter(slug=slug)
-        .first()
-    )
+def article_for_public(slug: str, *, article: Article | None = None) -> PublicArticle | str | None:
+    """The page a reader sees, Visibility.GONE for an archived one, or None. After the row (pass
+    the one the version probe loaded, article_row_for_public), a reviewed page costs 1 query
+    (its approvals) and 1-2 more when stale; board members and specialties come from the
+    directory (2 queries when it is not cached). The body is the one rendered at approval."""
+    if article is None:
+        article = article_row_for_public(slug)
     if article is None:
         return None
     visibility = article_visibility(
         status=article.status,
-        has_snapshot=article.has_snapshot,
+        has_snapshot=article.approved_snapshot is not None,
         was_submitted=article.submitted_at is not None,
     )
     if visibility in (None, Visibility.GONE):
         return visibility
     if visibility == Visibility.REVIEWED:
-        page = _from_snapshot(article)
-        page.reviewers = article_reviewers_for_public(article)
+        content_hash = snapshot_hash(article.approved_snapshot)
+        page = _from_snapshot(article, content_hash)
+        page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
     else:
         page = _from_live_rows(article)
     if article.status == Status.STALE:
@@ -105,8 +123,9 @@ def article_for_public(slug: str) -> PublicArticle | str | None:
     return page
 
 
-def _from_snapshot(article: Article) -> PublicArticle:
+def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
     snap = article.approved_snapshot
+    rendered = stored_rendering(article.approved_rendering, content_hash) or render_snapshot(snap)
     return PublicArticle(
         slug=article.slug,
         visibility=Visibility.REVIEWED,
@@ -115,9 +134,10 @@ def _from_snapshot(article: Article) -> PublicArticle:
         summary=snap.get("summary", ""),
         plain_summary=snap.get("plain_summary", ""),
         risk=snap.get("risk", article.risk),
-        specialty=article.specialty,
-        sections=[_section(s) for s in snap.get("sections", [])],
-        references=[_reference(c) for c in snap.get("citations", [])],
+        specialty=_specialty(article),
+        # our own renderer's output, for exactly this content (stored_rendering checks)
+        body_html=mark_safe(rendered["body_html"]),
+        citations_json_ld=json.loads(rendered["citations_json_ld"]),
         approved_at=article.approved_at,
         last_updated_at=article.approved_at,
         next_review_due=article.next_review_due,
@@ -127,6 +147,20 @@ def _from_snapshot(article: Article) -> PublicArticle:
 def _from_live_rows(article: Article) -> PublicArticle:
     sections = article.sections.order_by("position", "pk")
     citations = article.citations.select_related("source").order_by("number", "pk")
+    references = [
+        public_reference(
+            {
+                "number": c.number,
+                "locator": c.locator,
+                "cited_version": c.cited_version,
+                "source": {name: getattr(c.source, name) for name in _SOURCE_FIELDS},
+            }
+        )
+        for c in citations
+    ]
+    sections = [
+        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
+    ]
     return PublicArticle(
         slug=article.slug,
         visibility=Visibility.PENDING,
@@ -135,93 +169,65 @@ def _from_live_rows(article: Article) -> PublicArticle:
         summary=article.summary,
         plain_summary=article.plain_summary,
         risk=article.risk,
-        specialty=article.specialty,
-        sections=[
-            _section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
-        ],
-        references=[
-            _reference(
-                {
-                    "number": c.number,
-                    "locator": c.locator,
-                    "cited_version": c.cited_version,
-                    "source": {name: getattr(c.source, name) for name in _SOURCE_FIELDS},
-                }
-            )
-            for c in citations
-        ],
+        specialty=_specialty(article),
+        body_html=render_body(sections, references),
+        citations_json_ld=[citation_json_ld(r) for r in references],
         approved_at=None,
         last_updated_at=article.submitted_at,
         next_review_due=None,
     )
 
 
-def _section(section: dict[str, Any]) -> dict[str, str]:
-    kind = section.get("kind", SectionKind.OTHER)
-    label = SectionKind(kind).label if kind in SectionKind.values else ""
-    return {
-        "kind": kind,
-        "heading": section.get("heading") or label,
-        "html": render_section(section.get("body", "")),
-    }
+def _specialty(article: Article) -> Specialty | None:
+    if article.specialty_id is None:
+        return None
+    specialties = specialties_for_public().by_id
+    if article.specialty_id not in specialties:
+        specialties = specialties_for_public(refresh=True).by_id
+    return specialties.get(article.specialty_id)
 
 
-def _reference(citation: dict[str, Any]) -> dict[str, Any]:
-    source = citation.get("source", {})
-    kind = source.get("kind", "")
-    return {
-        "number": citation.get("number"),
-        "title": source.get("title", ""),
-        "issuer": source.get("issuer", ""),
-        "kind": kind,
-        "kind_label": SourceKind(kind).label if kind in SourceKind.values else "",
-        "locator": citation.get("locator", ""),
-        "version": citation.get("cited_version", ""),
-        "links": source_links(source),
-    }
-
-
-def article_reviewers_for_public(article: Article) -> list[PublicReviewer]:
+def article_reviewers_for_public(
+    article: Article, *, content_hash: str | None = None
+) -> list[PublicReviewer]:
     """The board members whose signed approval covers the published content, of the published
-    round, with credentials and current disclosures (2 queries). An approval signed over other
-    content is void (editorial.signatures) and never listed."""
+    round, with credentials and current disclosures (1 query; members come from the directory).
+    An approval signed over other content is void (editorial.signatures) and never listed."""
     if article.approved_snapshot is None:
         return []
+    if content_hash is None:
+        content_hash = snapshot_hash(article.approved_snapshot)
     approvals = list(
         ReviewAssignment.objects.filter(
-            article=article,
+            article_id=article.pk,
             decision=Decision.APPROVED,
-            signature__content_sha256=snapshot_hash(article.approved_snapshot),
-        )
-        .select_related("reviewer__user")
-        .prefetch_related(
-            Prefetch(
-                "reviewer__disclosures",
-                queryset=Disclosure.objects.current().order_by("organisation", "pk"),
-                to_attr="current_disclosures",
-            )
+            signature__content_sha256=content_hash,
         )
         .order_by("-round", "decided_at", "pk")
+        .values_list("reviewer_id", "round", "decided_at")
     )
     round_ = (article.approved_snapshot or {}).get("review_round")
     if round_ is None:
         # Snapshots taken before the round was recorded: the latest round approved by then.
         rounds = [
-            a.round
-            for a in approvals
-            if article.approved_at and a.decided_at and a.decided_at <= article.approved_at
+            r
+            for _, r, decided_at in approvals
+            if article.approved_at and decided_at and decided_at <= article.approved_at
         ]
         round_ = max(rounds, default=None)
+    approvals = [a for a in approvals if a[1] == round_]
+    members = board_for_public()
+    if any(member_id not in members for member_id, _, _ in approvals):
+        members = board_for_public(refresh=True)  # a member newer than the cache
     return [
         PublicReviewer(
-            name=a.reviewer.user.get_full_name() or a.reviewer.user.get_username(),
-            credentials=a.reviewer.credentials,
-            decided_at=a.decided_at,
-            member_id=a.reviewer_id,
-            disclosures=tuple(a.reviewer.current_disclosures),
+            name=members[member_id].name,
+            credentials=members[member_id].credentials,
+            decided_at=decided_at,
+            member_id=member_id,
+            disclosures=members[member_id].disclosures,
         )
-        for a in approvals
-        if a.round == round_
+        for member_id, _, decided_at in approvals
     ]
 
 

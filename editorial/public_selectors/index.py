@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -12,6 +13,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Status
+from editorial.public_selectors.directory import specialties_for_public
 from editorial.public_selectors.visibility import PENDING_STATUSES, shows_pending
 from reviewers.models import Specialty
 
@@ -44,11 +46,36 @@ class PublicPage:
         return self.number + 1
 
 
+@dataclass(frozen=True)
+class ListingSlice:
+    """Which articles a listing page shows, and when each was last saved: everything the page
+    shows changes with these (the index page's ETag)."""
+
+    number: int
+    rows: list[tuple[int, datetime]]  # (pk, updated_at) of the page's articles, in order
+    has_next: bool
+    total: int | None
+
+    def stamp(self) -> str:
+        return repr((self.number, self.rows, self.has_next, self.total))
+
+
 def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> PublicPage:
     """Published (and, if shown, pending) articles, newest first (2 queries: page ids, rows)."""
+    return article_page_for_public(
+        article_slice_for_public(query=query, specialty=specialty, page=page)
+    )
+
+
+def article_slice_for_public(
+    *, query: str = "", specialty: str = "", page: Any = 1
+) -> ListingSlice:
+    """The ids (and last saves) of one listing page (1 query; none for an unknown specialty)."""
     articles = _visible_articles()
     if specialty:
-        articles = articles.filter(specialty__slug=specialty)
+        # the slug resolved from the directory, so the listing index serves the filter too
+        found = next((s for s in specialty_list_for_public() if s.slug == specialty), None)
+        articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
     if query:
@@ -57,24 +84,35 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
             ordering = ["-rank", *ordering]
     # Sort and slice on plain columns first (the article_public_listing index): reading the
     # title out of every approved snapshot while sorting would decompress all of them.
-    ids = articles.order_by(*ordering).values_list("pk", flat=True)
-    number = _page_number(page)
+    ids = articles.order_by(*ordering).values_list("pk", "updated_at")
+    number = page_number(page)
     if query:
         # ranking reads every hit's snapshot text: fetch the ranked ids in one query instead of
         # a count and a page query that would each pay for it
         hits = list(ids[:MAX_SEARCH_RESULTS])
         number = min(number, max(1, -(-len(hits) // PER_PAGE)))
         start = (number - 1) * PER_PAGE
-        page_ids = hits[start : start + PER_PAGE]
+        rows = hits[start : start + PER_PAGE]
         has_next, total = len(hits) > start + PER_PAGE, len(hits)
     else:
         # no COUNT(*) over every article: one row more than a page says whether there is a next
         start = (number - 1) * PER_PAGE
-        page_ids = list(ids[start : start + PER_PAGE + 1])
-        has_next, total = len(page_ids) > PER_PAGE, None
-        page_ids = page_ids[:PER_PAGE]
+        rows = list(ids[start : start + PER_PAGE + 1])
+        has_next, total = len(rows) > PER_PAGE, None
+        rows = rows[:PER_PAGE]
+    return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
+
+
+def article_page_for_public(listing: ListingSlice) -> PublicPage:
+    """The listed articles with their approved title and summary (1 query; specialties come
+    from the directory)."""
+    page_ids = [pk for pk, _ in listing.rows]
     by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
-    return PublicPage([by_pk[pk] for pk in page_ids], number, has_next, total)
+    specialties = specialties_for_public().by_id
+    listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
+    for article in listed:
+        article.specialty = specialties.get(article.specialty_id)
+    return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 
 def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
@@ -92,7 +130,8 @@ def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Art
     return articles.annotate(rank=SearchRank(F("document"), search)), True
 
 
-def _page_number(page: Any) -> int:
+def page_number(page: Any) -> int:
+    """A page number from the query string: 1 to MAX_PAGE, 1 for anything else."""
     try:
         return min(max(int(page), 1), MAX_PAGE)
     except (TypeError, ValueError):
@@ -123,17 +162,17 @@ def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
 def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
     return (
         _with_public_text(articles)
-        .select_related("specialty")
         .annotate(
             listed_at=Coalesce(F("approved_at"), F("submitted_at")),
             is_pending=ExpressionWrapper(
                 Q(approved_snapshot__isnull=True), output_field=BooleanField()
             ),
         )
-        .only("slug", "status", "approved_at", "submitted_at", "specialty__name", "specialty__slug")
+        .only("slug", "status", "approved_at", "submitted_at", "specialty_id")
     )
 
 
 def specialty_list_for_public() -> list[Specialty]:
-    """Every specialty, for the index filter (1 query); no counts, so drafts stay invisible."""
-    return list(Specialty.objects.order_by("name").only("name", "slug"))
+    """Every specialty by name, for the index filter (from the directory: no query when cached);
+    no counts, so drafts stay invisible."""
+    return specialties_for_public().by_name

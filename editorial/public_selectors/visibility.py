@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from articles.models import Article, Status
 from reviewers.models import ReviewAssignment
@@ -44,39 +44,43 @@ def article_visibility(*, status: str, has_snapshot: bool, was_submitted: bool) 
 class PublicVersion:
     visibility: str
     modified_at: datetime
+    # the row the probe read: the page renders from it without fetching it again
+    article: Article | None = field(default=None, compare=False, repr=False)
 
     def etag(self, *variants: str) -> str:
         key = ":".join([PAGE_VERSION, self.visibility, self.modified_at.isoformat(), *variants])
         return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
 
 
+# When the article's latest review decision was taken: a late approver of the approved round
+# joins "reviewed by" without an article save. Built once (expressions are reusable), as the
+# probe runs on every page view.
+_LAST_DECIDED_AT = Subquery(
+    ReviewAssignment.objects.filter(article=OuterRef("pk"), decided_at__isnull=False)
+    .order_by("-decided_at")
+    .values("decided_at")[:1]
+)
+
+
+def article_row_for_public(slug: str) -> Article | None:
+    """The article row a public page renders from, with the time of its latest review decision
+    (1 query)."""
+    rows = Article.objects.annotate(last_decided_at=_LAST_DECIDED_AT).filter(slug=slug)
+    return next(iter(rows.order_by()[:1]), None)
+
+
 def article_version_for_public(slug: str) -> PublicVersion | None:
-    """Cheap freshness probe for conditional GET (1 query); None when readers may not see it."""
-    last_decision = ReviewAssignment.objects.filter(
-        article=OuterRef("pk"), decided_at__isnull=False
-    )
-    row = (
-        Article.objects.filter(slug=slug)
-        .annotate(
-            has_snapshot=snapshot_exists(),
-            # a late approver of the approved round joins "reviewed by" without an article save
-            last_decided_at=Subquery(
-                last_decision.order_by("-decided_at").values("decided_at")[:1]
-            ),
-        )
-        .values_list("status", "has_snapshot", "submitted_at", "updated_at", "last_decided_at")
-        .first()
-    )
-    if row is None:
+    """Freshness probe for conditional GET (1 query, the page's own row); None when readers may
+    not see the article."""
+    article = article_row_for_public(slug)
+    if article is None:
         return None
-    status, has_snapshot, submitted_at, updated_at, last_decided_at = row
     visibility = article_visibility(
-        status=status, has_snapshot=bool(has_snapshot), was_submitted=submitted_at is not None
+        status=article.status,
+        has_snapshot=article.approved_snapshot is not None,
+        was_submitted=article.submitted_at is not None,
     )
     if visibility in (None, Visibility.GONE):
         return None
-    return PublicVersion(visibility, max(filter(None, (updated_at, last_decided_at))))
-
-
-def snapshot_exists() -> ExpressionWrapper:
-    return ExpressionWrapper(Q(approved_snapshot__isnull=False), output_field=BooleanField())
+    modified_at = max(filter(None, (article.updated_at, article.last_decided_at)))
+    return PublicVersion(visibility, modified_at, article)

@@ -337,10 +337,11 @@ def test_article_page_query_count_does_not_grow_with_citations(
 ):
     article = approved_article_with_citations(50)
     workflow.article_flag_stale(article=article, reason="label revised", actor=None)
-    # 1 freshness probe (ETag/Last-Modified), 1 article, 1 approvers with members and users,
-    # 1 their current disclosures, 1 open staleness flags (with their sources), and, as this
-    # article was flagged by hand without a flag, 1 stale history row; the 50 citations come
-    # from the snapshot (the issue caps the page at 10)
+    # 1 the article's row (also the freshness probe for ETag/Last-Modified), 1 approvals signed
+    # over its content, 1 board members with their current disclosures and 1 specialties (the
+    # directory, read once and cached), 1 open staleness flags (with their sources), and, as
+    # this article was flagged by hand without a flag, 1 stale history row; the 50 citations
+    # come from the snapshot, rendered at approval (the issue caps the page at 10)
     with django_assert_max_num_queries(6):
         response = client.get(article_url(article))
     assert response.content.decode().count('class="reference"') == 50
@@ -352,7 +353,8 @@ def test_pending_page_query_count_does_not_grow_with_citations(
     article = ArticleFactory(submitted=True)
     for n in range(2, 51):
         article.citations.create(number=n, source=SourceFactory())
-    # 1 freshness probe, 1 article, 1 sections, 1 citations with their sources
+    # 1 the article's row (the freshness probe), 1 sections, 1 citations with their sources,
+    # 1 specialties (the directory, read once and cached)
     with django_assert_max_num_queries(4):
         response = client.get(article_url(article))
     assert response.content.decode().count('class="reference"') == 50

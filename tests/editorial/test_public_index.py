@@ -98,8 +98,9 @@ def test_unknown_specialty_and_bad_page_do_not_fail(client):
 def test_index_paginates_twenty_per_page(client, django_assert_max_num_queries):
     for n in range(public_selectors.PER_PAGE + 3):
         ArticleFactory(approved=True, title=f"Question {n:02d}?")
-    # 1 ids of the page (and one more row: is there a next page?), 1 those articles with
-    # their specialty, 1 specialties for the filter; no COUNT over every article
+    # 1 ids and last saves of the page (and one more row: is there a next page?), 1 those
+    # articles, 1 specialties for the filter and the cards (the directory, read once and
+    # cached); no COUNT over every article
     with django_assert_max_num_queries(3):
         first = client.get("/")
     assert len(_titles(first)) == public_selectors.PER_PAGE
@@ -129,7 +130,7 @@ def test_search_results_paginate(client, django_assert_max_num_queries):
     for n in range(public_selectors.PER_PAGE + 2):
         ArticleFactory(approved=True, title=f"Aspirin question {n:02d}?")
     ArticleFactory(approved=True, title="Unrelated?")
-    # 1 ranked ids of every hit, 1 that page's articles, 1 specialties
+    # 1 ranked ids (and last saves) of every hit, 1 that page's articles, 1 specialties
     with django_assert_max_num_queries(3):
         first = client.get("/?q=aspirin")
     assert len(_titles(first)) == public_selectors.PER_PAGE

@@ -1,0 +1,19 @@
+"""Store the rendered article body in approved snapshots that lack it: prerender_snapshots."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from editorial.public_render import approved_snapshots_prerender
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the body (sections, references) of every approved snapshot that has no current "
+        "rendering, so public pages do no Markdown work. Run once after a deploy that bumps "
+        "editorial.public_render.RENDER_VERSION; pages render on the fly until then."
+    )
+
+    def handle(self, *args, **options) -> None:
+        written = approved_snapshots_prerender()
+        self.stdout.write(f"{written} approved snapshot(s) rendered.")

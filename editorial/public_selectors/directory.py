@@ -1,0 +1,116 @@
+"""The small tables every public page names: board members (name, credentials, disclosures in
+force today) and specialties. Read once and cached, so a page view does not join them again.
+
+The cache entries are dropped whenever a board member, a user, a disclosure or a specialty is
+saved or deleted (signals wired in editorial.apps); PUBLIC_PAGE_CACHE_SECONDS bounds what a drop
+in one process cannot reach (another worker's per-process cache, a QuerySet.update()), as it
+does for the rendered pages. The keys name the day, as "in force" does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import FilteredRelation, Q
+from django.utils import timezone
+
+from reviewers.models import BoardMember, DisclosureKind, Specialty
+
+_BOARD_KEY = "public-board:v1:{day}"
+_SPECIALTIES_KEY = "public-specialties:v1"
+
+
+@dataclass(frozen=True)
+class PublicDisclosure:
+    organisation: str
+    kind: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class PublicMember:
+    name: str
+    credentials: str
+    disclosures: tuple[PublicDisclosure, ...]
+
+
+@dataclass(frozen=True)
+class PublicSpecialties:
+    by_id: dict[int, Specialty]
+    by_name: list[Specialty]
+    # changes when a specialty's name or slug does: part of the index page's ETag
+    digest: str
+
+
+def board_for_public(*, refresh: bool = False) -> dict[int, PublicMember]:
+    """Every board member's public face, by member id (1 query when not cached)."""
+    key = _BOARD_KEY.format(day=timezone.localdate().isoformat())
+    board = None if refresh else cache.get(key)
+    if board is None:
+        board = _load_board()
+        cache.set(key, board, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return board
+
+
+def specialties_for_public(*, refresh: bool = False) -> PublicSpecialties:
+    """Every specialty, by id and by name (1 query when not cached)."""
+    specialties = None if refresh else cache.get(_SPECIALTIES_KEY)
+    if specialties is None:
+        specialties = _load_specialties()
+        cache.set(_SPECIALTIES_KEY, specialties, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return specialties
+
+
+def directory_changed(**kwargs: Any) -> None:
+    """Signal receiver: a member, a user, a disclosure or a specialty changed."""
+    cache.delete_many([_BOARD_KEY.format(day=timezone.localdate().isoformat()), _SPECIALTIES_KEY])
+
+
+def _load_board() -> dict[int, PublicMember]:
+    # one row per member and disclosure in force (a LEFT JOIN): one query
+    on = timezone.localdate()
+    in_force = Q(
+        Q(disclosures__since__isnull=True) | Q(disclosures__since__lte=on),
+        Q(disclosures__until__isnull=True) | Q(disclosures__until__gte=on),
+    )
+    rows = (
+        BoardMember.objects.annotate(disclosure=FilteredRelation("disclosures", condition=in_force))
+        .order_by("pk", "disclosure__organisation", "disclosure__pk")
+        .values_list(
+            "pk",
+            "credentials",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "disclosure__organisation",
+            "disclosure__kind",
+        )
+    )
+    kinds = dict(DisclosureKind.choices)
+    names: dict[int, tuple[str, str]] = {}
+    disclosures: dict[int, list[PublicDisclosure]] = {}
+    for pk, credentials, first, last, username, organisation, kind in rows:
+        full_name = f"{first} {last}".strip()  # as User.get_full_name()
+        names[pk] = (full_name or username, credentials)
+        found = disclosures.setdefault(pk, [])
+        if organisation is not None:
+            found.append(PublicDisclosure(organisation, kind, kinds.get(kind, kind)))
+    return {
+        pk: PublicMember(name=name, credentials=credentials, disclosures=tuple(disclosures[pk]))
+        for pk, (name, credentials) in names.items()
+    }
+
+
+def _load_specialties() -> PublicSpecialties:
+    by_name = list(Specialty.objects.order_by("name", "pk").only("name", "slug"))
+    return PublicSpecialties(
+        by_id={s.pk: s for s in by_name},
+        by_name=by_name,
+        digest=hashlib.sha1(
+            repr([(s.pk, s.name, s.slug) for s in by_name]).encode(), usedforsecurity=False
+        ).hexdigest(),
+    )

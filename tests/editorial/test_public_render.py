@@ -1,0 +1,125 @@
+"""The article body is rendered once at approval and stored next to the approved snapshot; a
+page view uses it (no Markdown work) only while it matches the content, and renders on the fly
+otherwise."""
+
+import json
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from articles.models import Article, Section
+from editorial import public_render
+from editorial.public_render import RENDER_VERSION, approved_snapshots_prerender
+from editorial.signatures import snapshot_hash
+from reviewers.models import ReviewAssignment
+from tests.editorial.public_helpers import approved_article_with_citations, article_url
+from tests.factories import ArticleFactory, SourceFactory, advance
+
+pytestmark = pytest.mark.django_db
+
+
+def _without_rendering(article: Article) -> None:
+    """As an article approved before bodies were pre-rendered."""
+    Article.objects.filter(pk=article.pk).update(approved_rendering=None)
+    article.refresh_from_db()
+
+
+def _no_markdown():
+    """Markdown rendering that fails the test if a page view reaches it."""
+    return mock.patch.object(
+        public_render, "render_section", side_effect=AssertionError("rendered Markdown")
+    )
+
+
+def test_approval_stores_the_rendered_body_with_the_hash_it_was_rendered_from():
+    article = ArticleFactory()
+    Section.objects.filter(article=article).update(body="Survival **improved** [1].")
+    advance(article, "approved")
+    article.refresh_from_db()
+    rendered = article.approved_rendering
+    assert rendered["version"] == RENDER_VERSION
+    assert rendered["content_sha256"] == snapshot_hash(article.approved_snapshot)
+    # the approvals were signed over that same content
+    signature = ReviewAssignment.objects.get(article=article).signature
+    assert signature.content_sha256 == rendered["content_sha256"]
+    assert "<strong>improved</strong>" in rendered["body_html"]
+    assert '<a href="#ref-1"' in rendered["body_html"] and 'id="ref-1"' in rendered["body_html"]
+    assert [c["name"] for c in json.loads(rendered["citations_json_ld"])] == [
+        article.citations.get().source.title
+    ]
+    # derived data: the history (and the audit chain over it) keeps the approved content only
+    assert not hasattr(article.history.first(), "approved_rendering")
+
+
+def test_a_page_view_uses_the_stored_rendering_without_markdown_work(client):
+    article = approved_article_with_citations(12)
+    with _no_markdown():
+        response = client.get(article_url(article))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="reference"') == 12
+    assert article.approved_rendering["body_html"] in response.content.decode()
+
+
+def test_a_snapshot_taken_before_pre_rendering_renders_the_same_page(client):
+    article = approved_article_with_citations(3)
+    stored = client.get(article_url(article)).content
+    _without_rendering(article)
+    cache.clear()  # same version, same ETag: drop the page rendered from the stored body
+    assert client.get(article_url(article)).content == stored
+
+
+def test_a_rendering_of_other_content_or_an_older_version_is_not_used(client):
+    article = ArticleFactory(approved=True)
+    snapshot = article.approved_snapshot
+    snapshot["sections"][0]["body"] = "Corrected wording [1]."  # content edited in place
+    Article.objects.filter(pk=article.pk).update(approved_snapshot=snapshot)
+    html = client.get(article_url(article)).content.decode()
+    assert "Corrected wording" in html and "Drug X 10 mg daily" not in html
+
+    other = ArticleFactory(approved=True)
+    rendered = {**other.approved_rendering, "version": RENDER_VERSION - 1}
+    rendered["body_html"] = "<p>stale rendering</p>"
+    Article.objects.filter(pk=other.pk).update(approved_rendering=rendered)
+    html = client.get(article_url(other)).content.decode()
+    assert "stale rendering" not in html and "Drug X 10 mg daily improved survival" in html
+
+
+def test_approval_goes_through_when_rendering_fails(client):
+    article = ArticleFactory()
+    with mock.patch.object(public_render, "render_body", side_effect=RuntimeError("boom")):
+        advance(article, "approved")
+    article.refresh_from_db()
+    assert article.status == "approved" and article.approved_rendering is None
+    html = client.get(article_url(article)).content.decode()
+    assert "Drug X 10 mg daily improved survival" in html
+
+
+def test_backfill_renders_old_snapshots_once_and_changes_nothing_else():
+    article = ArticleFactory(approved=True)
+    current = ArticleFactory(approved=True)
+    _without_rendering(article)
+    updated_at, content_hash = article.updated_at, snapshot_hash(article.approved_snapshot)
+    history_rows = article.history.count()
+    assert approved_snapshots_prerender() == 1  # `current` already has its rendering
+    article.refresh_from_db()
+    assert article.approved_rendering["content_sha256"] == content_hash
+    # the content is unchanged: same ETag (updated_at), no history row
+    assert (article.updated_at, article.history.count()) == (updated_at, history_rows)
+    assert approved_snapshots_prerender() == 0
+    assert current.approved_rendering == Article.objects.get(pk=current.pk).approved_rendering
+
+
+def test_prerender_snapshots_command_reports_what_it_wrote(capsys):
+    _without_rendering(ArticleFactory(approved=True))
+    call_command("prerender_snapshots")
+    assert "1 approved snapshot(s) rendered." in capsys.readouterr().out
+
+
+def test_pending_page_renders_the_live_rows_with_the_same_body_template(client):
+    article = ArticleFactory(submitted=True)
+    article.citations.create(number=2, source=SourceFactory(title="Second source"))
+    html = client.get(article_url(article)).content.decode()
+    assert html.count('class="reference"') == 2 and "Second source" in html
+    assert '<a href="#ref-1"' in html
