@@ -3,7 +3,7 @@ approves and stored next to the approved snapshot (Article.approved_rendering), 
 does no Markdown work.
 
 The stored rendering is used only while it matches the content it was rendered from (the
-snapshot's SHA-256, the hash approvals are signed over) and the current RENDER_VERSION;
+snapshot's SHA-256, the hash approvals are signed over) and the current render_version();
 otherwise the page renders the same body on the fly (articles approved before pre-rendering, or
 after a change to the Markdown policy or the body template). `manage.py prerender_snapshots`
 stores the missing ones. It lives outside the snapshot so that the history, the audit chain and
@@ -12,24 +12,43 @@ the text search keep reading the approved content only.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import rendering
 from articles.models import Article, SectionKind, SourceKind
 from articles.rendering import render_section, source_links
 from editorial.signatures import snapshot_hash
 
-# Bump when templates/public/partials/_article_body.html, articles.rendering or the reference
-# data below change what the body shows: stored renderings then stop matching and pages render
-# on the fly until `manage.py prerender_snapshots` stores the new ones.
-RENDER_VERSION = 1
 BODY_TEMPLATE = "public/partials/_article_body.html"
+# The Markdown and sanitiser libraries whose upgrades can change the HTML.
+RENDERING_LIBRARIES = ("markdown-it-py", "nh3")
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def render_version() -> str:
+    """Fingerprint of everything that shapes a stored body: the body template, the Markdown
+    policy (articles.rendering), this module and the rendering libraries' versions. Any change
+    to one of them changes it, so stored renderings stop matching by themselves (nobody has to
+    remember a bump) and pages render on the fly until `manage.py prerender_snapshots` (run by
+    the compose `migrate` job) stores the new ones."""
+    digest = hashlib.sha256()
+    sources = (get_template(BODY_TEMPLATE).origin.name, rendering.__file__, __file__)
+    for source in sources:
+        digest.update(Path(source).read_bytes())
+    for library in RENDERING_LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}".encode())
+    return digest.hexdigest()[:16]
 
 
 def snapshot_rendering(snapshot: dict[str, Any]) -> dict[str, Any] | None:
@@ -47,7 +66,7 @@ def render_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
     references = [public_reference(c) for c in snapshot.get("citations", [])]
     sections = [public_section(s) for s in snapshot.get("sections", [])]
     return {
-        "version": RENDER_VERSION,
+        "version": render_version(),
         "content_sha256": snapshot_hash(snapshot),
         "body_html": str(render_body(sections, references)),
         # JSON text: a jsonb column would reorder the keys of stored objects
@@ -59,7 +78,7 @@ def stored_rendering(rendered: Any, content_hash: str) -> dict[str, Any] | None:
     """A stored rendering if it is current and of exactly this content, else None."""
     if (
         isinstance(rendered, dict)
-        and rendered.get("version") == RENDER_VERSION
+        and rendered.get("version") == render_version()
         and rendered.get("content_sha256") == content_hash
         and isinstance(rendered.get("body_html"), str)
         and isinstance(rendered.get("citations_json_ld"), str)
@@ -111,7 +130,7 @@ def citation_json_ld(ref: dict[str, Any]) -> dict[str, Any]:
 
 def approved_snapshots_prerender(articles: QuerySet[Article] | None = None) -> int:
     """Store the current rendering of every approved snapshot lacking one (approved before
-    pre-rendering, or after a RENDER_VERSION bump); returns how many were written. Safe to
+    pre-rendering, or after a change of render_version()); returns how many were written. Safe to
     re-run and to run while the board approves: a row whose approval changed meanwhile
     (approved_at) is left alone. Only approved_rendering is written: the content, updated_at
     (so the ETags) and the history stay as they are."""

@@ -121,7 +121,7 @@ def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
 def _index_etag(request: HttpRequest) -> str:
     """The listed articles and their last saves, the specialties, the parameters."""
     key = [
-        selectors.PAGE_VERSION,
+        selectors.page_version(),
         _index_slice(request).stamp(),
         selectors.specialties_for_public().digest,
         str(selectors.shows_pending()),

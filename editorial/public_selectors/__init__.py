@@ -33,17 +33,16 @@ from editorial.public_selectors.index import (
 )
 from editorial.public_selectors.policy import EditorialPolicy, editorial_policy
 from editorial.public_selectors.visibility import (
-    PAGE_VERSION,
     PublicVersion,
     Visibility,
     article_row_for_public,
     article_version_for_public,
     article_visibility,
+    page_version,
     shows_pending,
 )
 
 __all__ = [
-    "PAGE_VERSION",
     "PER_PAGE",
     "TRACKER_STEPS",
     "EditorialPolicy",
@@ -69,6 +68,7 @@ __all__ = [
     "board_for_public",
     "editorial_policy",
     "page_number",
+    "page_version",
     "shows_pending",
     "specialties_for_public",
     "specialty_list_for_public",

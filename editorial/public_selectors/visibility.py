@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.template.loader import get_template
 
 from articles.models import Article, Status
+from editorial.public_render import render_version
 from reviewers.models import ReviewAssignment
 
-# Bump when the public templates change what a page shows, so cached ETags stop matching.
-PAGE_VERSION = "1"
+PUBLIC_TEMPLATES = "public"  # the directory of the public pages' templates
+
+
+@functools.cache
+def page_version() -> str:
+    """Fingerprint of what shapes a public page besides its data: the public templates and the
+    body renderer. A release that changes either changes every ETag by itself, so neither the
+    page caches nor a reader's browser keep serving the previous release's page."""
+    digest = hashlib.sha256(render_version().encode())
+    root = Path(get_template(f"{PUBLIC_TEMPLATES}/base_public.html").origin.name).parent
+    for path in sorted(root.rglob("*.html")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 
 
@@ -48,7 +66,7 @@ class PublicVersion:
     article: Article | None = field(default=None, compare=False, repr=False)
 
     def etag(self, *variants: str) -> str:
-        key = ":".join([PAGE_VERSION, self.visibility, self.modified_at.isoformat(), *variants])
+        key = ":".join([page_version(), self.visibility, self.modified_at.isoformat(), *variants])
         return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
 
 

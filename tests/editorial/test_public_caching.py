@@ -98,3 +98,38 @@ def test_an_index_page_changes_when_a_specialty_is_renamed(client):
     specialty.save()
     response = client.get("/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Cardiovascular medicine" in response.content.decode()
+
+
+# --- a new release ---
+
+
+def test_a_release_that_changes_the_public_templates_changes_every_etag(
+    client, monkeypatch, tmp_path
+):
+    """No version to bump by hand: after a deploy that edits a public template, a reader's
+    cached copy (If-None-Match) and the page caches no longer match."""
+    import shutil
+
+    from django.template.loader import get_template
+
+    from editorial.public_selectors import visibility
+
+    article = ArticleFactory(approved=True)
+    visibility.page_version.cache_clear()
+    before = client.get(article_url(article))
+    etag = before.headers["ETag"]
+    assert client.get(article_url(article), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    real = get_template("public/base_public.html").origin.name
+    release = tmp_path / "public"
+    shutil.copytree(visibility.Path(real).parent, release)
+    (release / "partials" / "_tracker.html").write_text("<ol>changed</ol>")
+    template = type("T", (), {"origin": type("O", (), {"name": str(release / "base_public.html")})})
+    monkeypatch.setattr(visibility, "get_template", lambda name: template)
+    visibility.page_version.cache_clear()
+    try:
+        after = client.get(article_url(article), HTTP_IF_NONE_MATCH=etag)
+        assert after.status_code == 200
+        assert after.headers["ETag"] != etag
+    finally:
+        visibility.page_version.cache_clear()

@@ -3,6 +3,7 @@ page view uses it (no Markdown work) only while it matches the content, and rend
 otherwise."""
 
 import json
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Section
 from editorial import public_render
-from editorial.public_render import RENDER_VERSION, approved_snapshots_prerender
+from editorial.public_render import approved_snapshots_prerender, render_version
 from editorial.signatures import snapshot_hash
 from reviewers.models import ReviewAssignment
 from tests.editorial.public_helpers import approved_article_with_citations, article_url
@@ -39,7 +40,7 @@ def test_approval_stores_the_rendered_body_with_the_hash_it_was_rendered_from():
     advance(article, "approved")
     article.refresh_from_db()
     rendered = article.approved_rendering
-    assert rendered["version"] == RENDER_VERSION
+    assert rendered["version"] == render_version()
     assert rendered["content_sha256"] == snapshot_hash(article.approved_snapshot)
     # the approvals were signed over that same content
     signature = ReviewAssignment.objects.get(article=article).signature
@@ -79,7 +80,7 @@ def test_a_rendering_of_other_content_or_an_older_version_is_not_used(client):
     assert "Corrected wording" in html and "Drug X 10 mg daily" not in html
 
     other = ArticleFactory(approved=True)
-    rendered = {**other.approved_rendering, "version": RENDER_VERSION - 1}
+    rendered = {**other.approved_rendering, "version": "an-older-renderer"}
     rendered["body_html"] = "<p>stale rendering</p>"
     Article.objects.filter(pk=other.pk).update(approved_rendering=rendered)
     html = client.get(article_url(other)).content.decode()
@@ -123,3 +124,53 @@ def test_pending_page_renders_the_live_rows_with_the_same_body_template(client):
     html = client.get(article_url(article)).content.decode()
     assert html.count('class="reference"') == 2 and "Second source" in html
     assert '<a href="#ref-1"' in html
+
+
+@pytest.fixture
+def fresh_render_version():
+    render_version.cache_clear()
+    yield
+    render_version.cache_clear()
+
+
+def test_render_version_changes_with_the_body_template_and_the_libraries(
+    fresh_render_version, monkeypatch, tmp_path
+):
+    """Nobody has to remember a bump: editing the body template or upgrading the Markdown
+    library retires every stored rendering by itself."""
+    current = render_version()
+    assert current == render_version()  # stable while nothing changes
+
+    real = public_render.get_template(public_render.BODY_TEMPLATE).origin.name
+    edited = tmp_path / "_article_body.html"
+    edited.write_text(Path(real).read_text() + "<hr>")
+    template = mock.Mock(origin=mock.Mock())
+    template.origin.name = str(edited)
+    with monkeypatch.context() as patched:
+        patched.setattr(public_render, "get_template", lambda name: template)
+        render_version.cache_clear()
+        assert render_version() != current
+
+    real_version = public_render.metadata.version
+    monkeypatch.setattr(
+        public_render.metadata,
+        "version",
+        lambda name: "99.0" if name == "markdown-it-py" else real_version(name),
+    )
+    render_version.cache_clear()
+    upgraded = render_version()
+    assert upgraded != current
+
+    # an article rendered by the previous renderer is shown from a fresh rendering
+    article = ArticleFactory(approved=True)
+    stored = {**article.approved_rendering, "body_html": "<p>old renderer</p>"}
+    assert stored["version"] == upgraded
+    Article.objects.filter(pk=article.pk).update(approved_rendering={**stored, "version": current})
+    html = public_render_page(article)
+    assert "old renderer" not in html
+
+
+def public_render_page(article: Article) -> str:
+    from django.test import Client
+
+    return Client().get(article_url(article)).content.decode()

@@ -10,8 +10,9 @@ from editorial.public_render import approved_snapshots_prerender
 class Command(BaseCommand):
     help = (
         "Render the body (sections, references) of every approved snapshot that has no current "
-        "rendering, so public pages do no Markdown work. Run once after a deploy that bumps "
-        "editorial.public_render.RENDER_VERSION; pages render on the fly until then."
+        "rendering, so public pages do no Markdown work. Run after every deploy (the compose "
+        "migrate job does): a release that changes how bodies are rendered changes "
+        "editorial.public_render.render_version(), and pages render on the fly until then."
     )
 
     def handle(self, *args, **options) -> None:
