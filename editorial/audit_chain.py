@@ -30,7 +30,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
-from editorial.audit_pg import LOCK_ALL_SQL, LOCK_MANY, LOCK_SQL
+from editorial.audit_pg import HOLDS_SHARED_SQL, LOCK_ALL_SQL, LOCK_MANY, LOCK_SQL
 from editorial.models import AuditEntry
 
 # Batches keep IN lists well under SQLite's variable limit on big bulk writes.
@@ -105,13 +105,17 @@ def _lock_chains(article_ids: list[int]) -> None:
     # same tail. An advisory lock, not the article row: a deleted draft still gets its last
     # rows chained. The same locks as the chain trigger (editorial.audit_pg): the chains'
     # shared lock, then one per article in ascending order, or the chains' lock alone,
-    # exclusive, for many articles. SQLite serialises writers anyway.
+    # exclusive, for many articles (unless the shared one is held already). SQLite serialises
+    # writers anyway.
     if connection.vendor != "postgresql" or not article_ids:
         return
     with connection.cursor() as cursor:
         if len(set(article_ids)) > LOCK_MANY:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_ALL_SQL})")
-            return
+            # never upgrade a shared lock this transaction holds: two such would deadlock
+            cursor.execute(f"SELECT {HOLDS_SHARED_SQL}")
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_ALL_SQL})")
+                return
         cursor.execute(f"SELECT pg_advisory_xact_lock_shared({LOCK_ALL_SQL})")
         cursor.execute(
             f"SELECT pg_advisory_xact_lock({LOCK_SQL.format(id='id')})"

@@ -11,7 +11,10 @@ not 20,000 trigger calls. Inside the inserting transaction:
    statements over overlapping articles cannot deadlock each other. Every writer first takes
    the chains' shared lock; a statement over more than LOCK_MANY articles takes that lock
    exclusively instead of one lock per article (the lock table holds ~10,000 locks at the
-   default max_locks_per_transaction: a sweep over 50,000 articles would run out).
+   default max_locks_per_transaction: a sweep over 50,000 articles would run out). A
+   transaction that already holds the shared lock (an earlier, small statement) never
+   upgrades it: two such transactions would deadlock on the upgrade. It takes the per-article
+   locks instead (HOLDS_SHARED_SQL).
 2. chain (a new statement, so a new snapshot: the links of the writers waited for are
    visible): read each article's tail once (an index probe), hash the new rows and insert
    the AuditEntry rows with one INSERT ... SELECT. Where an article has several new rows they
@@ -47,6 +50,13 @@ STATEMENT_MIGRATION = "0024_audit_chain_per_statement"
 LOCK_MANY = 1000
 LOCK_SQL = "hashtext('imprimatur.audit'), mod({id}, 2147483647)::int"
 LOCK_ALL_SQL = "hashtext('imprimatur.audit.all'), 0"
+# Whether this transaction already holds the chains' lock in shared mode (pg_locks shows a
+# two-key advisory lock as classid = key 1, objid = key 2, objsubid = 2).
+HOLDS_SHARED_SQL = (
+    "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"
+    " AND l.pid = pg_backend_pid() AND l.classid = hashtext('imprimatur.audit.all')::oid"
+    " AND l.objid = 0 AND l.objsubid = 2 AND l.mode = 'ShareLock')"
+)
 
 ROW_TEXT_SQL = f"""
 CREATE OR REPLACE FUNCTION {ROW_TEXT}(label text, r anyelement) RETURNS text
@@ -99,7 +109,7 @@ BEGIN
   IF arts IS NULL THEN
     RETURN NULL;
   END IF;
-  IF cardinality(arts) > {many} THEN
+  IF cardinality(arts) > {many} AND NOT {holds_shared} THEN
     PERFORM pg_advisory_xact_lock({lock_all});
   ELSE
     PERFORM pg_advisory_xact_lock_shared({lock_all});
@@ -162,6 +172,7 @@ def _statement_function_sql(column: str, table: str, quoted_column: str) -> str:
         row_text=ROW_TEXT,
         many=LOCK_MANY,
         lock_all=LOCK_ALL_SQL,
+        holds_shared=HOLDS_SHARED_SQL,
         lock_one=LOCK_SQL.format(id="a.id"),
         tail=TAIL_SQL.format(table=table, article=f"n.{quoted_column}"),
         tail_base=TAIL_SQL.format(table=table, article="f.article_id"),

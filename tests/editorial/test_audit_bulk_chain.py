@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.models import Section
@@ -132,40 +133,45 @@ def advisory_locks() -> dict[tuple[str, int], set[str]]:
 
 
 def history_rows_for(article_ids: list[int]):
-    """History rows (no article needed: the history has no foreign keys) for the given ids."""
-    template = Section.history.first()
-    rows = []
-    for article_id in article_ids:
-        row = Section.history.model(
-            **{
-                f.attname: getattr(template, f.attname)
-                for f in Section.history.model._meta.concrete_fields
-                if not f.primary_key
-            }
+    """History rows (no article needed: the history has no foreign keys) for the given ids,
+    built without touching the database, so no chain lock is taken before the statement."""
+    return [
+        Section.history.model(
+            id=n,
+            article_id=article_id,
+            kind="other",
+            heading="Bulk",
+            body="Bulk row.",
+            position=n,
+            history_date=timezone.now(),
+            history_type="+",
+            history_change_reason="bulk",
         )
-        row.article_id = article_id
-        rows.append(row)
-    return rows
+        for n, article_id in enumerate(article_ids, start=1)
+    ]
 
 
-@pytest.mark.parametrize("many", [False, True])
+@pytest.mark.parametrize(
+    ("many", "after_a_small_write"), [(False, False), (True, False), (True, True)]
+)
 def test_a_statement_locks_each_article_or_all_chains_at_once_when_it_concerns_many(
-    monkeypatch, many
+    monkeypatch, many, after_a_small_write
 ):
-    ArticleFactory()
     run_sql("SET CONSTRAINTS ALL IMMEDIATE")
     if many:  # a statement over more than LOCK_MANY articles (here: 2 > 1)
         monkeypatch.setattr(audit_pg, "LOCK_MANY", 1)
         install_chain_triggers_as_migrated(connection)
+    if after_a_small_write:  # this transaction chained one row: it holds the shared lock
+        Section.history.model.objects.bulk_create(history_rows_for([2_000_000_009]))
     ids = [2_000_000_001, 2_000_000_002]  # articles this transaction has not locked yet
 
     Section.history.model.objects.bulk_create(history_rows_for(ids))
 
     locks = advisory_locks()
-    if many:
+    if many and not after_a_small_write:
         assert "ExclusiveLock" in locks[("all", 0)]
         assert not {("article", i) for i in ids} & set(locks)
-    else:
+    else:  # per-article locks; never an upgrade of the shared lock (a deadlock with a twin)
         assert locks[("all", 0)] == {"ShareLock"}
         assert all(locks[("article", i)] == {"ExclusiveLock"} for i in ids)
     assert AuditEntry.objects.filter(article_id__in=ids).count() == 2

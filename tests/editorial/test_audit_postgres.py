@@ -247,3 +247,45 @@ def test_the_database_chains_a_history_row_without_extra_round_trips(
     link = AuditEntry.objects.get(model_label="articles.historicalsection", history_id=row.pk)
     assert link.sequence == AuditEntry.objects.filter(article_id=article.pk).count()
     assert audit_verify([article.slug]).is_ok
+
+
+def test_two_transactions_each_growing_from_small_to_big_writes_do_not_deadlock(
+    committed_then_truncated, monkeypatch
+):
+    # Each writer first chains one row (taking the chains' shared lock), waits for the other
+    # to do the same, then chains rows of more than LOCK_MANY articles. Upgrading the shared
+    # lock to the exclusive one would deadlock the two; they take per-article locks instead.
+    from editorial import audit_pg
+
+    author = UserFactory()
+    groups = [[ArticleFactory(author=author) for _ in range(3)] for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer(articles: list) -> None:
+        try:
+            with transaction.atomic():
+                Section.objects.create(article=articles[0], heading="small", position=50)
+                barrier.wait(timeout=10)
+                bulk_create_with_history(
+                    [Section(article=a, heading="big", position=60) for a in articles], Section
+                )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(audit_pg, "LOCK_MANY", 2)  # 3 articles count as many
+    audit_pg.install_chain_triggers_as_migrated(connection)
+    try:
+        threads = [threading.Thread(target=writer, args=(g,)) for g in groups]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        monkeypatch.setattr(audit_pg, "LOCK_MANY", 1000)
+        audit_pg.install_chain_triggers_as_migrated(connection)
+
+    assert errors == []
+    assert audit_verify([a.slug for group in groups for a in group]).is_ok
