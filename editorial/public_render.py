@@ -24,7 +24,8 @@ from django.db.models import QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import rendering
+from articles import markers, rendering
+from articles import models as article_models
 from articles.models import Article, SectionKind, SourceKind
 from articles.rendering import render_section, source_links
 from editorial.signatures import snapshot_hash
@@ -38,12 +39,19 @@ logger = logging.getLogger(__name__)
 @functools.cache
 def render_version() -> str:
     """Fingerprint of everything that shapes a stored body: the body template, the Markdown
-    policy (articles.rendering), this module and the rendering libraries' versions. Any change
+    policy (articles.rendering, articles.markers), the kind labels (articles.models), this
+    module and the rendering libraries' versions. Any change
     to one of them changes it, so stored renderings stop matching by themselves (nobody has to
     remember a bump) and pages render on the fly until `manage.py prerender_snapshots` (run by
     the compose `migrate` job) stores the new ones."""
     digest = hashlib.sha256()
-    sources = (get_template(BODY_TEMPLATE).origin.name, rendering.__file__, __file__)
+    sources = (
+        get_template(BODY_TEMPLATE).origin.name,
+        rendering.__file__,  # the Markdown policy
+        markers.__file__,  # [n] citation markers to links
+        article_models.__file__,  # section and source kind labels
+        __file__,
+    )
     for source in sources:
         digest.update(Path(source).read_bytes())
     for library in RENDERING_LIBRARIES:
@@ -145,7 +153,13 @@ def approved_snapshots_prerender(articles: QuerySet[Article] | None = None) -> i
             continue
         if stored_rendering(article.approved_rendering, snapshot_hash(snapshot)) is not None:
             continue
+        # one article that cannot be rendered must not stop the rest (nor a deploy's job):
+        # its page renders on the fly, and the log names it
+        rendered = snapshot_rendering(snapshot)
+        if rendered is None:
+            logger.error("article %s: approved snapshot not pre-rendered", article.pk)
+            continue
         written += Article.objects.filter(pk=article.pk, approved_at=article.approved_at).update(
-            approved_rendering=render_snapshot(snapshot)
+            approved_rendering=rendered
         )
     return written

@@ -46,7 +46,11 @@ def _etag(request: HttpRequest, slug: str) -> str | None:
     version = _version(request, slug)
     if version is None:
         return None
-    return version.etag(_audience(request)[0], str(selectors.shows_pending()))
+    # the board (names, credentials, disclosures) is cached apart from the article: its digest
+    # keeps a cached page from outliving the board it was rendered with
+    return version.etag(
+        _audience(request)[0], str(selectors.shows_pending()), selectors.board_digest()
+    )
 
 
 def _last_modified(request: HttpRequest, slug: str) -> datetime | None:
@@ -61,8 +65,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     The rendered page is cached per version (the ETag the freshness probe computes), so a
     reader costs one probe query; a new version (approval, staleness, a late approver) has a
-    new ETag and renders afresh. PUBLIC_PAGE_CACHE_SECONDS bounds what the probe cannot see
-    (a board member renaming themselves)."""
+    new ETag and renders afresh; so does a change of the cached board (board_digest).
+    PUBLIC_PAGE_CACHE_SECONDS bounds what another process's change cannot reach (its board
+    cache)."""
     etag = _etag(request, slug)
     audience, chosen_now = _audience(request)
     key = f"public-article:{slug}:{request.get_host()}:{etag}"

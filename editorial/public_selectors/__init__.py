@@ -18,6 +18,7 @@ from editorial.public_selectors.directory import (
     PublicDisclosure,
     PublicMember,
     PublicSpecialties,
+    board_digest,
     board_for_public,
     specialties_for_public,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "article_stale_notice_for_public",
     "article_version_for_public",
     "article_visibility",
+    "board_digest",
     "board_for_public",
     "editorial_policy",
     "page_number",

@@ -15,12 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from reviewers.models import BoardMember, DisclosureKind, Specialty
 
 _BOARD_KEY = "public-board:v1:{day}"
+_BOARD_DIGEST_KEY = "public-board-digest:v1:{day}"
 _SPECIALTIES_KEY = "public-specialties:v1"
 
 
@@ -48,12 +50,31 @@ class PublicSpecialties:
 
 def board_for_public(*, refresh: bool = False) -> dict[int, PublicMember]:
     """Every board member's public face, by member id (1 query when not cached)."""
-    key = _BOARD_KEY.format(day=timezone.localdate().isoformat())
-    board = None if refresh else cache.get(key)
+    day = timezone.localdate().isoformat()
+    board = None if refresh else cache.get(_BOARD_KEY.format(day=day))
     if board is None:
         board = _load_board()
-        cache.set(key, board, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        digest = hashlib.sha1(repr(sorted(board.items())).encode(), usedforsecurity=False)
+        cache.set_many(
+            {
+                _BOARD_KEY.format(day=day): board,
+                _BOARD_DIGEST_KEY.format(day=day): digest.hexdigest(),
+            },
+            settings.PUBLIC_PAGE_CACHE_SECONDS,
+        )
     return board
+
+
+def board_digest() -> str:
+    """Changes whenever the cached board does: part of the article page's ETag, so a page
+    rendered from a board never outlives that board in the cache (a small key: the ETag is
+    computed on every page view)."""
+    key = _BOARD_DIGEST_KEY.format(day=timezone.localdate().isoformat())
+    digest = cache.get(key)
+    if digest is None:
+        board_for_public(refresh=True)
+        digest = cache.get(key, "")
+    return digest
 
 
 def specialties_for_public(*, refresh: bool = False) -> PublicSpecialties:
@@ -66,8 +87,18 @@ def specialties_for_public(*, refresh: bool = False) -> PublicSpecialties:
 
 
 def directory_changed(**kwargs: Any) -> None:
-    """Signal receiver: a member, a user, a disclosure or a specialty changed."""
-    cache.delete_many([_BOARD_KEY.format(day=timezone.localdate().isoformat()), _SPECIALTIES_KEY])
+    """Signal receiver: a member, a user, a disclosure or a specialty changed. Dropped now and
+    again once the change commits: a page view between the two would otherwise cache what the
+    database still showed before the commit."""
+    _drop_directory()
+    transaction.on_commit(_drop_directory)
+
+
+def _drop_directory() -> None:
+    day = timezone.localdate().isoformat()
+    cache.delete_many(
+        [_BOARD_KEY.format(day=day), _BOARD_DIGEST_KEY.format(day=day), _SPECIALTIES_KEY]
+    )
 
 
 def _load_board() -> dict[int, PublicMember]:

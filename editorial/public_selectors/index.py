@@ -74,7 +74,9 @@ def article_slice_for_public(
     articles = _visible_articles()
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
-        found = next((s for s in specialty_list_for_public() if s.slug == specialty), None)
+        found = _specialty_by_slug(specialty, specialty_list_for_public())
+        if found is None:  # perhaps created since this process cached the list (1 query)
+            found = _specialty_by_slug(specialty, specialties_for_public(refresh=True).by_name)
         articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
@@ -176,3 +178,7 @@ def specialty_list_for_public() -> list[Specialty]:
     """Every specialty by name, for the index filter (from the directory: no query when cached);
     no counts, so drafts stay invisible."""
     return specialties_for_public().by_name
+
+
+def _specialty_by_slug(slug: str, specialties: list[Specialty]) -> Specialty | None:
+    return next((s for s in specialties if s.slug == slug), None)

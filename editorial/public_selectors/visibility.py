@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.template.loader import get_template
 
 from articles.models import Article, Status
+from editorial.models import StalenessFlag
 from editorial.public_render import render_version
 from reviewers.models import ReviewAssignment
 
@@ -21,13 +22,16 @@ PUBLIC_TEMPLATES = "public"  # the directory of the public pages' templates
 
 @functools.cache
 def page_version() -> str:
-    """Fingerprint of what shapes a public page besides its data: the public templates and the
-    body renderer. A release that changes either changes every ETag by itself, so neither the
-    page caches nor a reader's browser keep serving the previous release's page."""
+    """Fingerprint of what shapes a public page besides its data: the public templates, the
+    public views and selectors, and the body renderer. A release that changes any of them
+    changes every ETag by itself, so neither the page caches nor a reader's browser keep
+    serving the previous release's page."""
     digest = hashlib.sha256(render_version().encode())
     root = Path(get_template(f"{PUBLIC_TEMPLATES}/base_public.html").origin.name).parent
-    for path in sorted(root.rglob("*.html")):
-        digest.update(path.relative_to(root).as_posix().encode())
+    selectors = Path(__file__).parent  # the public pages' selectors and views
+    code = [*sorted(selectors.glob("*.py")), selectors.parent / "public_views.py"]
+    for path in [*sorted(root.rglob("*.html")), *code]:
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -80,10 +84,21 @@ _LAST_DECIDED_AT = Subquery(
 )
 
 
+# When a staleness flag was last raised on it: a source changing again under an article that
+# is already stale adds a flag (and a line to its notice) without an article save.
+_LAST_FLAGGED_AT = Subquery(
+    StalenessFlag.objects.filter(article=OuterRef("pk"))
+    .order_by("-detected_at")
+    .values("detected_at")[:1]
+)
+
+
 def article_row_for_public(slug: str) -> Article | None:
-    """The article row a public page renders from, with the time of its latest review decision
-    (1 query)."""
-    rows = Article.objects.annotate(last_decided_at=_LAST_DECIDED_AT).filter(slug=slug)
+    """The article row a public page renders from, with the times of its latest review decision
+    and staleness flag (1 query)."""
+    rows = Article.objects.annotate(
+        last_decided_at=_LAST_DECIDED_AT, last_flagged_at=_LAST_FLAGGED_AT
+    ).filter(slug=slug)
     return next(iter(rows.order_by()[:1]), None)
 
 
@@ -100,5 +115,7 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     )
     if visibility in (None, Visibility.GONE):
         return None
-    modified_at = max(filter(None, (article.updated_at, article.last_decided_at)))
+    modified_at = max(
+        filter(None, (article.updated_at, article.last_decided_at, article.last_flagged_at))
+    )
     return PublicVersion(visibility, modified_at, article)

@@ -167,6 +167,29 @@ def test_stale_notice_names_the_changed_source_and_versions(client):
     assert "Drug X 10 mg daily improved survival" in html
 
 
+def test_a_second_source_changing_under_a_stale_article_joins_its_notice(client):
+    """The article is already stale, so the second flag saves nothing on the article: the
+    page (and a reader's cached copy) must still change."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from editorial.staleness import source_record_version
+    from tests.editorial.public_helpers import approved_article_with_citations
+
+    article = approved_article_with_citations(2)
+    first, second = (c.source for c in article.citations.order_by("number"))
+    source_record_version(source=first, version="Version 3.2025")
+    response = client.get(article_url(article))
+    assert "Label 2026-01" not in response.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        source_record_version(source=second, version="Label 2026-01")
+        again = client.get(article_url(article), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 200
+    assert "Label 2026-01" in again.content.decode()
+
+
 def test_approved_article_has_no_stale_notice(client):
     article = ArticleFactory(approved=True)
     assert "being re-reviewed" not in client.get(article_url(article)).content.decode()

@@ -100,6 +100,24 @@ def test_an_index_page_changes_when_a_specialty_is_renamed(client):
     assert response.status_code == 200 and "Cardiovascular medicine" in response.content.decode()
 
 
+def test_the_filter_finds_a_specialty_created_in_another_worker(client):
+    from django.db.models.signals import post_save
+
+    from articles.models import Article
+    from editorial.public_selectors.directory import directory_changed
+
+    article = ArticleFactory(approved=True, title="Kidney question?")
+    client.get("/")  # this worker caches the specialties
+    uid = "directory-reviewers.Specialty"
+    post_save.disconnect(directory_changed, sender="reviewers.Specialty", dispatch_uid=uid)
+    try:  # created in another worker: this one's cache is not dropped
+        nephrology = SpecialtyFactory(name="Nephrology", slug="nephrology")
+    finally:
+        post_save.connect(directory_changed, sender="reviewers.Specialty", dispatch_uid=uid)
+    Article.objects.filter(pk=article.pk).update(specialty=nephrology)
+    assert _titles(client.get("/?specialty=nephrology")) == ["Kidney question?"]
+
+
 # --- a new release ---
 
 
@@ -133,3 +151,72 @@ def test_a_release_that_changes_the_public_templates_changes_every_etag(
         assert after.headers["ETag"] != etag
     finally:
         visibility.page_version.cache_clear()
+
+
+# --- how long a changed board can stay on a page ---
+
+
+def test_a_disclosure_saved_in_another_worker_reaches_its_pages_within_the_cache_bound(
+    client,
+):
+    """PUBLIC_PAGE_CACHE_SECONDS bounds what a drop cannot reach (another worker's cache): the
+    page cache must not add its own lifetime on top of the board cache's."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.core.cache import cache
+    from django.db.models.signals import post_save
+    from django.utils import timezone
+
+    from editorial.public_selectors.directory import directory_changed
+
+    first, second = ArticleFactory(approved=True), ArticleFactory(approved=True)
+    member = ReviewAssignment.objects.get(article=second).reviewer
+    uid = "directory-reviewers.Disclosure"
+    cache.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(article_url(first))  # this worker caches the board: no disclosures
+        # saved in another worker: its signal drops that worker's cache, not this one's
+        post_save.disconnect(directory_changed, sender="reviewers.Disclosure", dispatch_uid=uid)
+        try:
+            DisclosureFactory(member=member, organisation="Pfizer", kind="consulting")
+        finally:
+            post_save.connect(directory_changed, sender="reviewers.Disclosure", dispatch_uid=uid)
+    with time_machine.travel(start + timedelta(seconds=290), tick=False):
+        assert "Pfizer" not in client.get(article_url(second)).content.decode()  # cached
+    with time_machine.travel(start + timedelta(seconds=310), tick=False):
+        assert "Pfizer" in client.get(article_url(second)).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_page_view_during_a_disclosure_save_does_not_cache_the_old_board():
+    """The drop on post_save comes before the COMMIT: a reader in between (another thread of
+    the same worker) reads the old board; the drop after the commit discards it."""
+    import threading
+
+    from django.core.cache import cache
+    from django.db import connection, transaction
+
+    article = ArticleFactory(approved=True)
+    member = ReviewAssignment.objects.get(article=article).reviewer
+    cache.clear()
+    saved, read = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        try:
+            saved.wait(10)
+            board_for_public()
+        finally:
+            read.set()
+            connection.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    with transaction.atomic():  # as the admin's change view
+        DisclosureFactory(member=member, organisation="Roche", kind="speaker")
+        saved.set()
+        read.wait(10)
+    thread.join()
+    assert [d.organisation for d in board_for_public()[member.pk].disclosures] == ["Roche"]

@@ -118,6 +118,25 @@ def test_prerender_snapshots_command_reports_what_it_wrote(capsys):
     assert "1 approved snapshot(s) rendered." in capsys.readouterr().out
 
 
+def test_backfill_goes_on_past_an_article_it_cannot_render():
+    first, second = ArticleFactory(approved=True), ArticleFactory(approved=True)
+    _without_rendering(first)
+    _without_rendering(second)
+    real = public_render.render_body
+    calls = []
+
+    def render_body(sections, references):  # the first article (by id) cannot be rendered
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(sections, references)
+
+    with mock.patch.object(public_render, "render_body", side_effect=render_body):
+        assert approved_snapshots_prerender() == 1
+    assert Article.objects.get(pk=first.pk).approved_rendering is None
+    assert Article.objects.get(pk=second.pk).approved_rendering is not None
+
+
 def test_pending_page_renders_the_live_rows_with_the_same_body_template(client):
     article = ArticleFactory(submitted=True)
     article.citations.create(number=2, source=SourceFactory(title="Second source"))
