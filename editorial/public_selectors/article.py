@@ -22,7 +22,7 @@ from editorial.public_render import (
 from editorial.public_selectors.directory import (
     PublicDisclosure,
     board_for_public,
-    specialties_for_public,
+    specialty_for_public,
 )
 from editorial.public_selectors.visibility import (
     Visibility,
@@ -181,10 +181,7 @@ def _from_live_rows(article: Article) -> PublicArticle:
 def _specialty(article: Article) -> Specialty | None:
     if article.specialty_id is None:
         return None
-    specialties = specialties_for_public().by_id
-    if article.specialty_id not in specialties:
-        specialties = specialties_for_public(refresh=True).by_id
-    return specialties.get(article.specialty_id)
+    return specialty_for_public(pk=article.specialty_id)
 
 
 def article_reviewers_for_public(
@@ -216,9 +213,7 @@ def article_reviewers_for_public(
         ]
         round_ = max(rounds, default=None)
     approvals = [a for a in approvals if a[1] == round_]
-    members = board_for_public()
-    if any(member_id not in members for member_id, _, _ in approvals):
-        members = board_for_public(refresh=True)  # a member newer than the cache
+    members = board_for_public(members=[member_id for member_id, _, _ in approvals])
     return [
         PublicReviewer(
             name=members[member_id].name,

@@ -10,6 +10,7 @@ does for the rendered pages. The keys name the day, as "in force" does.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +49,15 @@ class PublicSpecialties:
     digest: str
 
 
-def board_for_public(*, refresh: bool = False) -> dict[int, PublicMember]:
-    """Every board member's public face, by member id (1 query when not cached)."""
+def board_for_public(
+    *, refresh: bool = False, members: Iterable[int] = ()
+) -> dict[int, PublicMember]:
+    """Every board member's public face, by member id (1 query when not cached). Reloaded once
+    when it lacks one of `members` (newer than the cache, perhaps saved in another process)."""
     day = timezone.localdate().isoformat()
     board = None if refresh else cache.get(_BOARD_KEY.format(day=day))
+    if board is not None and any(pk not in board for pk in members):
+        board = None
     if board is None:
         board = _load_board()
         digest = hashlib.sha1(repr(sorted(board.items())).encode(), usedforsecurity=False)
@@ -63,6 +69,18 @@ def board_for_public(*, refresh: bool = False) -> dict[int, PublicMember]:
             settings.PUBLIC_PAGE_CACHE_SECONDS,
         )
     return board
+
+
+def specialty_for_public(*, pk: int | None = None, slug: str = "") -> Specialty | None:
+    """One specialty by id or by slug, from the cached list; reloaded once for one it does not
+    know (created since, perhaps in another process)."""
+
+    def find(specialties: PublicSpecialties) -> Specialty | None:
+        if pk is not None:
+            return specialties.by_id.get(pk)
+        return next((s for s in specialties.by_name if s.slug == slug), None)
+
+    return find(specialties_for_public()) or find(specialties_for_public(refresh=True))
 
 
 def board_digest() -> str:

@@ -13,7 +13,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Status
-from editorial.public_selectors.directory import specialties_for_public
+from editorial.public_selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public_selectors.visibility import PENDING_STATUSES, shows_pending
 from reviewers.models import Specialty
 
@@ -74,9 +74,7 @@ def article_slice_for_public(
     articles = _visible_articles()
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
-        found = _specialty_by_slug(specialty, specialty_list_for_public())
-        if found is None:  # perhaps created since this process cached the list (1 query)
-            found = _specialty_by_slug(specialty, specialties_for_public(refresh=True).by_name)
+        found = specialty_for_public(slug=specialty)
         articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
@@ -178,7 +176,3 @@ def specialty_list_for_public() -> list[Specialty]:
     """Every specialty by name, for the index filter (from the directory: no query when cached);
     no counts, so drafts stay invisible."""
     return specialties_for_public().by_name
-
-
-def _specialty_by_slug(slug: str, specialties: list[Specialty]) -> Specialty | None:
-    return next((s for s in specialties if s.slug == slug), None)
