@@ -1,7 +1,7 @@
 """Benchmark: check_article on a 200-citation, 10,000-word article (goal: median <= 20 ms).
 
 Builds the article in memory (no database) with its sections and citations in the prefetch
-cache, exactly as check_article sees them after editorial.citation_selectors, and times
+cache, exactly as check_article sees them after editorial.workflow.citation_check, and times
 check_article only. Usage: .venv/bin/python bench/citations.py [RUNS]
 """
 
