@@ -237,3 +237,18 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+
+# --- Transactional outbox and crash-safe tasks (issue 16) ---
+# A failed publish of one outbox row waits OUTBOX_RETRY_BACKOFF * 2**(n-1) seconds (at most
+# OUTBOX_RETRY_BACKOFF_MAX) before try n+1; after OUTBOX_MAX_ATTEMPTS it is dead-lettered for an
+# editor (admin: Outbox messages, "Requeue"). A broker outage does not count as an attempt.
+OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=5)
+OUTBOX_RETRY_BACKOFF_MAX = env.int("OUTBOX_RETRY_BACKOFF_MAX", default=600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+# Seconds the relay sleeps when nothing is due (the latency of an owed notice).
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
+# Sent rows are kept this many days (what was published, for an inspector), then deleted.
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
+# /healthz is 503 when an owed row has waited longer than this many seconds (relay or broker
+# down): a stuck outbox is an outage of everything the site owes, not a detail.
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)

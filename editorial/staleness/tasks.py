@@ -10,6 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from editorial.outbox import outbox_enqueue
 from editorial.staleness.poller import source_poll_by_id, sources_to_poll
 from editorial.staleness.services import articles_flag_review_due
 
@@ -23,12 +24,15 @@ def poll_sources() -> int:
     nothing new."""
     per_host: Counter[str] = Counter()
     queued = 0
-    for source_id, url in sources_to_poll().values_list("pk", "url").iterator(chunk_size=1000):
-        host = urlsplit(url).hostname or ""
-        countdown = per_host[host] * settings.SOURCE_POLL_HOST_INTERVAL
-        per_host[host] += 1
-        poll_source.apply_async_on_commit(args=(source_id,), countdown=countdown)
-        queued += 1
+    # one transaction: the fan-out is owed whole (outbox rows) or, on a crash, not at all and
+    # the re-delivered task fans out again
+    with transaction.atomic():
+        for source_id, url in sources_to_poll().values_list("pk", "url").iterator(chunk_size=1000):
+            host = urlsplit(url).hostname or ""
+            countdown = per_host[host] * settings.SOURCE_POLL_HOST_INTERVAL
+            per_host[host] += 1
+            outbox_enqueue(poll_source.name, args=(source_id,), countdown=countdown)
+            queued += 1
     return queued
 
 
