@@ -189,6 +189,11 @@ class Delivery(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # who claimed the row last ("sending"), and when: a row left "sending" by a killed worker
+    # is taken over by the redelivered task (same task id) or, past DELIVERY_RECLAIM_AFTER, by
+    # any later run (editorial.notify.delivery)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
 
     class Meta:
         abstract = True

@@ -84,6 +84,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A database that does not answer fails a connection in this many seconds (libpq's minimum is 2)
+# instead of hanging a request, a task or /healthz.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,10 +124,39 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Every task is safe to run twice (see each task's docstring): acknowledged after it ran, and a
+# pool process killed mid-task (OOM, kill -9) puts its message back instead of dropping it
+# (acks_late alone acks it: STACK-NOTES).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Short broker timeouts everywhere (relay, beat, worker): a Redis that refuses answers in well
+# under a second and one that hangs (paused) times out in BROKER_SOCKET_TIMEOUT seconds, instead
+# of blocking forever. kombu's own reconnect loop is cut to one quick retry; the relay and the
+# worker retry on their own schedule. A whole worker killed leaves its unacknowledged message
+# invisible for visibility_timeout (then redelivered): longer than any task's time limit and
+# any retry countdown (EMAIL retries back off to at most 30 minutes).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=5.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": 2.0,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The worker keeps reconnecting to a broker that went away (and at start-up).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -237,6 +271,9 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+# A delivery row left "sending" (its worker killed between claim and send) is taken over by a
+# later run after this many seconds: longer than any task's time limit (600 s).
+DELIVERY_RECLAIM_AFTER = env.int("DELIVERY_RECLAIM_AFTER", default=900)
 
 # --- Transactional outbox and crash-safe tasks (issue 16) ---
 # A failed publish of one outbox row waits OUTBOX_RETRY_BACKOFF * 2**(n-1) seconds (at most

@@ -62,20 +62,35 @@ def _task(name: str):
     return current_app.tasks[name]
 
 
-def publish_to_broker(message: OutboxMessage) -> None:
-    """Send the row's task to the broker, once, without kombu's own retries (the relay
-    retries), under the row's task id."""
-    _task(message.task_name)
-    try:
-        current_app.send_task(
-            message.task_name,
-            args=message.args,
-            kwargs=message.kwargs,
-            task_id=str(message.task_id),
-            retry=False,
-        )
-    except EncodeError as exc:
-        raise PermanentError(f"arguments cannot be sent: {exc}") from exc
+class BrokerPublisher:
+    """Sends rows to the broker over one connection per relay pass (opened at the first row,
+    with the short timeouts of config.settings): a connection broken by an outage is never
+    reused. Once per row, without kombu's own retries (the relay retries), under the row's
+    task id."""
+
+    def __init__(self) -> None:
+        self._connection = None
+
+    def __call__(self, message: OutboxMessage) -> None:
+        _task(message.task_name)
+        if self._connection is None:
+            self._connection = current_app.connection_for_write()
+        try:
+            current_app.send_task(
+                message.task_name,
+                args=message.args,
+                kwargs=message.kwargs,
+                task_id=str(message.task_id),
+                connection=self._connection,
+                retry=False,
+            )
+        except EncodeError as exc:
+            raise PermanentError(f"arguments cannot be sent: {exc}") from exc
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.release()
+            self._connection = None
 
 
 def run_in_process(message: OutboxMessage) -> None:
@@ -120,9 +135,22 @@ def _due() -> Q:
 
 
 def outbox_relay_once(
-    *, limit: int = 100, publish: Callable[[OutboxMessage], None] = publish_to_broker
+    *, limit: int = 100, publish: Callable[[OutboxMessage], None] | None = None
 ) -> RelayResult:
-    """Publish up to `limit` due rows, oldest first; one transaction holds their locks."""
+    """Publish up to `limit` due rows, oldest first; one transaction holds their locks. With
+    eager Celery (embedded mode) "publish" runs the task here."""
+    if publish is None:
+        if current_app.conf.task_always_eager:
+            return _relay(limit, run_in_process)
+        publisher = BrokerPublisher()
+        try:
+            return _relay(limit, publisher)
+        finally:
+            publisher.close()
+    return _relay(limit, publish)
+
+
+def _relay(limit: int, publish: Callable[[OutboxMessage], None]) -> RelayResult:
     result = RelayResult()
     with transaction.atomic():
         batch = list(

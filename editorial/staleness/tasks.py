@@ -8,15 +8,27 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from editorial.outbox import outbox_enqueue
 from editorial.staleness.poller import source_poll_by_id, sources_to_poll
 from editorial.staleness.services import articles_flag_review_due
 
+# A database away for a moment (restart, dropped connection): the task runs again; each is
+# idempotent (see its docstring).
+DB_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "max_retries": 5,
+}
+
 
 @shared_task(
-    acks_late=True, time_limit=120, soft_time_limit=100, name="editorial.tasks.poll_sources"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=120,
+    soft_time_limit=100,
+    name="editorial.tasks.poll_sources",
 )
 def poll_sources() -> int:
     """Fan out one poll_source per source with a URL, staggered per host (the per-host limit
@@ -37,7 +49,11 @@ def poll_sources() -> int:
 
 
 @shared_task(
-    acks_late=True, time_limit=600, soft_time_limit=540, name="editorial.tasks.poll_source"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+    name="editorial.tasks.poll_source",
 )
 def poll_source(source_id: int) -> str:
     """Poll one source; a change records a version and flags its articles. Idempotent: the
@@ -47,7 +63,11 @@ def poll_source(source_id: int) -> str:
 
 
 @shared_task(
-    acks_late=True, time_limit=600, soft_time_limit=540, name="editorial.tasks.flag_overdue_reviews"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+    name="editorial.tasks.flag_overdue_reviews",
 )
 def flag_overdue_reviews() -> int:
     """Flag approved articles whose periodic review is due; returns how many. Idempotent: the
