@@ -2,7 +2,7 @@
 
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env
+from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env, env_int_map
 
 ENVIRONMENT = "local"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-mode-insecure-key-not-for-production")
@@ -165,11 +165,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Editorial rules (the editorial policy page prints these) ---
 # Approvals needed in one review round, by the article's risk.
-REVIEW_QUORUM = env.dict("REVIEW_QUORUM", cast={"value": int}, default={"standard": 1, "high": 2})
+# Form: REVIEW_QUORUM=standard=1,high=2 (config.env.env_int_map; a bad value names itself).
+REVIEW_QUORUM = env_int_map("REVIEW_QUORUM", default={"standard": 1, "high": 2})
 # Days from approval until the next periodic review, by risk.
-REVIEW_INTERVAL_DAYS = env.dict(
-    "REVIEW_INTERVAL_DAYS", cast={"value": int}, default={"standard": 365, "high": 180}
-)
+REVIEW_INTERVAL_DAYS = env_int_map("REVIEW_INTERVAL_DAYS", default={"standard": 365, "high": 180})
 # Days a reviewer has to decide once assigned.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=7)
 
