@@ -288,3 +288,12 @@ OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 # /healthz is 503 when an owed row has waited longer than this many seconds (relay or broker
 # down): a stuck outbox is an outage of everything the site owes, not a detail.
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
+
+# --- Big articles (issue 16) ---
+# The author editor posts the whole article in one form (3 fields per section, 2 per citation,
+# ~20 more): Django's default of 1,000 fields refused an article of 200 sections and 200
+# citations with a bare 400, losing what was typed. 10,000 fields is 2,000 sections plus 2,000
+# citations, far beyond any review article, and still bounds the parsing work per request; the
+# body limit below bounds its size (300 sections of 5,000 characters is ~1.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
