@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PHYSICIAN_CREDENTIALS = ("MD", "DO")
 PHARMACIST_CREDENTIALS = ("PHARMD",)
@@ -21,6 +25,8 @@ class Specialty(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +73,8 @@ class BoardMember(models.Model):
     )
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = BoardMemberQuerySet.as_manager()
 
     class Meta:
@@ -139,6 +147,8 @@ class Disclosure(models.Model):
     note = models.TextField(blank=True, max_length=2000)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = DisclosureQuerySet.as_manager()
 
     class Meta:
@@ -194,6 +204,8 @@ class ReviewAssignment(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = ReviewAssignmentQuerySet.as_manager()
 
     class Meta:
