@@ -76,6 +76,10 @@ class BoardMember(models.Model):
     _history_user: User | None  # who and why of the next save(), for simple-history
     _change_reason: str
     objects = BoardMemberQuerySet.as_manager()
+    # Set by queries, not columns: .annotate(open_load=open_load_annotation()) and
+    # current_disclosures_prefetch() (reviewers.selectors, reviewers.conflicts).
+    open_load: int
+    current_disclosures: list[Disclosure]
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -115,7 +119,7 @@ class DisclosureKind(models.TextChoices):
 
 
 # How a disclosure reads in a sentence: "Ada Quill, MD discloses consulting for Pfizer".
-DISCLOSURE_PHRASES = {
+DISCLOSURE_PHRASES: dict[str, str] = {
     DisclosureKind.CONSULTING: "consulting for",
     DisclosureKind.SPEAKER: "speaking for",
     DisclosureKind.GRANT: "a grant from",

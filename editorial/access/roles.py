@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib.auth.models import AnonymousUser, User
 
 AUTHORS = "Authors"
@@ -11,6 +13,11 @@ EDITORS = "Editors"
 AnyUser = User | AnonymousUser | None
 
 
+def signed_in(user: AnyUser) -> User | None:
+    """The user if signed in, else None: what a user foreign key can hold."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def group_names(user: AnyUser) -> frozenset[str]:
     """The user's group names, cached on the user object (one query per request)."""
     if user is None or not user.is_authenticated:
@@ -18,7 +25,7 @@ def group_names(user: AnyUser) -> frozenset[str]:
     cached = getattr(user, "_imprimatur_groups", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._imprimatur_groups = cached
+        cast(Any, user)._imprimatur_groups = cached  # a per-request cache on the user
     return cached
 
 
@@ -39,5 +46,5 @@ def board_member_of(user: AnyUser):
     if not hasattr(user, "_imprimatur_member"):
         from reviewers.models import BoardMember
 
-        user._imprimatur_member = BoardMember.objects.filter(user=user).first()
-    return user._imprimatur_member
+        cast(Any, user)._imprimatur_member = BoardMember.objects.filter(user=user).first()
+    return cast(Any, user)._imprimatur_member
