@@ -20,7 +20,7 @@ from articles.resolvers import (
     resolvers_from_settings,
 )
 from articles.resolvers.matching import label_titles_match, titles_match
-from editorial.access.roles import AnyUser, is_editor
+from editorial.access.roles import AnyUser, is_editor, signed_in
 from editorial.staleness.services import source_mark_retracted
 
 DISABLED_MESSAGE = (
@@ -60,7 +60,7 @@ def source_verify(
         if changes:
             for name, value in changes.items():
                 setattr(locked, name, value)
-            locked._history_user = actor
+            locked._history_user = signed_in(actor)
             locked._change_reason = _reason(report, changes)[:100]
             locked.save()
         if is_retraction:
