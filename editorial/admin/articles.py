@@ -109,7 +109,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if member is not None:
             assigned = ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer=member)
             return qs.filter(Q(Exists(assigned)) | Q(author=user))
-        return qs.filter(author=user)
+        return qs.authored_by(user)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):

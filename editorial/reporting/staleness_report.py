@@ -146,7 +146,7 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
     stale = _stale_lines()  # 2 queries: stale articles, their open flags with the source
     review_due = [
         DueLine(row["id"], row["title"], row["author_id"], row["next_review_due"])
-        for row in Article.objects.filter(status=Status.APPROVED, next_review_due__lte=horizon)
+        for row in Article.objects.due_for_review(horizon)
         .order_by("next_review_due", "pk")
         .values("id", "title", "author_id", "next_review_due")
     ]
@@ -222,9 +222,7 @@ def _approvers(horizon: date) -> dict[int, set[int]]:
 def _stale_lines() -> list[StaleLine]:
     articles = {
         row["id"]: row
-        for row in Article.objects.filter(status=Status.STALE).values(
-            "id", "title", "author_id", "updated_at"
-        )
+        for row in Article.objects.stale().values("id", "title", "author_id", "updated_at")
     }
     lines = []
     flagged = set()
