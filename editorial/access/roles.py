@@ -6,16 +6,13 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from reviewers.models import BoardMember
+
 AUTHORS = "Authors"
 REVIEWERS = "Board reviewers"
 EDITORS = "Editors"
 
 AnyUser = User | AnonymousUser | None
-
-
-def signed_in(user: AnyUser) -> User | None:
-    """The user if signed in, else None: what a user foreign key can hold."""
-    return user if user is not None and user.is_authenticated else None
 
 
 def group_names(user: AnyUser) -> frozenset[str]:
@@ -44,7 +41,5 @@ def board_member_of(user: AnyUser):
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_imprimatur_member"):
-        from reviewers.models import BoardMember
-
         cast(Any, user)._imprimatur_member = BoardMember.objects.filter(user=user).first()
     return cast(Any, user)._imprimatur_member

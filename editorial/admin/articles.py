@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
+from articles.querysets import ArticleQuerySet
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
@@ -113,7 +114,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if member is not None:
             assigned = ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer=member)
             return qs.filter(Q(Exists(assigned)) | Q(author=user))
-        return qs.filter(author=user)
+        return cast(ArticleQuerySet, qs).authored_by(user)  # Article.objects' queryset class
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,7 +82,6 @@ def recently_stale_notify(*, now: datetime | None = None, days: int = 2) -> int:
 
 
 def _authors(ids: set[int]) -> dict:
-    from django.contrib.auth.models import User
 
     return {
         u.pk: u
