@@ -84,6 +84,7 @@ def form_data(article: Article) -> dict[str, str]:
         data |= {f"c{c.pk}-locator": c.locator, f"c{c.pk}-cited_version": c.cited_version}
     # an author's save: one section edited, the rest of the page posted as it was
     first = article.sections.first()
+    assert first is not None
     data[f"s{first.pk}-body"] += " Updated after the 2026 guideline [1]."
     return data
 

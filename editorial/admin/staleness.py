@@ -76,7 +76,7 @@ admin.site.unregister(Source)
 class SourceWithVersionsAdmin(SourceAdmin):
     change_form_template = "admin/articles/source/change_form.html"
     change_list_template = "admin/articles/source/change_list.html"
-    actions = (*SourceAdmin.actions, "poll_now")
+    actions = [*SourceAdmin.actions, "poll_now"]
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)

@@ -4,11 +4,13 @@ enforced again by editorial.authoring.services (a forged POST skips the form, ne
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
 from editorial.authoring.validation import IDENTIFIER_KINDS, MARKUP_RE, identifier_errors
@@ -34,7 +36,7 @@ class DirectTextInput(forms.TextInput):
     """The same HTML as Django's template, built in Python: the editor repeats these widgets
     for every section and citation, and 1,500 template-rendered widgets took seconds."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         html = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
         if widget["value"] is not None:
@@ -45,7 +47,7 @@ class DirectTextInput(forms.TextInput):
 class DirectTextarea(forms.Textarea):
     """Django's Textarea HTML, built in Python (see DirectTextInput)."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         return format_html(
             '<textarea name="{}"{}>\n{}</textarea>',
@@ -58,7 +60,7 @@ class DirectTextarea(forms.Textarea):
 class DirectSelect(forms.Select):
     """Django's Select HTML, built in Python (see DirectTextInput); no option groups."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
             "",
@@ -77,8 +79,8 @@ class DirectSelect(forms.Select):
         )
 
 
-def _max(model: type, name: str) -> int:
-    return model._meta.get_field(name).max_length
+def _max(model: type[models.Model], name: str) -> int | None:
+    return cast(models.Field, model._meta.get_field(name)).max_length
 
 
 def _text(model: type, name: str, *, label: str, rows: int | None = None, **kwargs) -> forms.Field:
@@ -163,7 +165,8 @@ class NewCitationForm(forms.Form):
         return source
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and data.get("source") is None:
             self.add_error("source", "Pick a source from the search results first.")
         return data
@@ -188,7 +191,8 @@ class NewSourceForm(forms.Form):
     locator = _text(Citation, "locator", label="Where in the source")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for field, kind in IDENTIFIER_KINDS.items():
             value = data.get(field)
             if value and field not in self.errors:

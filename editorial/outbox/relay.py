@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from kombu import Connection
 from kombu.exceptions import EncodeError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -69,7 +70,7 @@ class BrokerPublisher:
     task id."""
 
     def __init__(self) -> None:
-        self._connection = None
+        self._connection: Connection | None = None
 
     def __call__(self, message: OutboxMessage) -> None:
         _task(message.task_name)

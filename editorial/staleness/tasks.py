@@ -4,6 +4,7 @@ the schedules live in editorial/beat_schedules.py (editable in the admin)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 from celery import shared_task
@@ -16,7 +17,7 @@ from editorial.staleness.services import articles_flag_review_due
 
 # A database away for a moment (restart, dropped connection): the task runs again; each is
 # idempotent (see its docstring).
-DB_RETRY = {
+DB_RETRY: dict[str, Any] = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 5,
     "max_retries": 5,

@@ -55,7 +55,7 @@ def test_editors_can_change_the_schedules_in_the_admin(client, editor, created):
     assert response.status_code == 200
 
 
-hourly = importlib.import_module("editorial.migrations.0027_reports_hourly_and_heartbeat")
+hourly = importlib.import_module("editorial.migrations.0028_reports_hourly_and_heartbeat")
 
 
 def test_the_migration_moves_report_rows_left_at_seven_to_hourly_and_keeps_an_editors_time():

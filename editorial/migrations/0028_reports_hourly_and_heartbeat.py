@@ -29,7 +29,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0026_delivery_claims"),
+        ("editorial", "0027_delivery_claims"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0025_outbox_and_heartbeats'),
+        ('editorial', '0026_outbox_and_heartbeats'),
     ]
 
     operations = [
