@@ -26,7 +26,7 @@ from editorial.models import (
     OutboxStatus,
     ReportDelivery,
 )
-from editorial.outbox import outbox_relay_once
+from editorial.outbox import outbox_enqueue, outbox_relay_once
 from editorial.reporting.tasks import send_staleness_reports
 from editorial.staleness.services import source_record_version
 from tests.config.production_server import postgres_url
@@ -175,6 +175,7 @@ def test_a_pool_process_killed_mid_report_every_recipient_gets_it_once(redis_ser
     editors = [UserFactory(username=f"editor-{n}", groups=["Editors"]) for n in range(6)]
     for user in editors:
         set_frequency(user, "daily")
+    OutboxMessage.objects.all().delete()  # the set-up's approval notices are not this test's
     sink.hold_at = 3  # the third report is in flight when the pool process dies
     redis_server.start()
     with worker(
@@ -182,7 +183,10 @@ def test_a_pool_process_killed_mid_report_every_recipient_gets_it_once(redis_ser
         broker_url=redis_server.url,
         smtp_port=sink.port,
     ) as running:
-        send_staleness_reports.apply_async(kwargs={"frequency": "daily"})
+        # through the relay (a fresh connection to this test's Redis; the app's producer pool
+        # may still point at the broker an earlier test used)
+        outbox_enqueue(send_staleness_reports.name, kwargs={"frequency": "daily"})
+        _relay_until_sent()
         wait_until(sink.held.is_set, "the report run did not start sending")
         (child,) = pool_children(running.pid)
         os.kill(child, signal.SIGKILL)
