@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from stdnum import isbn as stdnum_isbn
@@ -44,6 +45,7 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 # NCCN numbers the versions of a year from 1: "Version 1.2025" is the year's first.
 NCCN_VERSION_RE = re.compile(r"Version ([1-9][0-9]{0,2})\.((?:19|20)[0-9]{2})")
 _DIGITS_RE = re.compile(r"[0-9]+")
+MAX_INPUT_LENGTH = 1000  # the longest pasted address worth reading (Source.doi holds 200)
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,26 @@ def normalize_identifier(kind: str, value: str) -> str:
     if kind not in LABELS:
         raise ValueError(f"Unknown identifier kind {kind!r}; expected one of {', '.join(KINDS)}.")
     value = value or ""
+    if len(value) > MAX_INPUT_LENGTH:
+        raise _error(kind, value[:40] + "…", f"it is longer than {MAX_INPUT_LENGTH} characters")
+    canonical, code, message = _normalized(kind, value)
+    if code:
+        raise ValidationError(message, code=code)
+    return canonical
+
+
+# A citation check sees the same few hundred library identifiers on every page; the function
+# is pure, so remembering results is safe (a fresh ValidationError is raised on every call).
+@lru_cache(maxsize=4096)
+def _normalized(kind: str, value: str) -> tuple[str, str, str]:
+    """(canonical, "", "") or ("", error code, message)."""
+    try:
+        return _normalize(kind, value), "", ""
+    except ValidationError as exc:
+        return "", str(exc.code), exc.messages[0]
+
+
+def _normalize(kind: str, value: str) -> str:
     if not value.isascii():
         _refuse_lookalikes(kind, value.strip())
     text = clean_text(value)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (look-alike characters are what this table is about)
 """The identifier table: (kind, what a person typed or pasted, the canonical form or the error).
 
 Sources: python-stdnum's ISBN test vectors (data/stdnum_isbn_valid.txt and the invalid ones
@@ -142,24 +143,26 @@ PMCID_FORMS = [
     "https://pmc.ncbi.nlm.nih.gov/articles/{}/",
     "pmc.ncbi.nlm.nih.gov/articles/{}",
 ]
-PMCID_ROWS = [row for pmcid in PMCIDS for row in _variants("pmcid", pmcid, PMCID_FORMS)] + [
-    ("pmcid", f"{pmcid[:3].lower()}{pmcid[3:]}", pmcid) for pmcid in PMCIDS
-] + [
-    ("pmcid", "Pmc4615340", "PMC4615340"),
-    ("pmcid", "pMc4615340", "PMC4615340"),
-    ("pmcid", "https://pmc.ncbi.nlm.nih.gov/articles/pmc4615340/", "PMC4615340"),
-    ("pmcid", "PMC" + "4615340".translate(FULLWIDTH), "PMC4615340"),
-    ("pmcid", "ＰＭＣ4615340", "PMC4615340"),
-    ("pmcid", "", Err("pmcid-invalid", "is empty")),
-    ("pmcid", "4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC0123", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC12a", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC 4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC12345678901", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMID4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
-    ("pmcid", "PMC" + "4615340".translate(ARABIC_INDIC), Err("pmcid-invalid", NOT_ASCII)),
-]
+PMCID_ROWS = (
+    [row for pmcid in PMCIDS for row in _variants("pmcid", pmcid, PMCID_FORMS)]
+    + [("pmcid", f"{pmcid[:3].lower()}{pmcid[3:]}", pmcid) for pmcid in PMCIDS]
+    + [
+        ("pmcid", "Pmc4615340", "PMC4615340"),
+        ("pmcid", "pMc4615340", "PMC4615340"),
+        ("pmcid", "https://pmc.ncbi.nlm.nih.gov/articles/pmc4615340/", "PMC4615340"),
+        ("pmcid", "PMC" + "4615340".translate(FULLWIDTH), "PMC4615340"),
+        ("pmcid", "ＰＭＣ4615340", "PMC4615340"),
+        ("pmcid", "", Err("pmcid-invalid", "is empty")),
+        ("pmcid", "4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC0123", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC12a", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC 4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC12345678901", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMID4615340", Err("pmcid-invalid", "“PMC” followed by digits")),
+        ("pmcid", "PMC" + "4615340".translate(ARABIC_INDIC), Err("pmcid-invalid", NOT_ASCII)),
+    ]
+)
 
 # --- NCT: "NCT" + 8 ASCII digits ---
 NCTS = ["NCT01942135", "NCT04380636", "NCT00000102", "NCT03155997"]
@@ -171,20 +174,22 @@ NCT_FORMS = [
     "https://clinicaltrials.gov/ct2/show/{}",
     "https://classic.clinicaltrials.gov/ct2/show/{}?term=abemaciclib",
 ]
-NCT_ROWS = [row for nct in NCTS for row in _variants("nct", nct, NCT_FORMS)] + [
-    ("nct", nct.lower(), nct) for nct in NCTS
-] + [
-    ("nct", "NCT" + "01942135".translate(FULLWIDTH), "NCT01942135"),
-    ("nct", "", Err("nct-invalid", "is empty")),
-    ("nct", "NCT1942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "NCT019421350", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "NTC01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "NCT-01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "NCT0194213X", Err("nct-invalid", "“NCT” followed by 8 digits")),
-    ("nct", "NCT0123456٧", Err("nct-invalid", "ARABIC-INDIC DIGIT SEVEN")),  # from the issue
-    ("nct", "NCT0123456" + BALINESE_SEVEN, Err("nct-invalid", "BALINESE DIGIT SEVEN")),
-]
+NCT_ROWS = (
+    [row for nct in NCTS for row in _variants("nct", nct, NCT_FORMS)]
+    + [("nct", nct.lower(), nct) for nct in NCTS]
+    + [
+        ("nct", "NCT" + "01942135".translate(FULLWIDTH), "NCT01942135"),
+        ("nct", "", Err("nct-invalid", "is empty")),
+        ("nct", "NCT1942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "NCT019421350", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "NTC01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "NCT-01942135", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "NCT0194213X", Err("nct-invalid", "“NCT” followed by 8 digits")),
+        ("nct", "NCT0123456٧", Err("nct-invalid", "ARABIC-INDIC DIGIT SEVEN")),  # from the issue
+        ("nct", "NCT0123456" + BALINESE_SEVEN, Err("nct-invalid", "BALINESE DIGIT SEVEN")),
+    ]
+)
 
 # --- DailyMed set id: a canonical (lower-case, hyphenated) UUID ---
 SETIDS = [
@@ -199,21 +204,26 @@ SETID_FORMS = [
     "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid={}&audience=professional",
     "dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?audience=consumer&setid={}",
 ]
-SETID_ROWS = [row for s in SETIDS for row in _variants("dailymed_setid", s, SETID_FORMS)] + [
-    ("dailymed_setid", s.upper(), s) for s in SETIDS
-] + [
-    ("dailymed_setid", SETIDS[0].replace("-", EN_DASH), SETIDS[0]),
-    ("dailymed_setid", SETIDS[0].translate(FULLWIDTH), SETIDS[0]),
-    ("dailymed_setid", "", Err("dailymed-setid-invalid", "is empty")),
-    ("dailymed_setid", SETIDS[0].replace("-", ""), Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", "{" + SETIDS[0] + "}", Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", "not-a-uuid", Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", SETIDS[0][:-1] + "g", Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", SETIDS[0][:-1], Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", SETIDS[0] + "0", Err("dailymed-setid-invalid", "8-4-4-4-12")),
-    ("dailymed_setid", "be4bc0de-0fdc-4d46-8d25-be43c79e6a0٦", Err("dailymed-setid-invalid",
-                                                                  NOT_ASCII)),
-]
+SETID_ROWS = (
+    [row for s in SETIDS for row in _variants("dailymed_setid", s, SETID_FORMS)]
+    + [("dailymed_setid", s.upper(), s) for s in SETIDS]
+    + [
+        ("dailymed_setid", SETIDS[0].replace("-", EN_DASH), SETIDS[0]),
+        ("dailymed_setid", SETIDS[0].translate(FULLWIDTH), SETIDS[0]),
+        ("dailymed_setid", "", Err("dailymed-setid-invalid", "is empty")),
+        ("dailymed_setid", SETIDS[0].replace("-", ""), Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        ("dailymed_setid", "{" + SETIDS[0] + "}", Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        ("dailymed_setid", "not-a-uuid", Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        ("dailymed_setid", SETIDS[0][:-1] + "g", Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        ("dailymed_setid", SETIDS[0][:-1], Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        ("dailymed_setid", SETIDS[0] + "0", Err("dailymed-setid-invalid", "8-4-4-4-12")),
+        (
+            "dailymed_setid",
+            "be4bc0de-0fdc-4d46-8d25-be43c79e6a0٦",
+            Err("dailymed-setid-invalid", NOT_ASCII),
+        ),
+    ]
+)
 
 # --- NCCN version: "Version N.YYYY", N from 1 ---
 VERSIONS = ["Version 1.2025", "Version 2.2025", "Version 10.2024", "Version 3.1999"]
@@ -246,7 +256,8 @@ STDNUM_VALID_ROWS: list[Row] = [
     for line in _STDNUM_FILE.read_text(encoding="utf-8").splitlines()
     if line and not line.startswith("#")
 ]
-ISBN_ROWS: list[Row] = STDNUM_VALID_ROWS + [
+ISBN_ROWS: list[Row] = [
+    *STDNUM_VALID_ROWS,
     # python-stdnum's module doctests and tests/test_isbn.doctest
     ("isbn", "978-9024538270", "9789024538270"),
     ("isbn", "1-85798-218-5", "9781857982183"),
@@ -291,6 +302,4 @@ ISBN_ROWS: list[Row] = STDNUM_VALID_ROWS + [
     ("isbn", "978-0-306-40615-7".translate(ARABIC_INDIC), Err("isbn-invalid", NOT_ASCII)),
 ]
 
-ROWS: list[Row] = (
-    DOI_ROWS + PMID_ROWS + PMCID_ROWS + NCT_ROWS + SETID_ROWS + NCCN_ROWS + ISBN_ROWS
-)
+ROWS: list[Row] = DOI_ROWS + PMID_ROWS + PMCID_ROWS + NCT_ROWS + SETID_ROWS + NCCN_ROWS + ISBN_ROWS

@@ -1,6 +1,7 @@
 """Identifier syntax, offline: valid and invalid examples for every kind."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from articles.citations import check_identifier
 from articles.identifiers import normalization_note, normalize_identifier, normalize_isbn
@@ -82,3 +83,8 @@ def test_the_person_is_told_what_was_normalised():
         "DOI “https://doi.org/10.1056/NEJMoa1505270” was stored as “10.1056/NEJMoa1505270”."
     )
     assert normalization_note("doi", canonical, canonical) == ""
+
+
+def test_an_overlong_paste_is_refused_without_being_read():
+    with pytest.raises(ValidationError, match="longer than 1000 characters"):
+        normalize_identifier("doi", "10.1056/" + "x" * 5000)
