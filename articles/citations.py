@@ -1,7 +1,7 @@
 """Citation checks: pure functions, no I/O. Every reference is checked before a reviewer sees it.
 
 check_article reads article.sections.all() and article.citations.all() (each citation's
-source too): callers prefetch them (editorial.citation_selectors) so the check itself runs no
+source too): callers prefetch them (editorial.workflow.citation_check) so the check itself runs no
 query. Codes are stable; messages are sentences an author understands.
 """
 

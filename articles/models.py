@@ -59,7 +59,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     next_review_due = models.DateField(null=True, blank=True, editable=False)
     # What readers see: the content as it was when the board approved it.
     approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
-    # That content's body rendered for readers when it was approved (editorial.public_render):
+    # That content's body rendered for readers when it was approved (editorial.public.render):
     # derived data, tagged with the hash of the content it came from, kept out of the history.
     approved_rendering = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,7 +76,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
             # the periodic-review backstop: approved articles whose review is due
             models.Index(fields=["status", "next_review_due"], name="article_status_due"),
-            # the public index, newest first (editorial.public_selectors.index): walks 20 rows
+            # the public index, newest first (editorial.public.selectors.index): walks 20 rows
             # instead of sorting every article
             models.Index(
                 Coalesce("approved_at", "submitted_at").desc(),

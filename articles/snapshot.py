@@ -1,7 +1,12 @@
-"""The content a reviewer approves and a reader sees, as one JSON-able dict."""
+"""The content a reviewer approves and a reader sees, as one JSON-able dict, and its hash.
+
+An approval is signed over `snapshot_hash` of this dict (canonical JSON, SHA-256); the public
+side checks a stored snapshot against the same hash, so both read it from here."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from articles.models import Article
@@ -45,3 +50,25 @@ def article_snapshot(article: Article) -> dict[str, Any]:
             for c in citations
         ],
     }
+
+
+def canonical_json(snapshot: dict[str, Any]) -> bytes:
+    """Sorted keys, no whitespace, UTF-8: the same content always gives the same bytes."""
+    return json.dumps(
+        snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
+
+
+# Snapshot keys that describe the review, not the content reviewed: an unchanged article sent
+# to re-review keeps the hash its earlier approvals were signed over.
+NOT_CONTENT = frozenset({"review_round"})
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    content = {k: v for k, v in snapshot.items() if k not in NOT_CONTENT}
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def article_content_hash(article: Article) -> str:
+    """SHA-256 of the article's current content (2 queries)."""
+    return snapshot_hash(article_snapshot(article))

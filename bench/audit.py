@@ -33,8 +33,8 @@ from django.utils import timezone  # noqa: E402
 from articles.models import Section, Source  # noqa: E402
 from bench.workflow import create_article  # noqa: E402
 from editorial import workflow  # noqa: E402
-from editorial.audit import article_timeline  # noqa: E402
-from editorial.audit_export import audit_pdf, timeline_csv  # noqa: E402
+from editorial.audit.export import audit_pdf, timeline_csv  # noqa: E402
+from editorial.audit.timeline import article_timeline  # noqa: E402
 from editorial.models import AuditEntry  # noqa: E402
 from reviewers.models import BoardMember  # noqa: E402
 

@@ -2,7 +2,7 @@
 identifier normalisation included.
 
 Builds the article in memory (no database) with its sections and citations in the prefetch
-cache, exactly as check_article sees them after editorial.citation_selectors, and times
+cache, exactly as check_article sees them after editorial.workflow.citation_check, and times
 check_article (which normalises every identifier of every cited source); every fifth source
 holds its identifiers as pasted (URLs, Unicode dashes, full-width digits, ISBN-10), the
 slow path of the normalisation. Also times normalize_identifier over all those identifiers

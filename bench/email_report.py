@@ -31,8 +31,8 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from editorial.delivery import mail_render
-    from editorial.reports import report_list_for_recipients
+    from editorial.notify.delivery import mail_render
+    from editorial.reporting.staleness_report import report_list_for_recipients
     from tests.editorial.test_email_report_queries import make_stale
     from tests.factories import editor_user
 

@@ -10,7 +10,7 @@ Bench articles (slug "bench-*") are created once with bulk_create: each has its 
 snapshot (4 Markdown sections, 8 citations) and two approving board members with signed
 approvals (one with a current disclosure), so every page shows its reviewers and its own text.
 Each article is stored as approval stores it, with its body pre-rendered
-(editorial.public_render); a bench database seeded before that is brought up to date by the
+(editorial.public.render); a bench database seeded before that is brought up to date by the
 backfill production runs (prerender_snapshots). Paths are drawn uniformly at random and the
 page cache is not warmed: with 10,000 articles most article requests render the page.
 """
@@ -172,7 +172,7 @@ def seed(count: int) -> list[str]:
     _sign_approvals()
     from django.db import connection
 
-    from editorial.public_render import approved_snapshots_prerender
+    from editorial.public.render import approved_snapshots_prerender
 
     # what the approval stores; a bench database seeded before pre-rendering is backfilled
     approved_snapshots_prerender(Article.objects.filter(slug__startswith=PREFIX))
@@ -192,7 +192,7 @@ def _sign_approvals() -> None:
     list their reviewers; one reviewer has a current disclosure (idempotent)."""
     from django.db import transaction
 
-    from editorial.signatures import snapshot_hash
+    from articles.snapshot import snapshot_hash
     from reviewers.models import Disclosure, ReviewAssignment, Signature
 
     unsigned = ReviewAssignment.objects.filter(
@@ -225,7 +225,7 @@ def _sign_approvals() -> None:
 
 def _bench_article(n: int, author, specialty, approved_at):
     from articles.models import Article
-    from editorial.public_render import snapshot_rendering
+    from editorial.public.render import snapshot_rendering
 
     title = f"What is the second-line treatment for bench condition {n} after endocrine therapy?"
     summary = (

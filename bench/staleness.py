@@ -170,7 +170,7 @@ def build(n_articles: int, share: int) -> int:
 
 def reset() -> int:
     """Undo a kept run's sweep: the articles approved again, no flags, versions, history or
-    audit links. The history is append-only (editorial.audit_db): emptied with TRUNCATE under
+    audit links. The history is append-only (editorial.audit.db): emptied with TRUNCATE under
     the session allowance the test settings use, never row by row."""
     from django.db import connection
 
@@ -227,7 +227,7 @@ def sweep_seconds(source, version: str, *, keep: bool) -> tuple[float, int]:
     in a transaction rolled back unless `keep`."""
     from django.db import transaction
 
-    from editorial.staleness import source_record_version
+    from editorial.staleness.services import source_record_version
 
     with transaction.atomic():
         started = time.perf_counter()

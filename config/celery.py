@@ -1,4 +1,6 @@
-"""The Celery app. Tasks live in each app's tasks.py; beat schedules in the database."""
+"""The Celery app. Task modules are listed here (one per capability package), not discovered:
+a task module nobody imports cannot go missing silently; beat schedules live in the database
+(editorial/ops/beat_schedules.py) and name the tasks registered by these modules."""
 
 import os
 
@@ -6,8 +8,14 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+TASK_MODULES = (
+    "editorial.staleness.tasks",
+    "editorial.notify.tasks",
+    "editorial.reporting.tasks",
+    "editorial.audit.tasks",
+    "editorial.public.tasks",
+)
+
 app = Celery("imprimatur")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-# Email reports and notices (issue 7) live in editorial/report_tasks.py, beside tasks.py.
-app.autodiscover_tasks(related_name="report_tasks")
+app.conf.imports = TASK_MODULES

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from editorial import public_views
-from editorial.health import healthz
-from editorial.preferences import notification_preferences_view
+from editorial.notify.preferences import notification_preferences_view
+from editorial.ops.health import healthz
+from editorial.public import views as public_views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -18,7 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("author/", include("editorial.author_urls")),
+    path("author/", include("editorial.authoring.urls")),
     # Email preferences (issue 7)
     path("account/notifications/", notification_preferences_view, name="notification_preferences"),
     # The public site (issue 8): what readers see.

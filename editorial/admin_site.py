@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from editorial.dashboard import dashboard_for_editors
-from editorial.roles import board_member_of, is_editor
+from editorial.access.roles import board_member_of, is_editor
+from editorial.reporting.dashboard import dashboard_for_editors
 
 
 class ImprimaturAdminSite(admin.AdminSite):

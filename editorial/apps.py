@@ -8,18 +8,19 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self) -> None:
-        from editorial.beat_schedules import ensure_schedules_after_migrate
-        from editorial.role_setup import ensure_roles_after_migrate
+        from editorial.access.role_setup import ensure_roles_after_migrate
+        from editorial.ops.beat_schedules import ensure_schedules_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
         # the beat schedules of the data migrations, lost when a flush empties the tables
         post_migrate.connect(ensure_schedules_after_migrate, sender=self)
         # audit trail (issue 9): chain history rows, refuse rewrites, install the PG triggers
-        from editorial import signals
+        from editorial.audit import signals
 
         signals.connect()
-        # the public pages' cached board members and specialties (public_selectors.directory)
-        from editorial.public_selectors.directory import directory_changed
+        # the public pages' cached board members and specialties
+        # (editorial.public.selectors.directory)
+        from editorial.public.selectors.directory import directory_changed
 
         for model in (
             "reviewers.BoardMember",

@@ -91,7 +91,7 @@ class StalenessFlag(models.Model):
 class AuditEntry(models.Model):
     """One link of an article's hash chain: a history row, hashed with the previous link.
 
-    Append-only (PostgreSQL triggers, see editorial.audit_db). `article_id` is a plain column,
+    Append-only (PostgreSQL triggers, see editorial.audit.db). `article_id` is a plain column,
     not a foreign key: the chain must outlive a deleted draft, and a cascade would delete links.
     """
 

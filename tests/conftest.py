@@ -12,7 +12,7 @@ import os
 import pytest
 from django.db import connection, connections
 
-from editorial.roles import AUTHORS, EDITORS
+from editorial.access.roles import AUTHORS, EDITORS
 from tests.factories import ArticleFactory, BoardMemberFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("IMPRIMATUR_REQUIRE_SERVICES") == "1"

@@ -4,7 +4,7 @@ import django.db.models.functions.comparison
 from django.db import migrations, models
 
 
-# Full-text search on the public index (editorial.public_selectors.index) on PostgreSQL: the
+# Full-text search on the public index (editorial.public.selectors.index) on PostgreSQL: the
 # expression is the one Django generates for the search there (the approved title, weight A,
 # and summary, weight B, falling back to the live rows of a pending article); a test under the
 # postgres marker checks that the query still uses this index. SQLite searches with icontains.

@@ -165,10 +165,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 # one address, lock out everybody at once.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The client address: REMOTE_ADDR, or behind N reverse proxies the address the outermost one saw
-# (the N-th X-Forwarded-For entry from the right; editorial.client_address). Without it, behind
+# (the N-th X-Forwarded-For entry from the right; editorial.access.client_address). Without it,
+# behind
 # a proxy every client shares the proxy's address and the lock is per username only.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "editorial.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "editorial.access.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner in every manage.py command and worker
 

@@ -13,22 +13,21 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
-from articles.snapshot import article_snapshot
-from editorial import permissions as perms
+from articles.snapshot import article_snapshot, snapshot_hash
 from editorial import workflow
+from editorial.access.roles import board_member_of, is_editor
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.source_registry import SourceRegistryAdminMixin
-from editorial.quorum import QuorumState, quorum_state, uncovered_roles
-from editorial.roles import board_member_of, is_editor
-from editorial.signatures import (
+from editorial.workflow import permissions as perms
+from editorial.workflow.quorum import QuorumState, quorum_state, uncovered_roles
+from editorial.workflow.signatures import (
     approval_is_valid,
     article_cites_label,
     signature_of,
     snapshot_cites_label,
-    snapshot_hash,
 )
 from reviewers.models import Decision, ReviewAssignment
 from reviewers.selectors import Suggestion, board_member_suggestions_for_article

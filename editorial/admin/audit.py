@@ -14,8 +14,8 @@ from django.urls import path
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.audit import ArticleAudit, article_timeline, can_view_audit
-from editorial.audit_export import audit_pdf, signatures_csv, timeline_csv
+from editorial.audit.export import audit_pdf, signatures_csv, timeline_csv
+from editorial.audit.timeline import ArticleAudit, article_timeline, can_view_audit
 
 
 class AuditTrailAdminMixin:

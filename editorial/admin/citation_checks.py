@@ -14,10 +14,10 @@ from django.utils.html import format_html, format_html_join
 
 from articles.citations import Problem, renumber_mapping
 from articles.models import Article
-from editorial import permissions as perms
-from editorial.citation_selectors import article_citation_problems
-from editorial.citation_services import citations_renumber
-from editorial.roles import AnyUser, is_editor
+from editorial.access.roles import AnyUser, is_editor
+from editorial.authoring.citations import citations_renumber
+from editorial.workflow import permissions as perms
+from editorial.workflow.citation_check import article_citation_problems
 
 PANEL = "citation_check"
 RENUMBER_LINK = "renumber_citations_link"

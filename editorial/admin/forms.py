@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
-from editorial.checklist import (
+from editorial.workflow.checklist import (
     GRADE_CERTAINTY,
     JAMA_BENCHMARKS,
     LABEL_CONCORDANCE,

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from editorial.access.roles import board_member_of
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
-from editorial.roles import board_member_of
-from editorial.signatures import signature_of
+from editorial.workflow.signatures import signature_of
 from reviewers.models import BoardMember, Disclosure, ReviewAssignment, Specialty
 from reviewers.selectors import open_load_annotation
 

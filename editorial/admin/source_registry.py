@@ -1,4 +1,5 @@
-"""The "verify against registry" action on sources: calls editorial.source_verification and
+"""The "verify against registry" action on sources: calls editorial.staleness.source_verification
+and
 reports what each registry said as admin messages."""
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from django.http import HttpRequest
 
 from articles.models import Source
 from articles.resolvers import is_enabled
-from editorial.roles import is_editor
-from editorial.source_verification import DISABLED_MESSAGE, source_verify
+from editorial.access.roles import is_editor
+from editorial.staleness.source_verification import DISABLED_MESSAGE, source_verify
 
 MAX_SOURCES_PER_RUN = 20  # each source is up to three web requests, made while the admin waits
 

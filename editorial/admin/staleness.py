@@ -14,16 +14,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Source
+from editorial.access.roles import is_editor
 from editorial.admin.articles import SourceAdmin
 from editorial.models import Resolution, StalenessFlag
-from editorial.roles import is_editor
-from editorial.source_import import source_versions_import
-from editorial.staleness import (
+from editorial.staleness.services import (
     article_resolve_staleness,
     source_mark_retracted,
     source_record_version,
 )
-from editorial.tasks import poll_source
+from editorial.staleness.source_import import source_versions_import
+from editorial.staleness.tasks import poll_source
 
 FORM_TEMPLATE = "admin/editorial/staleness_form.html"
 MAX_CSV_BYTES = 1024 * 1024

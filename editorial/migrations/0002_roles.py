@@ -1,12 +1,12 @@
 """Create the three groups with their model permissions.
 
 Object-level rules (own articles only, editable states, decisions by the assignee) are
-enforced in editorial.permissions and the workflow; these are the coarse admin permissions.
+enforced in editorial.workflow.permissions and the workflow; these are the coarse admin permissions.
 """
 
 from django.db import migrations
 
-from editorial.role_setup import ROLE_PERMISSIONS, ensure_roles
+from editorial.access.role_setup import ROLE_PERMISSIONS, ensure_roles
 
 def create_roles(apps, schema_editor):
     ensure_roles(apps)

@@ -1,15 +1,15 @@
 """The staleness schedules, created once so editors can change them in the admin
 (django-celery-beat's database scheduler reads them; `celery -A config beat -S django`).
 
-The schedules themselves (times, and why) are defined in editorial.beat_schedules, which also
+The schedules themselves (times, and why) are defined in editorial.ops.beat_schedules, which also
 re-creates them after a flush (post_migrate). Editors may change them (their permissions are
-in editorial.role_setup, ensured after every migrate).
+in editorial.access.role_setup, ensured after every migrate).
 """
 
 from django.db import migrations
 
-from editorial.beat_schedules import SCHEDULES as ALL_SCHEDULES
-from editorial.beat_schedules import STALENESS, ensure_schedules, remove_schedules
+from editorial.ops.beat_schedules import SCHEDULES as ALL_SCHEDULES
+from editorial.ops.beat_schedules import STALENESS, ensure_schedules, remove_schedules
 
 SCHEDULES = ALL_SCHEDULES[STALENESS]
 

@@ -6,13 +6,13 @@ from django.db import migrations, models
 
 
 def install_triggers(apps, schema_editor):
-    from editorial.audit_db import install_append_only
+    from editorial.audit.db import install_append_only
 
     install_append_only(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    from editorial.audit_db import uninstall_append_only
+    from editorial.audit.db import uninstall_append_only
 
     uninstall_append_only(schema_editor.connection)
 

@@ -1,12 +1,12 @@
 """The nightly audit verification (issue 9), created once so editors can move it in the admin.
 
-03:15 UTC every night (defined, with the reason, in editorial.beat_schedules, which also
+03:15 UTC every night (defined, with the reason, in editorial.ops.beat_schedules, which also
 re-creates it after a flush).
 """
 
 from django.db import migrations
 
-from editorial.beat_schedules import AUDIT, SCHEDULES, ensure_schedules, remove_schedules
+from editorial.ops.beat_schedules import AUDIT, SCHEDULES, ensure_schedules, remove_schedules
 
 NAME = SCHEDULES[AUDIT][0]["name"]
 

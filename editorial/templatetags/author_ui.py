@@ -2,7 +2,7 @@
 
 from django import template
 
-from editorial.roles import AnyUser, is_author, is_editor
+from editorial.access.roles import AnyUser, is_author, is_editor
 
 register = template.Library()
 

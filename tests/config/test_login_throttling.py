@@ -119,7 +119,7 @@ def test_a_forged_forwarded_entry_does_not_escape_the_lock(client):
     ],
 )
 def test_client_address(rf, settings, proxies, meta, expected):
-    from editorial.client_address import client_address
+    from editorial.access.client_address import client_address
 
     settings.TRUSTED_PROXY_COUNT = proxies
     assert client_address(rf.get("/", REMOTE_ADDR=PROXY, **meta)) == expected

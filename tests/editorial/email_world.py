@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, Citation, Source
 from editorial.models import NotificationPreference
-from editorial.staleness import source_record_version
+from editorial.staleness.services import source_record_version
 from reviewers.models import BoardMember, ReviewAssignment
 from tests.factories import ArticleFactory, SourceFactory, UserFactory, author_user
 

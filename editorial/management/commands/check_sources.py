@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 
-from editorial.poller import PollOutcome, sources_poll_all
+from editorial.staleness.poller import PollOutcome, sources_poll_all
 
 BAR_WIDTH = 30
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from editorial.public_render import approved_snapshots_prerender
+from editorial.public.render import approved_snapshots_prerender
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Render the body (sections, references) of every approved snapshot that has no current "
         "rendering, so public pages do no Markdown work. Run after every deploy (the compose "
         "migrate job does): a release that changes how bodies are rendered changes "
-        "editorial.public_render.render_version(), and pages render on the fly until then."
+        "editorial.public.render.render_version(), and pages render on the fly until then."
     )
 
     def handle(self, *args, **options) -> None:

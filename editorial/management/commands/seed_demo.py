@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from editorial.demo import seed_demo
-from editorial.demo_content import DEMO_PASSWORD, USERS
+from editorial.demo.content import DEMO_PASSWORD, USERS
+from editorial.demo.seed import seed_demo
 
 
 class Command(BaseCommand):

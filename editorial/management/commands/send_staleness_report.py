@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.models import ReportFrequency
-from editorial.reports import staleness_report_send
+from editorial.reporting.staleness_report import staleness_report_send
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.citations import check_article
-from editorial.citation_selectors import article_list_for_citation_check
+from editorial.workflow.citation_check import article_list_for_citation_check
 
 
 class Command(BaseCommand):

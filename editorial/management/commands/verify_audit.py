@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from editorial.audit_verify import audit_article_ids, audit_verify_article
+from editorial.audit.verify import audit_article_ids, audit_verify_article
 
 
 class Command(BaseCommand):

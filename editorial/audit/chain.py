@@ -1,0 +1,228 @@
+"""The per-article hash chain over simple-history rows (21 CFR 11.10(e): tamper-evident trail).
+
+Every history row that concerns an article (the article's own rows, and the rows of any
+history model with an `article` field: sections, citations, assignments, staleness flags...)
+gets one AuditEntry: entry_hash = SHA-256(prev_hash | canonical JSON of the row). Changing,
+removing or inserting a history row afterwards breaks the chain; `verify_audit` finds it.
+
+Writers: on PostgreSQL, a trigger appends each link inside the database, in the inserting
+statement (editorial.audit.pg: no round trip); the functions below then find every row
+already chained. On SQLite (the embedded mode), `editorial.audit.signals` appends on
+simple-history's per-row signal; bulk writers
+(`bulk_history_create`, `bulk_create_with_history`) are covered by the same module, and may
+also call `audit_append_bulk(rows)` themselves: it is idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import Exists, Max, OuterRef, Subquery
+from simple_history.models import HistoricalChanges
+
+from editorial.audit import locks
+from editorial.models import AuditEntry
+
+# Batches keep IN lists well under SQLite's variable limit on big bulk writes.
+BATCH = 500
+
+
+@cache
+def history_models() -> tuple[type[models.Model], ...]:
+    """Every simple-history model installed (Historical*), in a stable order."""
+    found = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
+    return tuple(sorted(found, key=lambda m: m._meta.label_lower))
+
+
+def article_column(history_model: type[models.Model]) -> str | None:
+    """The column holding the article id of a history row, or None if it concerns no article."""
+    instance_type = getattr(history_model, "instance_type", None)
+    if instance_type is not None and instance_type._meta.label_lower == "articles.article":
+        return instance_type._meta.pk.attname
+    try:
+        field = history_model._meta.get_field("article")
+    except Exception:
+        return None
+    return getattr(field, "attname", None)
+
+
+@cache
+def chained_models() -> dict[str, tuple[type[models.Model], str]]:
+    """{model label: (history model, article column)} for every history model we chain."""
+    return {
+        m._meta.label_lower: (m, column)
+        for m in history_models()
+        if (column := article_column(m)) is not None
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+def canonical(label: str, values: dict[str, Any]) -> str:
+    """The hashed text of one history row: sorted-key JSON of every column (who, when, why)."""
+    return json.dumps(
+        {"model": label, "row": values},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=_plain,
+    )
+
+
+def entry_hash(prev_hash: str, label: str, values: dict[str, Any]) -> str:
+    """SHA-256 over the previous link's hash and this row's canonical JSON."""
+    text = prev_hash + "|" + canonical(label, values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def row_values(history_model: type[models.Model], **filters: Any) -> Iterator[dict[str, Any]]:
+    """History rows as `.values()` dicts: the one representation both writer and verifier hash."""
+    return history_model._default_manager.filter(**filters).values().iterator(chunk_size=2000)
+
+
+def _lock_chains(article_ids: list[int]) -> None:
+    # Serialise appenders per article so two writers cannot both take sequence n+1 from the
+    # same tail. An advisory lock, not the article row: a deleted draft still gets its last
+    # rows chained. The same locks as the chain trigger (editorial.audit.pg): the chains'
+    # shared lock, then one per article in ascending order, or the chains' lock alone,
+    # exclusive, for many articles (unless the shared one is held already). SQLite serialises
+    # writers anyway.
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    with connection.cursor() as cursor:
+        if len(set(article_ids)) > locks.LOCK_MANY:
+            # never upgrade a shared lock this transaction holds: two such would deadlock
+            cursor.execute(f"SELECT {locks.HOLDS_SHARED_SQL}")
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
+                return
+        cursor.execute(f"SELECT pg_advisory_xact_lock_shared({locks.LOCK_ALL_SQL})")
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({locks.LOCK_SQL.format(id='id')})"
+            " FROM unnest(%s::bigint[]) AS id ORDER BY id",
+            [sorted(set(article_ids))],
+        )
+
+
+def _tails(article_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """{article id: (last sequence, last hash)} in one query."""
+    last = (
+        AuditEntry.objects.filter(article_id=OuterRef("article_id"))
+        .values("article_id")
+        .annotate(m=Max("sequence"))
+        .values("m")
+    )
+    rows = AuditEntry.objects.filter(article_id__in=article_ids, sequence=Subquery(last))
+    return {r.article_id: (r.sequence, r.entry_hash) for r in rows}
+
+
+def audit_append_bulk(history_rows: Iterable[models.Model], *, fresh: bool = False) -> int:
+    """Chain history rows (any models, any articles) in one transaction; returns links added.
+
+    Idempotent: rows already chained are skipped, rows that concern no article are ignored.
+    Call it after writing history rows in bulk (bulk_create on a history model sends no
+    signal). Queries: a few per batch of articles plus one per history model, not per row.
+    """
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for row in history_rows:
+        label = row._meta.label_lower
+        if label in chained_models() and row.pk is not None:
+            wanted[label].add(row.pk)
+    if not wanted:
+        return 0
+    added = 0
+    # No savepoint: inside a caller's transaction, a failed append must fail the history
+    # write with it (a history row never commits without its link).
+    with transaction.atomic(savepoint=False):
+        for label, ids in wanted.items():
+            id_list = sorted(ids)
+            for start in range(0, len(id_list), BATCH):
+                added += _append_model_rows(label, id_list[start : start + BATCH], fresh)
+    return added
+
+
+def _append_model_rows(label: str, history_ids: list[int], fresh: bool) -> int:
+    history_model, column = chained_models()[label]
+    done = set()
+    if not fresh:  # a row just written by simple-history cannot be chained yet
+        done = set(
+            AuditEntry.objects.filter(model_label=label, history_id__in=history_ids).values_list(
+                "history_id", flat=True
+            )
+        )
+    todo = [i for i in history_ids if i not in done]
+    if not todo:
+        return 0
+    rows = sorted(
+        row_values(history_model, history_id__in=todo),
+        key=lambda v: (v["history_date"], v["history_id"]),
+    )
+    by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for values in rows:
+        if values[column] is not None:
+            by_article[values[column]].append(values)
+    article_ids = sorted(by_article)
+    _lock_chains(article_ids)
+    tails = _tails(article_ids)
+    entries = []
+    for article_id in article_ids:
+        sequence, prev = tails.get(article_id, (0, ""))
+        for values in by_article[article_id]:
+            sequence += 1
+            digest = entry_hash(prev, label, values)
+            entries.append(
+                AuditEntry(
+                    article_id=article_id,
+                    sequence=sequence,
+                    model_label=label,
+                    history_id=values["history_id"],
+                    prev_hash=prev,
+                    entry_hash=digest,
+                )
+            )
+            prev = digest
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def audit_append_since(since: datetime) -> int:
+    """Chain the history rows written by raw SQL at or after `since` that have no link yet.
+
+    For set-based writers (the staleness sweep INSERTs history rows with SQL): call it in the
+    same transaction, after the INSERTs. One query per chained history model, then the
+    batched append. Idempotent.
+    """
+    rows: list[models.Model] = []
+    for label, (model, _column) in chained_models().items():
+        linked = AuditEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
+        rows += list(
+            model._default_manager.filter(history_date__gte=since)
+            .exclude(Exists(linked))
+            .only("history_id")
+        )
+    return audit_append_bulk(rows)
+
+
+def audit_append(history_row: models.Model) -> int:
+    """Chain one history row (the per-row signal path); returns links added (0 or 1)."""
+    return audit_append_bulk([history_row], fresh=True)

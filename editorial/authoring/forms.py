@@ -1,0 +1,143 @@
+"""Forms of the author UI. They parse and show errors in place; the rules that matter are
+enforced again by editorial.authoring.services (a forged POST skips the form, never the service)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
+from editorial.authoring.validation import IDENTIFIER_KINDS, MARKUP_RE, identifier_errors
+from reviewers.models import Specialty
+
+
+def no_markup(value: str) -> None:
+    if MARKUP_RE.search(value or ""):
+        raise ValidationError(
+            "Scripts and HTML tags are not allowed here; remove the tag (Markdown is fine)."
+        )
+
+
+def _max(model: type, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _text(model: type, name: str, *, label: str, rows: int | None = None, **kwargs) -> forms.Field:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        max_length=_max(model, name),
+        validators=[no_markup],
+        widget=widget,
+        **{"required": False, **kwargs},
+    )
+
+
+def parse_version(value: str | None) -> datetime | None:
+    """The editor's version token (the article's updated_at when the page was loaded)."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class ArticleNewForm(forms.Form):
+    title = _text(
+        Article,
+        "title",
+        label="Clinical question",
+        required=True,
+        help_text="Phrase it as the question a clinician asks, e.g. “What is the first-line "
+        "treatment for uncomplicated cystitis in adults?”",
+    )
+    summary = _text(Article, "summary", label="Summary (the short answer)", rows=4)
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.order_by("name"), required=False, empty_label="— none —"
+    )
+    risk = forms.ChoiceField(
+        choices=Risk.choices,
+        initial=Risk.STANDARD,
+        help_text="High-risk articles need more approvals and are reviewed more often.",
+    )
+
+
+class ArticleMetaForm(ArticleNewForm):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SectionForm(forms.Form):
+    kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind")
+    heading = _text(Section, "heading", label="Heading")
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=_max(Section, "body"),
+        validators=[no_markup],
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
+        help_text="Markdown. Cite sources as [1], [1,2] or [1-3].",
+    )
+
+
+class CitationForm(forms.Form):
+    locator = _text(Citation, "locator", label="Where in the source")
+    cited_version = _text(Citation, "cited_version", label="Pinned version")
+
+
+class NewSectionForm(forms.Form):
+    kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind of section")
+    heading = _text(Section, "heading", label="Heading")
+
+
+class NewCitationForm(forms.Form):
+    """Cite a source picked from the library search."""
+
+    source = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    locator = _text(Citation, "locator", label="Where in the source")
+
+    def clean_source(self) -> Source | None:
+        pk = self.cleaned_data.get("source")
+        if pk is None:
+            return None
+        source = Source.objects.filter(pk=pk).first()
+        if source is None:
+            raise ValidationError("That source is not in the library; search again.")
+        return source
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and data.get("source") is None:
+            self.add_error("source", "Pick a source from the search results first.")
+        return data
+
+
+class NewSourceForm(forms.Form):
+    """Add a source to the library and cite it."""
+
+    kind = forms.ChoiceField(choices=SourceKind.choices, label="Type")
+    title = _text(Source, "title", label="Title", required=True)
+    issuer = _text(Source, "issuer", label="Issuer or publisher")
+    url = forms.URLField(
+        label="Web address", required=False, max_length=_max(Source, "url"), assume_scheme="https"
+    )
+    doi = _text(Source, "doi", label="DOI")
+    pmid = _text(Source, "pmid", label="PMID")
+    pmcid = _text(Source, "pmcid", label="PMCID")
+    nct_id = _text(Source, "nct_id", label="NCT number")
+    dailymed_setid = _text(Source, "dailymed_setid", label="DailyMed set id")
+    isbn = _text(Source, "isbn", label="ISBN")
+    current_version = _text(Source, "current_version", label="Current version")
+    locator = _text(Citation, "locator", label="Where in the source")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for field, kind in IDENTIFIER_KINDS.items():
+            value = data.get(field)
+            if value and field not in self.errors:
+                for message in identifier_errors(kind, value):
+                    self.add_error(field, message)
+        return data
+
+    def source_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "locator"}

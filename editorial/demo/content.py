@@ -1,0 +1,299 @@
+"""The demo library: the seed article (second-line therapy for HR-positive, HER2-low breast
+cancer) and three shorter articles waiting at other steps. Facts follow the seed page and its
+sources; the wording is ours. DailyMed set ids are placeholders until an editor runs
+"verify against registry" (docs: README, demo data)."""
+
+DEMO_PASSWORD = "imprimatur-demo"
+
+USERS = [
+    # username, first, last, email, groups
+    ("author", "Maya", "Fischer", "author@example.org", ["Authors"]),
+    ("reviewer", "Ada", "Quill", "ada.quill@example.org", ["Board reviewers"]),
+    ("reviewer2", "Samuel", "Okafor", "samuel.okafor@example.org", ["Board reviewers"]),
+    ("pharmacist", "Lena", "Park", "lena.park@example.org", ["Board reviewers"]),
+    ("editor", "Jonah", "Reyes", "editor@example.org", ["Editors"]),
+]
+
+SPECIALTIES = [
+    ("Oncology", "oncology"),
+    ("Cardiology", "cardiology"),
+    ("Infectious disease", "infectious-disease"),
+    ("Endocrinology", "endocrinology"),
+    ("Nephrology", "nephrology"),
+    ("Clinical pharmacy", "clinical-pharmacy"),
+]
+
+BOARD = [
+    # username, credentials, specialty slugs
+    ("reviewer", "MD", ["oncology"]),
+    ("reviewer2", "DO", ["cardiology", "infectious-disease", "nephrology", "endocrinology"]),
+    ("pharmacist", "PharmD", ["clinical-pharmacy", "oncology"]),
+]
+
+BOARD_DETAILS = {
+    # username: licence number, licence verified on (ISO date), affiliation
+    "reviewer": ("MA 281734", "2025-09-15", "Department of Medical Oncology, Riverside University"),
+    "reviewer2": ("OH 34.012877", "2024-02-01", "Lakeview Community Hospital, Internal Medicine"),
+    "pharmacist": ("CA RPH 76543", "2026-01-20", "Riverside University Hospital Pharmacy"),
+}
+
+# None of these names an issuer the demo articles cite (Eli Lilly and Company, Pfizer, NCCN,
+# ASCO, the journals, IDSA, USPSTF): the seeded approvals stand. The first ended in 2024, so it
+# is shown but no longer current.
+DISCLOSURES = [
+    # username, organisation, kind, since, until, note
+    (
+        "reviewer",
+        "Novartis",
+        "consulting",
+        "2021-01-01",
+        "2024-06-30",
+        "Advisory board on CDK4/6 inhibitor education (ended).",
+    ),
+    (
+        "reviewer",
+        "National Cancer Institute",
+        "grant",
+        "2023-07-01",
+        None,
+        "R01 grant on survivorship care; paid to the institution.",
+    ),
+    ("reviewer2", "Medtronic", "speaker", "2022-03-01", None, "Talks on heart failure devices."),
+    (
+        "pharmacist",
+        "American Society of Health-System Pharmacists",
+        "other",
+        None,
+        None,
+        "Unpaid member of an oncology practice committee.",
+    ),
+]
+
+# What the demo reviewers tick when they approve (editorial.workflow.checklist).
+APPROVAL_CHECKLIST = {
+    "authorship": True,
+    "attribution": True,
+    "disclosure": True,
+    "currency": True,
+    "grade_certainty": "moderate",
+    "label_concordance": "concordant",
+    "off_label_statements": "",
+}
+
+SOURCES = {
+    "nccn-breast": dict(
+        kind="guideline",
+        title="NCCN Clinical Practice Guidelines in Oncology: Breast Cancer",
+        issuer="NCCN",
+        url="https://www.nccn.org/guidelines/guidelines-detail?category=1&id=1419",
+        current_version="Version 2.2025",
+    ),
+    "asco-hr-mbc": dict(
+        kind="guideline",
+        title=(
+            "Endocrine Treatment and Targeted Therapy for Hormone Receptor-Positive, "
+            "HER2-Negative Metastatic Breast Cancer: ASCO Guideline Update"
+        ),
+        issuer="ASCO",
+        doi="10.1200/JCO.21.01392",
+        current_version="2021 update",
+    ),
+    "verzenio-label": dict(
+        kind="drug_label",
+        title="VERZENIO (abemaciclib) tablets, prescribing information",
+        issuer="Eli Lilly and Company",
+        dailymed_setid="f2c5b2a4-3c1e-4a8e-9a53-6d1f0c0b7a11",
+        current_version="Revision 2023-03",
+    ),
+    "ibrance-label": dict(
+        kind="drug_label",
+        title="IBRANCE (palbociclib) capsules and tablets, prescribing information",
+        issuer="Pfizer",
+        dailymed_setid="7b3c1d2e-9f4a-4b6c-8d2e-1a5f6c7d8e90",
+        current_version="Revision 2023-09",
+    ),
+    "solar-1": dict(
+        kind="journal_article",
+        title="Alpelisib for PIK3CA-Mutated, Hormone Receptor-Positive Advanced Breast Cancer",
+        issuer="New England Journal of Medicine",
+        doi="10.1056/NEJMoa1813904",
+    ),
+    "paloma-3": dict(
+        kind="journal_article",
+        title="Palbociclib in Hormone-Receptor-Positive Advanced Breast Cancer",
+        issuer="New England Journal of Medicine",
+        doi="10.1056/NEJMoa1505270",
+    ),
+    "monarch-2": dict(
+        kind="journal_article",
+        title=(
+            "MONARCH 2: Abemaciclib in Combination With Fulvestrant in Women With HR+/HER2- "
+            "Advanced Breast Cancer Who Had Progressed While Receiving Endocrine Therapy"
+        ),
+        issuer="Journal of Clinical Oncology",
+        doi="10.1200/JCO.2017.73.7585",
+    ),
+    "destiny-breast04": dict(
+        kind="journal_article",
+        title="Trastuzumab Deruxtecan in Previously Treated HER2-Low Advanced Breast Cancer",
+        issuer="New England Journal of Medicine",
+        doi="10.1056/NEJMoa2203690",
+    ),
+    "idsa-uti": dict(
+        kind="guideline",
+        title=(
+            "International Clinical Practice Guidelines for the Treatment of Acute "
+            "Uncomplicated Cystitis and Pyelonephritis in Women"
+        ),
+        issuer="IDSA",
+        doi="10.1093/cid/ciq257",
+        current_version="2010 update",
+    ),
+    "metformin-label": dict(
+        kind="drug_label",
+        title="Metformin hydrochloride tablets, prescribing information",
+        issuer="Generic manufacturers (reference listed drug)",
+        dailymed_setid="3e1f6c2b-8a7d-4c5e-9b0a-2d4f6e8a1c35",
+        current_version="Revision 2024-01",
+    ),
+    "uspstf-statins": dict(
+        kind="guideline",
+        title="Statin Use for the Primary Prevention of Cardiovascular Disease in Adults",
+        issuer="USPSTF",
+        doi="10.1001/jama.2022.13044",
+        current_version="2022 recommendation",
+    ),
+}
+
+BREAST = {
+    "slug": "second-line-hr-positive-her2-low-breast-cancer",
+    "title": (
+        "What is the second-line treatment for hormone receptor-positive, HER2-low breast "
+        "cancer after progression on one line of endocrine therapy?"
+    ),
+    "summary": (
+        "For most patients, the next step is fulvestrant combined with a CDK4/6 inhibitor "
+        "(palbociclib, ribociclib or abemaciclib), chosen with an eye on what was used before. "
+        "Tumours with a PIK3CA mutation may instead get alpelisib with fulvestrant, and "
+        "trastuzumab deruxtecan is an option for HER2-low disease once endocrine-based options "
+        "are used up."
+    ),
+    "specialty": "oncology",
+    "risk": "high",
+    "citations": [
+        # number, source key, locator
+        (1, "nccn-breast", "Systemic therapy for recurrent/stage IV HR-positive disease"),
+        (2, "asco-hr-mbc", "Recommendations 2.1-2.4"),
+        (3, "solar-1", ""),
+        (4, "ibrance-label", "Section 2 Dosage and Administration"),
+        (5, "paloma-3", ""),
+        (6, "verzenio-label", "Section 1.2 Advanced or Metastatic Breast Cancer"),
+        (7, "monarch-2", ""),
+        (8, "destiny-breast04", ""),
+    ],
+    "sections": [
+        (
+            "key_points",
+            "Key points",
+            "- Second line usually means switching endocrine partner and adding a targeted "
+            "drug: fulvestrant plus a CDK4/6 inhibitor [1, 2].\n"
+            "- Earlier treatment and how well it worked should steer the choice [2].",
+        ),
+        (
+            "guidelines",
+            "From the Guidelines",
+            "The NCCN panel lists fulvestrant with a CDK4/6 inhibitor (palbociclib, ribociclib "
+            "or abemaciclib) for postmenopausal patients whose HR-positive, HER2-low recurrent or "
+            "stage IV disease progressed on a first endocrine therapy [1]. ASCO asks clinicians "
+            "to weigh prior exposure and response when picking the second endocrine-based "
+            "regimen [2].\n\n"
+            "- When the tumour carries a PIK3CA mutation, alpelisib 300 mg once daily with "
+            "fulvestrant is an alternative [1, 3].\n"
+            "- Watch for neutropenia with CDK4/6 inhibitors and for hyperglycaemia with "
+            "alpelisib [1].\n"
+            "- Continue until the disease progresses or toxicity becomes unacceptable, "
+            "reassessing response regularly [1].\n\n"
+            "A commonly used regimen is palbociclib 125 mg once daily on days 1-21 of each "
+            "28-day cycle, with fulvestrant 500 mg on days 1, 15 and 29 and monthly after "
+            "that [4, 5]. The aim is longer progression-free and overall survival while keeping "
+            "toxicity low and quality of life high [2].",
+        ),
+        (
+            "drug_label",
+            "From the FDA Drug Label",
+            "VERZENIO (abemaciclib) is indicated with fulvestrant for adults with HR-positive, "
+            "HER2-negative advanced or metastatic breast cancer whose disease progressed after "
+            "endocrine therapy [6]. With fulvestrant the labelled abemaciclib dose is 150 mg "
+            "twice daily [6]. IBRANCE (palbociclib) carries the matching indication with "
+            "fulvestrant after progression on endocrine therapy [4].\n\n"
+            "- Progression after the first endocrine therapy is a condition of this use [4, 6].\n"
+            "- Both drugs are given together with fulvestrant in this setting [4, 6].",
+        ),
+        (
+            "research",
+            "From the Research",
+            "- Adding a CDK4/6 inhibitor to fulvestrant lengthened progression-free survival "
+            "against fulvestrant alone in PALOMA-3 and MONARCH 2 [5, 7].\n"
+            "- In PIK3CA-mutated disease that progressed on or after endocrine therapy, "
+            "alpelisib with fulvestrant improved progression-free survival in SOLAR-1 [3].\n"
+            "- For HER2-low disease, trastuzumab deruxtecan improved survival over "
+            "physician's-choice chemotherapy in DESTINY-Breast04 and is an option after "
+            "endocrine-based therapy [8].\n"
+            "- The best order of treatments after a CDK4/6 inhibitor is still unsettled [2].",
+        ),
+    ],
+}
+
+OTHER_ARTICLES = [
+    {
+        "slug": "first-line-treatment-uncomplicated-cystitis",
+        "title": "What is the first-line treatment for acute uncomplicated cystitis in women?",
+        "summary": "Nitrofurantoin for five days is a first-line choice.",
+        "specialty": "infectious-disease",
+        "risk": "standard",
+        "citations": [(1, "idsa-uti", "Recommendations")],
+        "sections": [
+            (
+                "guidelines",
+                "From the Guidelines",
+                "Nitrofurantoin monohydrate/macrocrystals 100 mg twice daily for 5 days is a "
+                "first-line option for acute uncomplicated cystitis in non-pregnant women [1].",
+            )
+        ],
+        "stage": "submitted",
+    },
+    {
+        "slug": "metformin-dosing-chronic-kidney-disease",
+        "title": "How should metformin be dosed in chronic kidney disease?",
+        "summary": "Check eGFR before starting and at least yearly; stop below 30.",
+        "specialty": "nephrology",
+        "risk": "high",
+        "citations": [(1, "metformin-label", "Section 4 Contraindications")],
+        "sections": [
+            (
+                "drug_label",
+                "From the FDA Drug Label",
+                "Metformin is contraindicated when eGFR is below 30 mL/min/1.73 m² and starting "
+                "it is not recommended between 30 and 45 mL/min/1.73 m² [1].",
+            )
+        ],
+        "stage": "under_review",
+    },
+    {
+        "slug": "statins-primary-prevention-adults-40-75",
+        "title": "Should adults aged 40 to 75 start a statin for primary prevention?",
+        "summary": "Draft: depends on risk factors and 10-year risk.",
+        "specialty": "cardiology",
+        "risk": "standard",
+        "citations": [(1, "uspstf-statins", "Recommendation summary")],
+        "sections": [
+            (
+                "guidelines",
+                "From the Guidelines",
+                "The USPSTF recommends a statin for adults aged 40 to 75 with at least one "
+                "cardiovascular risk factor and a 10-year risk of 10% or more [1].",
+            )
+        ],
+        "stage": "draft",
+    },
+]

@@ -1,0 +1,262 @@
+"""The article page as readers see it: the approved snapshot, or a pending first review."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, Status
+from articles.snapshot import snapshot_hash
+from editorial.models import StalenessFlag
+from editorial.public.render import (
+    citation_json_ld,
+    public_reference,
+    public_section,
+    render_body,
+    render_snapshot,
+    stored_rendering,
+)
+from editorial.public.selectors.directory import (
+    PublicDisclosure,
+    board_for_public,
+    specialty_for_public,
+)
+from editorial.public.selectors.visibility import (
+    Visibility,
+    article_row_for_public,
+    article_visibility,
+)
+from reviewers.models import Decision, ReviewAssignment, Specialty
+
+TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
+# The source fields a pending page shows, as the approved snapshot stores them.
+_SOURCE_FIELDS = [
+    "kind",
+    "title",
+    "issuer",
+    "url",
+    "doi",
+    "pmid",
+    "pmcid",
+    "nct_id",
+    "dailymed_setid",
+]
+
+
+@dataclass(frozen=True)
+class PublicReviewer:
+    name: str
+    credentials: str
+    decided_at: datetime | None
+    member_id: int
+    # The member's disclosures in force (public, as the board promises).
+    disclosures: tuple[PublicDisclosure, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaleNotice:
+    reason: str
+    detected_at: datetime
+    # the open staleness flags: which source changed, from which version to which, when
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PublicArticle:
+    slug: str
+    visibility: str
+    status: str
+    title: str
+    summary: str
+    plain_summary: str
+    risk: str
+    specialty: Specialty | None
+    # the sections and the reference list, rendered (editorial.public.render)
+    body_html: SafeString
+    citations_json_ld: list[dict[str, Any]]
+    approved_at: datetime | None
+    last_updated_at: datetime | None
+    next_review_due: date | None
+    reviewers: list[PublicReviewer] = field(default_factory=list)
+    stale_notice: StaleNotice | None = None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.visibility == Visibility.REVIEWED
+
+    @property
+    def tracker_step(self) -> int:
+        """1-based index into TRACKER_STEPS of the step the article has reached."""
+        if self.is_reviewed:
+            return 3
+        return 2 if self.status == Status.UNDER_REVIEW else 1
+
+
+def article_for_public(slug: str, *, article: Article | None = None) -> PublicArticle | str | None:
+    """The page a reader sees, Visibility.GONE for an archived one, or None. After the row (pass
+    the one the version probe loaded, article_row_for_public), a reviewed page costs 1 query
+    (its approvals) and 1-2 more when stale; board members and specialties come from the
+    directory (2 queries when it is not cached). The body is the one rendered at approval."""
+    if article is None:
+        article = article_row_for_public(slug)
+    if article is None:
+        return None
+    visibility = article_visibility(
+        status=article.status,
+        has_snapshot=article.approved_snapshot is not None,
+        was_submitted=article.submitted_at is not None,
+    )
+    if visibility in (None, Visibility.GONE):
+        return visibility
+    if visibility == Visibility.REVIEWED:
+        content_hash = snapshot_hash(article.approved_snapshot)
+        page = _from_snapshot(article, content_hash)
+        page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+    else:
+        page = _from_live_rows(article)
+    if article.status == Status.STALE:
+        page.stale_notice = article_stale_notice_for_public(article)
+    return page
+
+
+def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
+    snap = article.approved_snapshot
+    rendered = stored_rendering(article.approved_rendering, content_hash) or render_snapshot(snap)
+    return PublicArticle(
+        slug=article.slug,
+        visibility=Visibility.REVIEWED,
+        status=article.status,
+        title=snap.get("title", ""),
+        summary=snap.get("summary", ""),
+        plain_summary=snap.get("plain_summary", ""),
+        risk=snap.get("risk", article.risk),
+        specialty=_specialty(article),
+        # our own renderer's output, for exactly this content (stored_rendering checks)
+        body_html=mark_safe(rendered["body_html"]),
+        citations_json_ld=json.loads(rendered["citations_json_ld"]),
+        approved_at=article.approved_at,
+        last_updated_at=article.approved_at,
+        next_review_due=article.next_review_due,
+    )
+
+
+def _from_live_rows(article: Article) -> PublicArticle:
+    sections = article.sections.order_by("position", "pk")
+    citations = article.citations.select_related("source").order_by("number", "pk")
+    references = [
+        public_reference(
+            {
+                "number": c.number,
+                "locator": c.locator,
+                "cited_version": c.cited_version,
+                "source": {name: getattr(c.source, name) for name in _SOURCE_FIELDS},
+            }
+        )
+        for c in citations
+    ]
+    sections = [
+        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
+    ]
+    return PublicArticle(
+        slug=article.slug,
+        visibility=Visibility.PENDING,
+        status=article.status,
+        title=article.title,
+        summary=article.summary,
+        plain_summary=article.plain_summary,
+        risk=article.risk,
+        specialty=_specialty(article),
+        body_html=render_body(sections, references),
+        citations_json_ld=[citation_json_ld(r) for r in references],
+        approved_at=None,
+        last_updated_at=article.submitted_at,
+        next_review_due=None,
+    )
+
+
+def _specialty(article: Article) -> Specialty | None:
+    if article.specialty_id is None:
+        return None
+    return specialty_for_public(pk=article.specialty_id)
+
+
+def article_reviewers_for_public(
+    article: Article, *, content_hash: str | None = None
+) -> list[PublicReviewer]:
+    """The board members whose signed approval covers the published content, of the published
+    round, with credentials and current disclosures (1 query; members come from the directory).
+    An approval signed over other content is void (editorial.workflow.signatures) and never
+    listed."""
+    if article.approved_snapshot is None:
+        return []
+    if content_hash is None:
+        content_hash = snapshot_hash(article.approved_snapshot)
+    approvals = list(
+        ReviewAssignment.objects.filter(
+            article_id=article.pk,
+            decision=Decision.APPROVED,
+            signature__content_sha256=content_hash,
+        )
+        .order_by("-round", "decided_at", "pk")
+        .values_list("reviewer_id", "round", "decided_at")
+    )
+    round_ = (article.approved_snapshot or {}).get("review_round")
+    if round_ is None:
+        # Snapshots taken before the round was recorded: the latest round approved by then.
+        rounds = [
+            r
+            for _, r, decided_at in approvals
+            if article.approved_at and decided_at and decided_at <= article.approved_at
+        ]
+        round_ = max(rounds, default=None)
+    approvals = [a for a in approvals if a[1] == round_]
+    members = board_for_public(members=[member_id for member_id, _, _ in approvals])
+    return [
+        PublicReviewer(
+            name=members[member_id].name,
+            credentials=members[member_id].credentials,
+            decided_at=decided_at,
+            member_id=member_id,
+            disclosures=members[member_id].disclosures,
+        )
+        for member_id, _, decided_at in approvals
+    ]
+
+
+def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
+    """Which sources changed and when: the article's open staleness flags (1 query); an
+    article flagged by hand without a flag falls back to its latest stale history row."""
+    flags = list(
+        StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
+        .order_by("detected_at", "pk")
+        .values("source__title", "from_version", "to_version", "reason", "detected_at")
+    )
+    if flags:
+        changes = [
+            {
+                "source": f["source__title"],
+                "from_version": f["from_version"],
+                "to_version": f["to_version"],
+                "reason": f["reason"],
+                "detected_at": f["detected_at"],
+            }
+            for f in flags
+        ]
+        return StaleNotice(
+            reason=flags[0]["reason"], detected_at=flags[0]["detected_at"], changes=changes
+        )
+    row = (
+        Article.history.filter(id=article.pk, status=Status.STALE)
+        .order_by("-history_date")
+        .values_list("history_change_reason", "history_date")
+        .first()
+    )
+    if row is None:
+        return None
+    reason, detected_at = row
+    reason = (reason or "").removeprefix("flagged stale:").strip()
+    return StaleNotice(reason=reason, detected_at=detected_at)

@@ -1,0 +1,178 @@
+"""The public index: published (and, if shown, pending) articles, searchable and filterable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+
+from articles.models import Article, Status
+from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
+from editorial.public.selectors.visibility import PENDING_STATUSES, shows_pending
+from reviewers.models import Specialty
+
+PER_PAGE = 20
+MAX_SEARCH_RESULTS = 1000  # ranked hits kept for paging; a search wider than this is refined
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    object_list: list[Article]
+    number: int
+    has_next: bool
+    total: int | None  # known for a search (which holds every hit), not counted otherwise
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
+class ListingSlice:
+    """Which articles a listing page shows, and when each was last saved: everything the page
+    shows changes with these (the index page's ETag)."""
+
+    number: int
+    rows: list[tuple[int, datetime]]  # (pk, updated_at) of the page's articles, in order
+    has_next: bool
+    total: int | None
+
+    def stamp(self) -> str:
+        return repr((self.number, self.rows, self.has_next, self.total))
+
+
+def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> PublicPage:
+    """Published (and, if shown, pending) articles, newest first (2 queries: page ids, rows)."""
+    return article_page_for_public(
+        article_slice_for_public(query=query, specialty=specialty, page=page)
+    )
+
+
+def article_slice_for_public(
+    *, query: str = "", specialty: str = "", page: Any = 1
+) -> ListingSlice:
+    """The ids (and last saves) of one listing page (1 query; none for an unknown specialty)."""
+    articles = _visible_articles()
+    if specialty:
+        # the slug resolved from the directory, so the listing index serves the filter too
+        found = specialty_for_public(slug=specialty)
+        articles = articles.filter(specialty_id=found.pk) if found else articles.none()
+    query = " ".join(query.split())[:200]
+    ordering = ["-listed_at", "-pk"]
+    if query:
+        articles, ranked = search_filter(articles, query)
+        if ranked:
+            ordering = ["-rank", *ordering]
+    # Sort and slice on plain columns first (the article_public_listing index): reading the
+    # title out of every approved snapshot while sorting would decompress all of them.
+    ids = articles.order_by(*ordering).values_list("pk", "updated_at")
+    number = page_number(page)
+    if query:
+        # ranking reads every hit's snapshot text: fetch the ranked ids in one query instead of
+        # a count and a page query that would each pay for it
+        hits = list(ids[:MAX_SEARCH_RESULTS])
+        number = min(number, max(1, -(-len(hits) // PER_PAGE)))
+        start = (number - 1) * PER_PAGE
+        rows = hits[start : start + PER_PAGE]
+        has_next, total = len(hits) > start + PER_PAGE, len(hits)
+    else:
+        # no COUNT(*) over every article: one row more than a page says whether there is a next
+        start = (number - 1) * PER_PAGE
+        rows = list(ids[start : start + PER_PAGE + 1])
+        has_next, total = len(rows) > PER_PAGE, None
+        rows = rows[:PER_PAGE]
+    return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
+
+
+def article_page_for_public(listing: ListingSlice) -> PublicPage:
+    """The listed articles with their approved title and summary (1 query; specialties come
+    from the directory)."""
+    page_ids = [pk for pk, _ in listing.rows]
+    by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
+    specialties = specialties_for_public().by_id
+    listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
+    for article in listed:
+        article.specialty = specialties.get(article.specialty_id)
+    return PublicPage(listed, listing.number, listing.has_next, listing.total)
+
+
+def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
+    """Articles whose approved title or summary match; ranked (True) on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        matches = Q(public_title__icontains=query) | Q(public_summary__icontains=query)
+        return _with_public_text(articles).filter(matches), False
+    # The document must stay the expression of the article_public_search index (migration
+    # articles 0004) for PostgreSQL to use it.
+    search = SearchQuery(query, search_type="websearch", config="english")
+    vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
+        "public_summary", weight="B", config="english"
+    )
+    articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
+    return articles.annotate(rank=SearchRank(F("document"), search)), True
+
+
+def page_number(page: Any) -> int:
+    """A page number from the query string: 1 to MAX_PAGE, 1 for anything else."""
+    try:
+        return min(max(int(page), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _visible_articles() -> QuerySet[Article]:
+    visible = Q(approved_snapshot__isnull=False)
+    if shows_pending():
+        visible |= Q(approved_snapshot__isnull=True, status__in=PENDING_STATUSES)
+    return (
+        Article.objects.exclude(status=Status.ARCHIVED)
+        .filter(visible)
+        .annotate(listed_at=Coalesce(F("approved_at"), F("submitted_at")))
+    )
+
+
+def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
+    # the approved wording for published articles, live rows only for pending ones
+    return articles.annotate(
+        public_title=Coalesce(KT("approved_snapshot__title"), F("title"), output_field=TextField()),
+        public_summary=Coalesce(
+            KT("approved_snapshot__summary"), F("summary"), output_field=TextField()
+        ),
+    )
+
+
+def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return (
+        _with_public_text(articles)
+        .annotate(
+            listed_at=Coalesce(F("approved_at"), F("submitted_at")),
+            is_pending=ExpressionWrapper(
+                Q(approved_snapshot__isnull=True), output_field=BooleanField()
+            ),
+        )
+        .only("slug", "status", "approved_at", "submitted_at", "specialty_id")
+    )
+
+
+def specialty_list_for_public() -> list[Specialty]:
+    """Every specialty by name, for the index filter (from the directory: no query when cached);
+    no counts, so drafts stay invisible."""
+    return specialties_for_public().by_name

@@ -1,0 +1,121 @@
+"""Which articles readers may see, and a cheap freshness probe for conditional GET."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.template.loader import get_template
+
+from articles.models import Article, Status
+from editorial.models import StalenessFlag
+from editorial.public.render import render_version
+from reviewers.models import ReviewAssignment
+
+PUBLIC_TEMPLATES = "public"  # the directory of the public pages' templates
+
+
+@functools.cache
+def page_version() -> str:
+    """Fingerprint of what shapes a public page besides its data: the public templates, the
+    public views and selectors, and the body renderer. A release that changes any of them
+    changes every ETag by itself, so neither the page caches nor a reader's browser keep
+    serving the previous release's page."""
+    digest = hashlib.sha256(render_version().encode())
+    root = Path(get_template(f"{PUBLIC_TEMPLATES}/base_public.html").origin.name).parent
+    public = Path(__file__).parent.parent  # editorial/public: selectors, views, rendering
+    code = sorted(public.rglob("*.py"))
+    for path in [*sorted(root.rglob("*.html")), *code]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+
+class Visibility:
+    REVIEWED = "reviewed"  # the approved snapshot (approved, stale or revision in progress)
+    PENDING = "pending"  # first review, live rows, caution and no badge
+    GONE = "gone"  # archived after readers could see it: 410
+
+
+def shows_pending() -> bool:
+    return bool(getattr(settings, "PUBLIC_SHOWS_PENDING", True))
+
+
+def article_visibility(*, status: str, has_snapshot: bool, was_submitted: bool) -> str | None:
+    """What readers get for an article: a Visibility value, or None for "not found"."""
+    if status == Status.ARCHIVED:
+        # An archived article that readers never saw stays unknown: nothing about drafts leaks.
+        was_public = has_snapshot or (was_submitted and shows_pending())
+        return Visibility.GONE if was_public else None
+    if has_snapshot:
+        return Visibility.REVIEWED
+    if status in PENDING_STATUSES and shows_pending():
+        return Visibility.PENDING
+    return None
+
+
+@dataclass(frozen=True)
+class PublicVersion:
+    visibility: str
+    modified_at: datetime
+    # the row the probe read: the page renders from it without fetching it again
+    article: Article | None = field(default=None, compare=False, repr=False)
+
+    def etag(self, *variants: str) -> str:
+        key = ":".join([page_version(), self.visibility, self.modified_at.isoformat(), *variants])
+        return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+
+
+# When the article's latest review decision was taken: a late approver of the approved round
+# joins "reviewed by" without an article save. Built once (expressions are reusable), as the
+# probe runs on every page view.
+_LAST_DECIDED_AT = Subquery(
+    ReviewAssignment.objects.filter(article=OuterRef("pk"), decided_at__isnull=False)
+    .order_by("-decided_at")
+    .values("decided_at")[:1]
+)
+
+
+# When a staleness flag was last raised on it: a source changing again under an article that
+# is already stale adds a flag (and a line to its notice) without an article save.
+_LAST_FLAGGED_AT = Subquery(
+    StalenessFlag.objects.filter(article=OuterRef("pk"))
+    .order_by("-detected_at")
+    .values("detected_at")[:1]
+)
+
+
+def article_row_for_public(slug: str) -> Article | None:
+    """The article row a public page renders from, with the times of its latest review decision
+    and staleness flag (1 query)."""
+    rows = Article.objects.annotate(
+        last_decided_at=_LAST_DECIDED_AT, last_flagged_at=_LAST_FLAGGED_AT
+    ).filter(slug=slug)
+    return next(iter(rows.order_by()[:1]), None)
+
+
+def article_version_for_public(slug: str) -> PublicVersion | None:
+    """Freshness probe for conditional GET (1 query, the page's own row); None when readers may
+    not see the article."""
+    article = article_row_for_public(slug)
+    if article is None:
+        return None
+    visibility = article_visibility(
+        status=article.status,
+        has_snapshot=article.approved_snapshot is not None,
+        was_submitted=article.submitted_at is not None,
+    )
+    if visibility in (None, Visibility.GONE):
+        return None
+    modified_at = max(
+        filter(None, (article.updated_at, article.last_decided_at, article.last_flagged_at))
+    )
+    return PublicVersion(visibility, modified_at, article)

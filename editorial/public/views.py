@@ -1,0 +1,216 @@
+"""The public site: the article page, the index and the editorial policy. Parse, select, render."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import condition, require_safe
+
+from editorial.public import selectors
+from editorial.public.selectors import PublicArticle, PublicVersion, Visibility
+
+AUDIENCES = ("clinician", "patient")
+AUDIENCE_COOKIE = "audience"
+AUDIENCE_COOKIE_AGE = 365 * 24 * 60 * 60
+# json.dumps output is safe inside <script> once these cannot close the element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def _audience(request: HttpRequest) -> tuple[str, bool]:
+    """The reader's chosen audience and whether they chose it on this request."""
+    chosen = request.GET.get("audience", "")
+    if chosen in AUDIENCES:
+        return chosen, True
+    remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
+    return (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+
+
+def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
+    # condition() asks for the ETag and Last-Modified separately: probe the database once.
+    if not hasattr(request, "_public_version"):
+        request._public_version = selectors.article_version_for_public(slug)
+    return request._public_version
+
+
+def _etag(request: HttpRequest, slug: str) -> str | None:
+    version = _version(request, slug)
+    if version is None:
+        return None
+    # the board (names, credentials, disclosures) is cached apart from the article: its digest
+    # keeps a cached page from outliving the board it was rendered with
+    return version.etag(
+        _audience(request)[0], str(selectors.shows_pending()), selectors.board_digest()
+    )
+
+
+def _last_modified(request: HttpRequest, slug: str) -> datetime | None:
+    version = _version(request, slug)
+    return version.modified_at if version else None
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One article as readers see it: the approved snapshot, or a pending first review.
+
+    The rendered page is cached per version (the ETag the freshness probe computes), so a
+    reader costs one probe query; a new version (approval, staleness, a late approver) has a
+    new ETag and renders afresh; so does a change of the cached board (board_digest).
+    PUBLIC_PAGE_CACHE_SECONDS bounds what another process's change cannot reach (its board
+    cache)."""
+    etag = _etag(request, slug)
+    audience, chosen_now = _audience(request)
+    key = f"public-article:{slug}:{request.get_host()}:{etag}"
+    body = cache.get(key) if etag else None
+    if body is None:
+        response = _article_detail_render(request, slug, audience)
+        if etag and response.status_code == 200:
+            cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    else:
+        response = HttpResponse(body)
+    if chosen_now:
+        response.set_cookie(
+            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> HttpResponse:
+    version = _version(request, slug)
+    page = selectors.article_for_public(slug, article=version.article if version else None)
+    if page is None:
+        return render(request, "public/not_found.html", status=404)
+    if page == Visibility.GONE:
+        return render(request, "public/gone.html", status=410)
+    canonical = request.build_absolute_uri(reverse("public-article", args=[page.slug]))
+    return render(
+        request,
+        "public/article_detail.html",
+        {
+            "article": page,
+            "audience": audience,
+            "canonical_url": canonical,
+            "json_ld": json_ld_script_content(article_json_ld(page, canonical)),
+            "tracker_steps": selectors.TRACKER_STEPS,
+        },
+    )
+
+
+def _index_params(request: HttpRequest) -> tuple[str, str]:
+    query = " ".join(request.GET.get("q", "")[:200].split())
+    return query, request.GET.get("specialty", "")[:100]
+
+
+def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
+    # condition() asks for the ETag, the view renders the same slice: one query for both.
+    if not hasattr(request, "_index_slice"):
+        query, specialty = _index_params(request)
+        request._index_slice = selectors.article_slice_for_public(
+            query=query, specialty=specialty, page=request.GET.get("page", 1)
+        )
+    return request._index_slice
+
+
+def _index_etag(request: HttpRequest) -> str:
+    """The listed articles and their last saves, the specialties, the parameters."""
+    key = [
+        selectors.page_version(),
+        _index_slice(request).stamp(),
+        selectors.specialties_for_public().digest,
+        str(selectors.shows_pending()),
+        *_index_params(request),
+    ]
+    return hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+
+
+@require_safe
+@condition(etag_func=_index_etag)
+def article_index(request: HttpRequest) -> HttpResponse:
+    """Published articles, newest first; search and filter by specialty.
+
+    The listing query (the page's ids and last saves) is the freshness probe: a page already
+    rendered for the same articles comes from the cache, so it costs that one query."""
+    key = f"public-index:{request.get_host()}:{_index_etag(request)}"
+    body = cache.get(key)
+    if body is None:
+        response = _article_index_render(request)
+        cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    else:
+        response = HttpResponse(body)
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _article_index_render(request: HttpRequest) -> HttpResponse:
+    query, specialty = _index_params(request)
+    page = selectors.article_page_for_public(_index_slice(request))
+    specialties = selectors.specialty_list_for_public()
+    return render(
+        request,
+        "public/article_index.html",
+        {
+            "page": page,
+            "query": query,
+            "specialty": specialty,
+            "specialties": specialties,
+            "specialty_name": next((s.name for s in specialties if s.slug == specialty), ""),
+            "canonical_url": request.build_absolute_uri(reverse("public-index")),
+            "shows_pending": selectors.shows_pending(),
+        },
+    )
+
+
+@require_safe
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    """How articles are reviewed, from the settings the workflow enforces."""
+    return render(
+        request,
+        "public/editorial_policy.html",
+        {
+            "policy": selectors.editorial_policy(),
+            "canonical_url": request.build_absolute_uri(reverse("editorial-policy")),
+        },
+    )
+
+
+def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
+    """schema.org MedicalWebPage; the reviewed-by fields only for board-approved content."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "url": url,
+        "about": {"@type": "MedicalEntity", "name": page.title},
+        "citation": page.citations_json_ld,
+    }
+    if page.specialty is not None:
+        data["about"]["relevantSpecialty"] = {
+            "@type": "MedicalSpecialty",
+            "name": page.specialty.name,
+        }
+    if page.last_updated_at:
+        data["dateModified"] = page.last_updated_at.isoformat()
+    if page.is_reviewed and page.approved_at:
+        data["lastReviewed"] = page.approved_at.date().isoformat()
+        data["reviewedBy"] = [
+            {"@type": "Person", "name": r.name, "honorificSuffix": r.credentials}
+            for r in page.reviewers
+        ]
+    return data
+
+
+def json_ld_script_content(data: dict[str, Any]) -> SafeString:
+    """JSON for an application/ld+json block: no "</script>" or "<!--" can survive in it."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))

@@ -1,0 +1,202 @@
+"""Staleness: a changed or retracted source, or a due periodic review, makes approved articles
+stale; an editor or the author resolves each stale article (confirm, revise or withdraw).
+
+Detection writes in bulk through editorial.staleness.sweep (one transaction per source); resolution
+goes
+through editorial.workflow one article at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.models import Article, DetectedBy, Source, SourceVersion
+from editorial import workflow
+from editorial.access.roles import AnyUser, is_editor
+from editorial.models import Resolution, StalenessFlag
+from editorial.staleness.sweep import FlagSpec, Scope, sweep
+
+REASON_SOURCE_CHANGED = "source changed"
+REASON_RETRACTED = "retracted"
+REASON_REVIEW_DUE = "periodic review due"
+RETRACTED_VERSION = "retracted"
+VERSION_LENGTH = 100
+# Only what a list of flagged articles shows; the sweep may return thousands.
+FLAGGED_FIELDS = ("id", "title", "slug", "status", "author_id", "next_review_due")
+
+
+def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
+    if actor is not None and not is_editor(actor):
+        raise PermissionDenied(f"Only an editor can {action}.")
+
+
+def _user(actor: AnyUser):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _short(source: Source) -> str:
+    title = source.title
+    return title if len(title) <= 40 else title[:39] + "…"
+
+
+def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
+    flags = StalenessFlag.objects.filter(
+        source=source, to_version=to_version, detected_at=detected_at
+    )
+    return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
+
+
+def source_record_version(
+    *,
+    source: Source,
+    version: str,
+    actor: AnyUser = None,
+    effective_on: date | None = None,
+    note: str = "",
+    detected_by: str = DetectedBy.MANUAL,
+    content_hash: str = "",
+    etag: str = "",
+    last_modified: str = "",
+) -> list[Article]:
+    """Record a new version of a source and move every approved article citing it to stale with
+    a flag and a history row; returns the articles newly flagged (articles already stale get a
+    flag too, not a move). Recording the current version again flags nothing."""
+    version = (version or "").strip()
+    if not version:
+        raise ValidationError("Say which version was published (e.g. “2026.1”).")
+    if len(version) > VERSION_LENGTH:
+        raise ValidationError(f"A version label has at most {VERSION_LENGTH} characters.")
+    _ensure_editor_or_system(actor, "record a new source version")
+    now = timezone.now()
+    with transaction.atomic():
+        # The row lock serialises two recordings of one source (an editor and the poller):
+        # the second sees the first's version and flags nothing.
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.current_version == version:
+            return []
+        previous = source.current_version
+        SourceVersion.objects.create(
+            source=source,
+            label=version,
+            effective_on=effective_on,
+            detected_by=detected_by,
+            content_hash=content_hash,
+            etag=etag[:300],
+            last_modified=last_modified[:100],
+            note=(note or "").strip()[:2000],
+            recorded_at=now,
+            recorded_by=_user(actor),
+        )
+        source.current_version = version
+        source.version_date = effective_on or now.date()
+        source._history_user = _user(actor)
+        source._change_reason = f"new version {version} (was {previous or 'unversioned'})"[:100]
+        source.save(update_fields=["current_version", "version_date"])
+        spec = FlagSpec(
+            source_id=source.pk,
+            from_version=previous,
+            to_version=version,
+            reason=REASON_SOURCE_CHANGED,
+            history_reason=(
+                f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
+            ),
+        )
+        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+            return []
+    return _flagged(source=source, to_version=version, detected_at=now)
+
+
+def source_mark_retracted(
+    *, source: Source, actor: AnyUser = None, note: str = ""
+) -> list[Article]:
+    """Mark a source retracted and flag at once every approved article citing it (reason
+    "retracted"); returns the articles newly flagged."""
+    _ensure_editor_or_system(actor, "mark a source retracted")
+    now = timezone.now()
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.retracted:
+            return []
+        source.retracted = True
+        source._history_user = _user(actor)
+        source._change_reason = f"retracted{': ' + note.strip() if note.strip() else ''}"[:100]
+        source.save(update_fields=["retracted"])
+        spec = FlagSpec(
+            source_id=source.pk,
+            from_version=source.current_version,
+            to_version=RETRACTED_VERSION,
+            reason=REASON_RETRACTED,
+            history_reason=f"flagged stale: {_short(source)} was retracted",
+        )
+        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+            return []
+    return _flagged(source=source, to_version=RETRACTED_VERSION, detected_at=now)
+
+
+def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None) -> int:
+    """The backstop: flag every approved article whose periodic review is due (reason
+    "periodic review due"); returns how many were flagged. Safe to run twice: the second run
+    finds no approved article past its date."""
+    _ensure_editor_or_system(actor, "flag articles for periodic review")
+    now = timezone.now()
+    today = today or timezone.localdate()
+    spec = FlagSpec(
+        source_id=None,
+        from_version="",
+        to_version="",
+        reason=REASON_REVIEW_DUE,
+        history_reason=f"flagged stale: {REASON_REVIEW_DUE}",
+        to_version_sql="'review due ' || CAST(a.next_review_due AS VARCHAR(100))",
+    )
+    scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
+    with transaction.atomic():
+        return sweep(scope=scope, spec=spec, actor=actor, now=now)
+
+
+# --- resolving ---------------------------------------------------------------------------
+
+RESOLUTION_SERVICES = {
+    Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
+        article=article, actor=actor, note=note
+    ),
+    Resolution.REVISED: lambda article, actor, note: workflow.article_start_revision(
+        article=article, actor=actor, note=note
+    ),
+    Resolution.WITHDRAWN: lambda article, actor, note: workflow.article_archive(
+        article=article, actor=actor, reason=note
+    ),
+}
+
+
+def article_resolve_staleness(
+    *, article: Article, resolution: str, actor: AnyUser, note: str
+) -> Article:
+    """Resolve every open staleness flag of an article: confirm still accurate (re-review),
+    revise (back to draft) or withdraw (archive); the choice, who and why go on the flags and
+    into the article's history."""
+    note = (note or "").strip()
+    if resolution not in RESOLUTION_SERVICES:
+        raise ValidationError("Choose: confirm still accurate, revise or withdraw.")
+    if not note:
+        raise ValidationError("Say why (it is kept with the flag).")
+    if _user(actor) is None:
+        raise PermissionDenied("Sign in to resolve a staleness flag.")
+    with transaction.atomic():
+        # Article first, then its flags: the same order as the sweep, so the two never wait
+        # on each other in a circle. A flag a sweep adds meanwhile stays open (a new change).
+        article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
+        flags = list(
+            StalenessFlag.objects.select_for_update()
+            .filter(article=article, resolved_at__isnull=True)
+            .order_by("pk")
+        )
+        if not flags:
+            raise ValidationError("This article has no open staleness flag.")
+        # The workflow checks the permission and the state (it raises before anything
+        # changed), closes the open flags with the note and writes the article's history row.
+        article = RESOLUTION_SERVICES[resolution](article, actor, note)
+    return article

@@ -1,0 +1,135 @@
+"""Bulk import of source versions from a CSV of `identifier, version, date`: every row is
+checked first; one bad row and nothing is recorded."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from articles.models import Source
+from editorial.access.roles import AnyUser, is_editor
+from editorial.staleness.services import VERSION_LENGTH, source_record_version
+
+IDENTIFIER_FIELDS = ("doi", "pmid", "nct_id", "dailymed_setid", "isbn", "url")
+MAX_ROWS = 5000
+HEADER = ("identifier", "version", "date")
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    line: int
+    identifier: str
+    version: str
+    effective_on: date | None
+
+
+@dataclass(frozen=True)
+class ImportedVersion:
+    source: Source
+    version: str
+    flagged: int  # approved articles newly flagged stale
+
+
+def _rows(text: str) -> list[list[str]]:
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if rows and tuple(c.strip().lower() for c in rows[0][:3]) == HEADER:
+        rows = rows[1:]
+    return rows
+
+
+def _parse(text: str) -> tuple[list[VersionRow], list[str]]:
+    parsed, errors = [], []
+    rows = _rows(text)
+    if not rows:
+        errors.append("The file has no rows: expected “identifier, version, date”.")
+    if len(rows) > MAX_ROWS:
+        errors.append(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+        return [], errors
+    for line, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row] + ["", "", ""]
+        identifier, version, raw_date = cells[:3]
+        where = f"Row {line}"
+        if len(row) > 3:
+            errors.append(f"{where}: expected 3 columns (identifier, version, date).")
+            continue
+        if not identifier or not version:
+            errors.append(f"{where}: the identifier and the version are required.")
+            continue
+        if len(version) > VERSION_LENGTH:
+            errors.append(f"{where}: the version has more than {VERSION_LENGTH} characters.")
+            continue
+        try:
+            effective_on = date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            errors.append(f"{where}: “{raw_date}” is not a date like 2026-11-24.")
+            continue
+        parsed.append(VersionRow(line, identifier, version, effective_on))
+    return parsed, errors
+
+
+def _match(rows: list[VersionRow]) -> tuple[dict[int, Source], list[str]]:
+    """The source of each row by line (2 queries at most, whatever the number of rows)."""
+    wanted = {r.identifier.lower() for r in rows}
+    if not wanted:
+        return {}, []
+    lowered = {f"{name}_l": Lower(name) for name in IDENTIFIER_FIELDS}
+    query = Q()
+    for name in IDENTIFIER_FIELDS:
+        query |= Q(**{f"{name}_l__in": wanted})
+    by_identifier: dict[str, set[Source]] = {}
+    for source in Source.objects.annotate(**lowered).filter(query):
+        for name in IDENTIFIER_FIELDS:
+            value = getattr(source, f"{name}_l")
+            if value in wanted:
+                by_identifier.setdefault(value, set()).add(source)
+    matched, errors, seen = {}, [], {}
+    for row in rows:
+        sources = by_identifier.get(row.identifier.lower(), set())
+        if not sources:
+            errors.append(f"Row {row.line}: no source has the identifier “{row.identifier}”.")
+        elif len(sources) > 1:
+            errors.append(
+                f"Row {row.line}: “{row.identifier}” matches {len(sources)} sources; "
+                "use an identifier only one of them has."
+            )
+        else:
+            (source,) = sources
+            if source.pk in seen:
+                errors.append(
+                    f"Row {row.line}: “{source.title}” is also on row {seen[source.pk]}; "
+                    "give one version per source."
+                )
+            seen[source.pk] = row.line
+            matched[row.line] = source
+    return matched, errors
+
+
+def source_versions_import(*, text: str, actor: AnyUser) -> list[ImportedVersion]:
+    """Record the versions listed in a CSV (identifier, version, date); all rows or none.
+    Raises ValidationError listing every bad row."""
+    if not is_editor(actor):
+        raise PermissionDenied("Only an editor can import source versions.")
+    rows, errors = _parse(text)
+    matched, match_errors = _match(rows)
+    errors += match_errors
+    if errors:
+        raise ValidationError(errors)
+    imported = []
+    with transaction.atomic():
+        for row in rows:
+            flagged = source_record_version(
+                source=matched[row.line],
+                version=row.version,
+                effective_on=row.effective_on,
+                actor=actor,
+                note=f"Imported from a CSV (row {row.line}).",
+            )
+            imported.append(ImportedVersion(matched[row.line], row.version, len(flagged)))
+    return imported

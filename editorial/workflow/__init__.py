@@ -1,0 +1,27 @@
+"""The write path for review state (contract: `from editorial.workflow import article_submit`).
+
+services.py holds the transitions; permissions, quorum, signatures, the checklist and the
+submission check are the rules they apply.
+"""
+
+from editorial.workflow.services import (
+    DECISIONS,
+    article_archive,
+    article_flag_stale,
+    article_rereview,
+    article_start_revision,
+    article_submit,
+    review_assign,
+    review_decide,
+)
+
+__all__ = [
+    "DECISIONS",
+    "article_archive",
+    "article_flag_stale",
+    "article_rereview",
+    "article_start_revision",
+    "article_submit",
+    "review_assign",
+    "review_decide",
+]

@@ -1,0 +1,384 @@
+"""The write path for review state. Admin, views, tasks and commands call these functions;
+nothing else fires an Article transition or writes an assignment decision.
+
+Each function: lock and re-read the article -> check permission and rules -> transition ->
+save with history user and reason, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from articles.models import Article, Status
+from articles.snapshot import article_snapshot, snapshot_hash
+from editorial.access.roles import AnyUser
+from editorial.notify import hooks as notifications
+from editorial.public.tasks import prerender_article
+from editorial.workflow import permissions as perms
+from editorial.workflow.checklist import checklist_clean, checklist_problems
+from editorial.workflow.quorum import quorum_state
+from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
+from editorial.workflow.submission import submission_check
+from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
+from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
+
+DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
+
+
+def _lock(article: Article) -> Article:
+    return (
+        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
+    )
+
+
+def _save(obj, *, actor: AnyUser, reason: str) -> None:
+    obj._history_user = actor if actor is not None and actor.is_authenticated else None
+    obj._change_reason = reason[:100]
+    obj.save()
+
+
+def _after_commit(task, *args: int) -> None:
+    # The public body is rendered by a worker once the approval is committed: a rolled-back
+    # approval renders nothing, and the review transaction does no Markdown work. Pages render
+    # on the fly until the stored body exists. robust: a broker failure must not fail the
+    # reviewer's request (the page still renders).
+    def enqueue() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:
+    if article.status not in allowed:
+        raise ValidationError(
+            f"Cannot {action}: the article is {article.get_status_display().lower()}."
+        )
+
+
+def article_submit(*, article: Article, actor: AnyUser) -> Article:
+    """Send a draft (or a revised article) to the board."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
+        _require_status(article, (Status.DRAFT, Status.CHANGES_REQUESTED), "submit")
+        problems, warnings = submission_check(article)
+        if problems:
+            raise ValidationError(problems)
+        resubmission = article.status == Status.CHANGES_REQUESTED
+        article.submit()
+        reason = "resubmitted after changes" if resubmission else "submitted for review"
+        # the citation check's result goes into the audit trail with the submission
+        checked = "citation check passed" + (
+            f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        )
+        _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
+    return article
+
+
+def review_assign(
+    *,
+    article: Article,
+    reviewers: Sequence[BoardMember],
+    actor: AnyUser,
+    due_at: datetime | None = None,
+) -> list[ReviewAssignment]:
+    """Assign board members to the current round; starts the review of a submitted article."""
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_assign(article, actor), "Only an editor can assign reviewers.")
+        _require_status(article, (Status.SUBMITTED, Status.UNDER_REVIEW), "assign reviewers")
+        members = _assignable(article, reviewers)
+        due_at = due_at or timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
+        starting = article.status == Status.SUBMITTED
+        round_ = article.review_round
+        assignments = [
+            ReviewAssignment(
+                article=article, reviewer=m, round=round_, assigned_by=actor, due_at=due_at
+            )
+            for m in members
+        ]
+        names = ", ".join(str(m) for m in members)
+        bulk_create_with_history(
+            assignments,
+            ReviewAssignment,
+            default_user=actor,
+            default_change_reason=f"assigned for review round {round_}"[:100],
+        )
+        if starting:
+            article.assign()
+            _save(article, actor=actor, reason=f"review started: assigned to {names}")
+        notifications.on_assigned(article)
+    return assignments
+
+
+def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+    # Whether each member already reviews this round: a subquery, not one more round trip.
+    assigned = ReviewAssignment.objects.filter(
+        article=article, round=article.review_round, reviewer=OuterRef("pk")
+    )
+    members = list(
+        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
+        .annotate(is_assigned=Exists(assigned))
+        .select_related("user")
+        .prefetch_related(current_disclosures_prefetch())
+    )
+    if not members:
+        raise ValidationError("Choose at least one board member to review the article.")
+    issuers = article_issuers(article)
+    errors = []
+    already = {m.pk for m in members if m.is_assigned}
+    for member in members:
+        if member.user_id == article.author_id:
+            errors.append(f"{member} wrote this article and cannot review it.")
+        elif not member.active:
+            errors.append(f"{member} is not an active board member.")
+        elif member.pk in already:
+            errors.append(f"{member} is already assigned to this review round.")
+        else:
+            errors += [f"{conflict}." for conflict in member_conflicts(member, issuers)]
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
+def review_decide(
+    *,
+    assignment: ReviewAssignment,
+    decision: str,
+    actor: AnyUser,
+    comment: str = "",
+    checklist: dict | None = None,
+) -> ReviewAssignment:
+    """Record and sign a board member's decision; fires approve or request_changes when it
+    settles the round. Concurrent deciders serialise on the article row lock: one transition,
+    every decision kept. The admin form re-authenticates the signer before calling this."""
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationError(
+            f"Unknown decision {decision!r}: approve, request changes or decline."
+        )
+    if decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED) and not comment:
+        what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
+        raise ValidationError(f"Please add a comment saying {what}.")
+    with transaction.atomic():
+        article = _lock(assignment.article)
+        # One query locks this assignment and the rest of the current round (quorum reads them).
+        locked = {
+            a.pk: a
+            for a in ReviewAssignment.objects.select_for_update(of=("self",))
+            .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
+            .select_related("reviewer__user", "signature")
+        }
+        if assignment.pk not in locked:
+            raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+        assignment = locked[assignment.pk]
+        perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
+        _check_decidable(article, assignment)
+        snapshot = article_snapshot(article)
+        cites_label = snapshot_cites_label(snapshot)
+        content_hash = snapshot_hash(snapshot)
+        assignment.decision = decision
+        assignment.comment = comment
+        assignment.decided_at = timezone.now()
+        assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
+        round_assignments = [
+            a
+            for a in locked.values()
+            if a.article_id == article.pk and a.round == article.review_round
+        ]
+        state = quorum_state(
+            article, round_assignments, content_hash=content_hash, cites_label=cites_label
+        )
+        reason = _decision_reason(assignment, state.approvals, state.required)
+        _save(assignment, actor=actor, reason=reason)
+        assignment.signature.save()
+        if article.status == Status.UNDER_REVIEW:
+            if decision == Decision.CHANGES_REQUESTED:
+                article.request_changes()
+                _save(article, actor=actor, reason=reason)
+            elif decision == Decision.APPROVED and state.is_met:
+                article.approve(snapshot=snapshot)
+                _save(article, actor=actor, reason=reason)
+                _after_commit(prerender_article, article.pk)
+        notifications.on_decided(assignment, article)
+    assignment.article = article
+    return assignment
+
+
+def _signature(
+    assignment: ReviewAssignment, content_hash: str, cites_label: bool, checklist: dict | None
+) -> Signature:
+    """The signed record (printed name, credentials, time, meaning, content hash)."""
+    is_approval = assignment.decision == Decision.APPROVED
+    if checklist is not None:
+        problems = checklist_problems(checklist, is_approval=is_approval, cites_label=cites_label)
+        if problems:
+            raise ValidationError(problems)
+        # The checklist is what an approval vouches for; other decisions carry their comment.
+        checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
+    member = assignment.reviewer
+    return Signature(
+        assignment=assignment,
+        signer=member.user,
+        printed_name=member.printed_name,
+        credentials=member.credentials,
+        signed_at=assignment.decided_at,
+        meaning=signature_meaning(member, assignment.decision, cites_label=cites_label),
+        content_sha256=content_hash,
+        checklist=checklist,
+    )
+
+
+def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:
+    if assignment.decision != Decision.PENDING:
+        raise ValidationError(
+            f"You already decided this review ({assignment.get_decision_display().lower()})."
+        )
+    if assignment.round != article.review_round:
+        raise ValidationError("This review round is closed; the article was sent back since.")
+    decidable = (Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED)
+    if article.status not in decidable:
+        raise ValidationError(
+            f"The article is no longer under review ({article.get_status_display().lower()})."
+        )
+
+
+def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int) -> str:
+    member = assignment.reviewer
+    if assignment.decision == Decision.APPROVED:
+        return f"approved by {member} ({approvals} of {required})"
+    if assignment.decision == Decision.CHANGES_REQUESTED:
+        return f"changes requested by {member}"
+    return f"declined by {member}"
+
+
+def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
+    """Resolve the article's open staleness flags with this transition; returns the history
+    reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
+    flag is never left open on an article that was re-reviewed, revised or withdrawn."""
+    from editorial.models import StalenessFlag
+
+    flags = list(
+        StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
+    )
+    if not flags:
+        return ""
+    now = timezone.now()
+    label = {
+        "confirmed": "confirmed still accurate",
+        "revised": "revised",
+        "withdrawn": "withdrawn",
+    }
+    reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
+    for flag in flags:
+        flag.resolution = resolution
+        flag.resolved_by = actor if actor is not None and actor.is_authenticated else None
+        flag.resolved_at = now
+        flag.resolution_note = note[:5000]
+        flag._history_user = flag.resolved_by
+        flag._change_reason = reason[:100]
+        flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
+    return reason
+
+
+def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:
+    """Send a stale article, unchanged, back to the board; last round's approvers are
+    re-assigned when still active. Open staleness flags close as "confirmed"."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
+        _require_status(article, (Status.STALE,), "send to re-review")
+        previous = list(
+            BoardMember.objects.active()
+            .filter(
+                assignments__article=article,
+                assignments__round=article.review_round,
+                assignments__decision=Decision.APPROVED,
+            )
+            .exclude(user_id=article.author_id)
+            .distinct()
+        )
+        article.rereview()
+        resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
+        reason = f"sent to re-review (round {article.review_round})"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
+        bulk_create_with_history(
+            [
+                ReviewAssignment(
+                    article=article,
+                    reviewer=m,
+                    round=article.review_round,
+                    assigned_by=actor,
+                    due_at=due_at,
+                )
+                for m in previous
+            ],
+            ReviewAssignment,
+            default_user=actor,
+            default_change_reason=f"re-review round {article.review_round}",
+        )
+        notifications.on_assigned(article)
+    return article
+
+
+def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") -> Article:
+    """Reopen an approved or stale article for editing; readers keep the approved snapshot.
+    Open staleness flags close as "revised"."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(
+            perms.can_start_revision(article, actor),
+            "Only the author or an editor can start a revision.",
+        )
+        _require_status(article, (Status.APPROVED, Status.STALE), "start a revision")
+        article.start_revision()
+        resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
+        reason = "revision started"
+        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+    return article
+
+
+def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) -> Article:
+    """Mark an approved article stale (a cited source changed, or its review is due)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the article is stale.")
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
+        _require_status(article, (Status.APPROVED,), "flag as stale")
+        article.flag_stale()
+        _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        notifications.on_stale(article)
+    return article
+
+
+def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article:
+    """Withdraw an article from readers; it stays in the record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the article is archived.")
+    with transaction.atomic():
+        article = _lock(article)
+        perms.ensure(perms.can_archive(article, actor), "Only an editor can archive an article.")
+        if article.status == Status.ARCHIVED:
+            raise ValidationError("The article is already archived.")
+        article.archive()
+        resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
+        _save(
+            article,
+            actor=actor,
+            reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
+        )
+    return article
