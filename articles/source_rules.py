@@ -7,22 +7,16 @@ import re
 from articles.identifiers import LABELS, canonical_or_none, identifier_problems, nccn_version_key
 from articles.models import Citation, Source, SourceKind
 from articles.problem import ERROR, WARNING, Problem
+from articles.source_identifiers import IDENTIFIER_FIELDS as SOURCE_IDENTIFIER_FIELDS
+from articles.source_identifiers import is_nccn_issuer
 
 # Source field -> identifier kind checked by articles.identifiers.
-IDENTIFIER_FIELDS = (
-    ("doi", "doi"),
-    ("pmid", "pmid"),
-    ("pmcid", "pmcid"),
-    ("nct_id", "nct"),
-    ("dailymed_setid", "dailymed_setid"),
-    ("isbn", "isbn"),
-)
+IDENTIFIER_FIELDS = tuple(SOURCE_IDENTIFIER_FIELDS.items())
 _DIGITS_RE = re.compile(r"[0-9]+")
 
 
 def is_nccn(source: Source) -> bool:
-    issuer = (source.issuer or "").strip().lower()
-    return issuer.startswith("nccn") or "national comprehensive cancer network" in issuer
+    return is_nccn_issuer(source.issuer)
 
 
 def _named(source: Source, number: int) -> str:

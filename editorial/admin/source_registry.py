@@ -1,26 +1,69 @@
-"""The "verify against registry" action on sources: calls editorial.staleness.source_verification
-and
-reports what each registry said as admin messages."""
+"""Sources in the admin: identifiers normalised and checked like the author UI (same messages),
+and the "verify against registry" action, which calls editorial.staleness.source_verification
+and reports what each registry said as admin messages."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from articles.identifiers import MAX_INPUT_LENGTH
 from articles.models import Source
 from articles.resolvers import is_enabled
+from articles.source_identifiers import IDENTIFIER_FIELDS, source_identifiers_normalize
 from editorial.access.roles import is_editor
 from editorial.staleness.source_verification import DISABLED_MESSAGE, source_verify
 
 MAX_SOURCES_PER_RUN = 20  # each source is up to three web requests, made while the admin waits
 
 
+class SourceAdminForm(forms.ModelForm):
+    """Accepts identifiers as pasted and saves their canonical form; a malformed one is an
+    error on its field with the author UI's sentence (articles.source_identifiers)."""
+
+    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets decide what is shown)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.identifier_notes: list[str] = []
+        for name in IDENTIFIER_FIELDS:
+            if name in self.fields:
+                # a pasted PubMed address is longer than the PMID it holds
+                self.fields[name].max_length = MAX_INPUT_LENGTH
+                self.fields[name].widget.attrs["maxlength"] = str(MAX_INPUT_LENGTH)
+                self.fields[name].validators = []
+
+    def clean(self) -> dict:
+        data = super().clean()
+        result = source_identifiers_normalize(data)
+        for name, sentences in result.errors.items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, sentences)
+        if not result.errors:
+            data.update({k: v for k, v in result.values.items() if k in IDENTIFIER_FIELDS})
+            if "current_version" in self.fields:
+                data["current_version"] = result.values.get("current_version", "")
+            self.identifier_notes = result.notes
+        return data
+
+
 class SourceRegistryAdminMixin:
     """Mix into SourceAdmin before the ModelAdmin class."""
 
+    form = SourceAdminForm
     actions = ["verify_against_registry"]
+
+    def save_model(self, request: HttpRequest, obj: Source, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        for note in getattr(form, "identifier_notes", []):
+            messages.info(request, note)
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)

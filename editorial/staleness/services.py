@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, DetectedBy, Source, SourceVersion
+from articles.identifiers import normalize_identifier
+from articles.models import Article, DetectedBy, Source, SourceKind, SourceVersion
+from articles.source_rules import is_nccn
 from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
 from editorial.models import Resolution, StalenessFlag
@@ -71,6 +73,9 @@ def source_record_version(
     if len(version) > VERSION_LENGTH:
         raise ValidationError(f"A version label has at most {VERSION_LENGTH} characters.")
     _ensure_editor_or_system(actor, "record a new source version")
+    if is_nccn(source) and source.kind == SourceKind.GUIDELINE:
+        # "v2.2025" and "Version 2.2025" are one NCCN version: store the canonical form
+        version = normalize_identifier("nccn_version", version)
     now = timezone.now()
     with transaction.atomic():
         # The row lock serialises two recordings of one source (an editor and the poller):
