@@ -47,7 +47,8 @@ def test_author_ui_stores_the_canonical_form_and_says_what_it_changed(client, au
 
     source = Source.objects.get(title="PALOMA-3")
     assert {k: getattr(source, k) for k in CANONICAL} == CANONICAL
-    shown = " ".join(str(m) for m in get_messages(response.wsgi_request)) + response.content.decode()
+    shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    shown += response.content.decode()
     assert "was stored as “10.1056/NEJMoa1505270”" in shown
 
 
