@@ -243,7 +243,7 @@ def test_default_registry_covers_every_identifier_kind(settings):
 
 def test_an_unknown_resolver_path_is_a_configuration_error(settings):
     settings.CITATION_RESOLVERS = ["articles.resolvers.nowhere.Resolver"]
-    with pytest.raises(ImproperlyConfigured, match="articles.resolvers.nowhere.Resolver"):
+    with pytest.raises(ImproperlyConfigured, match=r"articles\.resolvers\.nowhere\.Resolver"):
         resolvers_from_settings()
 
 
