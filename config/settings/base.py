@@ -128,6 +128,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # simple-history: the history admin never reverts (STACK-NOTES: a revert POST bypasses the FSM).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The audit keeps the whole "why": change reasons are text, not cut at 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Editorial rules (the editorial policy page prints these) ---
 # Approvals needed in one review round, by the article's risk.

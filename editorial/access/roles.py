@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from reviewers.models import BoardMember
+
 AUTHORS = "Authors"
 REVIEWERS = "Board reviewers"
 EDITORS = "Editors"
@@ -37,7 +39,5 @@ def board_member_of(user: AnyUser):
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_imprimatur_member"):
-        from reviewers.models import BoardMember
-
         user._imprimatur_member = BoardMember.objects.filter(user=user).first()
     return user._imprimatur_member

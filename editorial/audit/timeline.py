@@ -18,12 +18,7 @@ from articles.models import Article, Citation
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.chain import canonical, chained_models, history_models
 from editorial.models import AuditEntry
-from reviewers.models import BoardMember, ReviewAssignment
-
-try:  # issue 4's signed decisions; without them the signatures are derived from history
-    from reviewers.models import Signature
-except ImportError:  # pragma: no cover
-    Signature = None
+from reviewers.models import BoardMember, ReviewAssignment, Signature
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Columns that change on every save and say nothing to an inspector.
@@ -226,9 +221,7 @@ def _content_as_of(rows: list[tuple[str, Any]], at: datetime) -> dict[str, Any]:
 
 
 def _signed_decisions(article: Article) -> dict[int, Any]:
-    """{assignment id: Signature} for the article (one query), empty without issue 4."""
-    if Signature is None:
-        return {}
+    """{assignment id: Signature} for the article (one query)."""
     return {s.assignment_id: s for s in Signature.objects.filter(assignment__article=article)}
 
 

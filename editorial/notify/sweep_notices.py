@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,7 +80,6 @@ def recently_stale_notify(*, now: datetime | None = None, days: int = 2) -> int:
 
 
 def _authors(ids: set[int]) -> dict:
-    from django.contrib.auth.models import User
 
     return {
         u.pk: u

@@ -150,7 +150,28 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
         .order_by("next_review_due", "pk")
         .values("id", "title", "author_id", "next_review_due")
     ]
-    assignments = [
+    assignments = _assignment_lines(now, soon)
+    approvers = _approvers(horizon)
+    involved = (
+        {line.author_id for line in stale}
+        | {line.author_id for line in review_due}
+        | {line.reviewer_user_id for line in assignments}
+        | {uid for uids in approvers.values() for uid in uids}
+    )
+    return ReportFacts(
+        stale,
+        review_due,
+        assignments,
+        approvers,
+        _recipients(involved),
+        today,
+        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
+    )
+
+
+def _assignment_lines(now: datetime, soon: datetime) -> list[AssignmentLine]:
+    """Pending assignments of the current round due by `soon` (1 query)."""
+    return [
         AssignmentLine(
             row["id"],
             row["article_id"],
@@ -182,6 +203,10 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
             "due_at",
         )
     ]
+
+
+def _approvers(horizon: date) -> dict[int, set[int]]:
+    """{article id: user ids of the round that approved it}, for stale and due articles."""
     approvers: dict[int, set[int]] = defaultdict(set)
     # the approvals of the round that approved the article (a re-review starts a new round)
     for article_id, user_id in ReviewAssignment.objects.filter(
@@ -191,21 +216,7 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
         round=F("article__review_round"),
     ).values_list("article_id", "reviewer__user_id"):
         approvers[article_id].add(user_id)
-    involved = (
-        {line.author_id for line in stale}
-        | {line.author_id for line in review_due}
-        | {line.reviewer_user_id for line in assignments}
-        | {uid for uids in approvers.values() for uid in uids}
-    )
-    return ReportFacts(
-        stale,
-        review_due,
-        assignments,
-        approvers,
-        _recipients(involved),
-        today,
-        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
-    )
+    return approvers
 
 
 def _stale_lines() -> list[StaleLine]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from articles.models import FindingOutcome, Source, SourceKind
 from articles.resolvers import Resolver, SourceMetadata, is_enabled, resolvers_from_settings
 from editorial.access.roles import AnyUser, is_editor
+from editorial.audit.attribution import save_attributed
 from editorial.staleness.findings import Lookup, registry_findings_record, source_lookup
 from editorial.staleness.services import source_mark_retracted
 
@@ -53,9 +54,7 @@ def source_verify(
         if changes:
             for name, value in changes.items():
                 setattr(locked, name, value)
-            locked._history_user = actor
-            locked._change_reason = _reason(report, changes)[:100]
-            locked.save()
+            save_attributed(locked, actor=actor, reason=_reason(report, changes))
         if is_retraction:
             note = _reason(report, {"retracted": True})
             source_mark_retracted(source=locked, actor=actor, note=note)
