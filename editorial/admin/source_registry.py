@@ -9,9 +9,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from articles.identifiers import MAX_INPUT_LENGTH
-from articles.models import Source
+from articles.models import RegistryFinding, Source
 from articles.resolvers import is_enabled
 from articles.source_identifiers import IDENTIFIER_FIELDS, source_identifiers_normalize
 from editorial.access.roles import is_editor
@@ -98,3 +99,39 @@ class SourceRegistryAdminMixin:
                 messages.info(
                     request, f"{source.title}: no DOI, PMID or DailyMed set id to look up."
                 )
+
+
+def render_findings(findings: list[RegistryFinding], *, with_source: bool = False) -> str:
+    """The latest registry findings as an HTML table, problems highlighted."""
+    if not findings:
+        return format_html(
+            "<p>{}</p>",
+            "No registry finding yet: “Verify against registry” or the nightly poller ask "
+            "the registries (when CITATION_RESOLVERS_ENABLED).",
+        )
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>"
+        '<td><strong style="color:{}">{}</strong></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                f.source.title if with_source else "",
+                f.registry,
+                f.identifier,
+                f"{f.checked_at:%Y-%m-%d %H:%M}",
+                "var(--error-fg, #ba2121)" if f.is_problem else "inherit",
+                f.get_outcome_display(),
+                " — ".join(p for p in (f.matched_title, f.matched_authors) if p) or "—",
+                f.matched_year or "—",
+                f.detail or "—",
+            )
+            for f in findings
+        ),
+    )
+    return format_html(
+        '<table style="width:100%"><thead><tr><th>{}</th><th>Registry</th><th>Identifier</th>'
+        "<th>Checked</th><th>Outcome</th><th>Registry's title — authors</th><th>Year</th>"
+        "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
+        "Source" if with_source else "",
+        rows,
+    )

@@ -81,7 +81,8 @@ def test_title_mismatch_is_flagged_and_changes_no_title(registry, registry_setti
     report = source_verify(source=source, actor=editor)
 
     assert report.flags == [
-        "The title does not match the DOI's record at Crossref: \u201cSomething else entirely\u201d."
+        "The title does not match the DOI's record at Crossref: "
+        "\u201cSomething else entirely\u201d."
     ]
     source.refresh_from_db()
     assert source.title == TITLE.replace("\u2013", "-")
@@ -141,7 +142,6 @@ def test_pubmed_and_dailymed_fill_their_fields(registry, registry_settings, edit
     journal.refresh_from_db()
     assert (journal.doi, journal.issuer) == (DOI, "The New England journal of medicine")
 
-    title = "VERZENIO (ABEMACICLIB) TABLET [ELI LILLY AND COMPANY]"
     registry.add_fixture(f"/dailymed/spls/{SETID}/history.json", "dailymed_history_verzenio.json")
     label = SourceFactory(
         kind="drug_label", title="VERZENIO (abemaciclib) tablets", doi="", dailymed_setid=SETID
