@@ -1,9 +1,11 @@
-"""The resolvers' one HTTP transport: GET with a timeout and a minimum interval per host,
-retries with back-off on timeouts, connection errors, 429 (its Retry-After wins) and 5xx.
+"""The resolvers' HTTP: the one retrying client (articles.transport: retries with back-off on
+timeouts, connection errors, 429 — its Retry-After wins — and 5xx), plus what registries ask
+for on top: a timeout and a minimum interval per host.
 
 Registries ask for politeness (NCBI: 3 requests/s without a key; Crossref: identify yourself,
 stay under its rate limit): CITATION_RESOLVER_HOST_INTERVALS and _HOST_TIMEOUTS set it per
-host. The interval is kept per process (a Celery worker, a web worker)."""
+host. The interval is kept per process (a Celery worker, a web worker) and spaces the first
+attempts; retries are spaced by the back-off."""
 
 from __future__ import annotations
 
@@ -17,9 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from articles.resolvers.base import NotFound, RateLimited, ResolverError
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_RETRY_AFTER = 60.0  # seconds: a longer wait is a failure now and a retry at the next run
+from articles.transport import attempts_made, retrying_client
 
 
 @dataclass
@@ -68,11 +68,17 @@ class HttpTransport:
     retries: int = 2
     backoff: float = 0.5  # seconds before retry n: backoff * 2**(n-1)
     user_agent: str = "Imprimatur citation check"
-    sleep: Callable[[float], None] = time.sleep
     limiter: HostLimiter = field(init=False)
+    client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
-        self.limiter = HostLimiter(self.policy, sleep=self.sleep)
+        self.limiter = HostLimiter(self.policy)
+        self.client = retrying_client(
+            timeout=self.policy.timeout,
+            retries=self.retries,
+            backoff=self.backoff,
+            user_agent=self.user_agent,
+        )
 
     def get_json(self, url: str, params: Mapping[str, str] | None = None) -> Any:
         """The JSON answer; NotFound on 404 (and 410), RateLimited when 429s outlast the
@@ -86,36 +92,24 @@ class HttpTransport:
     def _get(self, url: str, params: Mapping[str, str] | None) -> httpx.Response:
         host = urlsplit(url).hostname or ""
         timeout = self.policy.timeout_for(host)
-        last, wait = "no attempt", 0.0
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(wait or self.backoff * 2 ** (attempt - 1))
-            self.limiter.wait(host)
-            try:
-                response = httpx.get(
-                    url,
-                    params=dict(params or {}),
-                    headers={"User-Agent": self.user_agent, "Accept": "application/json"},
-                    timeout=timeout,
-                    follow_redirects=True,
-                )
-            except httpx.TimeoutException:
-                last, wait = f"no answer within {timeout:g} s", 0.0
-                continue
-            except httpx.TransportError as exc:
-                last, wait = f"could not connect ({exc.__class__.__name__})", 0.0
-                continue
-            if response.status_code == 200:
-                return response
-            if response.status_code in (404, 410):
-                raise NotFound(f"HTTP {response.status_code}")
-            if response.status_code not in RETRY_STATUSES:
-                raise ResolverError(f"HTTP {response.status_code}")
-            last, wait = f"HTTP {response.status_code}", _retry_after(response)
-        error = RateLimited if last == "HTTP 429" else ResolverError
-        raise error(f"{last} after {self.retries + 1} attempt(s)")
-
-
-def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("Retry-After", "")
-    return min(float(value), MAX_RETRY_AFTER) if value.isdigit() else 0.0
+        attempts = f"after {self.retries + 1} attempt(s)"
+        self.limiter.wait(host)
+        try:
+            response = self.client.get(
+                url,
+                params=dict(params or {}),
+                headers={"Accept": "application/json"},
+                timeout=timeout,
+            )
+        except httpx.TimeoutException as exc:
+            raise ResolverError(f"no answer within {timeout:g} s {attempts}") from exc
+        except httpx.TransportError as exc:
+            name = exc.__class__.__name__
+            raise ResolverError(f"could not connect ({name}) {attempts}") from exc
+        status = response.status_code
+        if status == 200:
+            return response
+        if status in (404, 410):
+            raise NotFound(f"HTTP {status}")
+        error = RateLimited if status == 429 else ResolverError
+        raise error(f"HTTP {status} after {attempts_made(response)} attempt(s)")

@@ -257,8 +257,7 @@ SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
 SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
 # Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
 SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
-# Politeness per host: at most this many requests at once, this many seconds apart.
-SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
+# Politeness per host: requests to one host start this many seconds apart.
 SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
 # Bodies larger than this are not hashed (a guideline PDF is a few MB).
 SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from articles.citations import Problem, renumber_mapping
 from articles.models import Article
 from editorial.access.roles import AnyUser, is_editor
+from editorial.admin.mixins import AdminMixinBase
 from editorial.admin.source_registry import render_findings
 from editorial.authoring.citations import citations_renumber
 from editorial.staleness.findings import finding_list_for_article
@@ -60,7 +61,7 @@ def render_problems(problems: list[Problem]) -> str:
     )
 
 
-class CitationCheckAdminMixin:
+class CitationCheckAdminMixin(AdminMixinBase):
     """Mix into ArticleAdmin before the ModelAdmin class."""
 
     actions = ["renumber_citations"]

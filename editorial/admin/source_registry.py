@@ -16,6 +16,7 @@ from articles.models import RegistryFinding, Source
 from articles.resolvers import is_enabled
 from articles.source_identifiers import IDENTIFIER_FIELDS, source_identifiers_normalize
 from editorial.access.roles import is_editor
+from editorial.admin.mixins import AdminMixinBase
 from editorial.staleness.source_verification import DISABLED_MESSAGE, source_verify
 
 MAX_SOURCES_PER_RUN = 20  # each source is up to three web requests, made while the admin waits
@@ -55,7 +56,7 @@ class SourceAdminForm(forms.ModelForm):
         return data
 
 
-class SourceRegistryAdminMixin:
+class SourceRegistryAdminMixin(AdminMixinBase):
     """Mix into SourceAdmin before the ModelAdmin class."""
 
     form = SourceAdminForm

@@ -18,7 +18,7 @@ from typing import Any
 import django.dispatch
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import ProtectedError
+from django.db.models import Model, ProtectedError
 from django.db.models.signals import post_migrate, pre_delete, pre_save
 from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.signals import post_create_historical_record
@@ -114,7 +114,8 @@ def connect() -> None:
     post_bulk_history_create.connect(_chain_rows, dispatch_uid="imprimatur_audit_chain_bulk")
     _wrap_bulk_history_create()
     _cache_history_manager_classes()
-    for model in (*history_models(), AuditEntry):
+    append_only: tuple[type[Model], ...] = (*history_models(), AuditEntry)
+    for model in append_only:
         uid = f"imprimatur_append_only_{model._meta.label_lower}"
         pre_save.connect(_refuse_update, sender=model, dispatch_uid=uid)
         pre_delete.connect(_refuse_delete, sender=model, dispatch_uid=uid)

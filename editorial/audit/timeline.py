@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -81,7 +81,7 @@ def _source_history_models() -> list[tuple[type[models.Model], str]]:
             found.append((model, "id"))
         elif model._meta.label_lower not in chained_models():
             try:
-                found.append((model, model._meta.get_field("source").attname))
+                found.append((model, cast(models.Field, model._meta.get_field("source")).attname))
             except Exception:
                 continue
     return found
@@ -230,7 +230,7 @@ def approval_content_hash(
 ) -> str:
     """SHA-256 of the content the reviewer approved: the signature's own hash when signed,
     else rebuilt from history at the decision (approvals recorded before signatures)."""
-    if signature is not None and getattr(signature, "content_sha256", ""):
+    if signature is not None and getattr(signature, "content_sha256", None):
         return signature.content_sha256
     content = _content_as_of(rows, decision_row.history_date)
     return hashlib.sha256(canonical("content", content).encode("utf-8")).hexdigest()

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles.models import Article, Citation, Risk, Section, SectionKind, Source
+from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
 from editorial.access.roles import AnyUser, is_author, is_editor
 from editorial.audit.attribution import delete_attributed, save_attributed
 from editorial.authoring.validation import clean_fields, source_values_normalize
@@ -110,7 +110,7 @@ def article_update(
     meta = {k: data[k] for k in ARTICLE_FIELDS if k in data}
     if "specialty" in meta:  # compare ids: no query for the current specialty
         meta["specialty_id"] = getattr(meta.pop("specialty"), "pk", None)
-    texts = {k: meta[k] for k in ("title", "summary") if k in meta}
+    texts: dict[str, Any] = {k: meta[k] for k in ("title", "summary") if k in meta}
     cleaned = clean_fields(Article, texts, required=("title",))
     if "risk" in meta:
         _check_choice(meta["risk"], Risk.values, "risk", "risk level")
@@ -302,8 +302,7 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
     if not (is_author(actor) or is_editor(actor)):
         raise PermissionDenied("Only authors and editors can add sources.")
     values = {k: data.get(k) or "" for k in SOURCE_FIELDS}
-    kinds = Source._meta.get_field("kind").choices
-    _check_choice(values["kind"], [k for k, _ in kinds], "kind", "source type")
+    _check_choice(values["kind"], SourceKind.values, "kind", "source type")
     # Normalised first: a pasted PubMed address is longer than the PMID it holds.
     values, _notes = source_values_normalize(values)
     values = clean_fields(Source, values, required=("kind", "title"))
@@ -318,7 +317,7 @@ def _reject_duplicate(values: Mapping[str, str]) -> None:
     for field in ("doi", "pmid", "pmcid", "nct_id", "dailymed_setid", "isbn"):
         value = values.get(field)
         if value and Source.objects.filter(**{f"{field}__iexact": value}).exists():
-            label = Source._meta.get_field(field).verbose_name
+            label = cast(models.Field, Source._meta.get_field(field)).verbose_name
             raise ValidationError(
                 {field: f"A source with this {label} is already in the library: search for it."}
             )

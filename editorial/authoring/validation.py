@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -24,7 +24,7 @@ IDENTIFIER_KINDS = IDENTIFIER_FIELDS
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    label = str(model._meta.get_field(name).verbose_name)
+    label = str(cast(models.Field, model._meta.get_field(name)).verbose_name)
     return label[:1].upper() + label[1:]
 
 
@@ -36,7 +36,7 @@ def clean_fields(
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
-        field = model._meta.get_field(name)
+        field = cast(models.Field, model._meta.get_field(name))
         value = "" if value is None else str(value)
         if isinstance(field, models.CharField):
             value = value.strip()

@@ -10,6 +10,7 @@ Label, PubMed, the publishers): one that could not be confirmed is left empty, n
 (tests/editorial/demo/test_demo_identifiers.py checks each is valid and used once)."""
 
 from datetime import date
+from typing import Any
 
 DEMO_PASSWORD = "imprimatur-demo"
 
@@ -258,7 +259,7 @@ BREAST = {
     ],
 }
 
-OTHER_ARTICLES = [
+OTHER_ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "first-line-treatment-uncomplicated-cystitis",
         "title": "What is the first-line treatment for acute uncomplicated cystitis in women?",

@@ -86,9 +86,7 @@ def _tiles(now: datetime, today: date) -> list[Tile]:
             due_at__lt=now,
         ).count()
     )
-    due = Article.objects.filter(  # query 3
-        status=Status.APPROVED, next_review_due__lte=horizon
-    ).count()
+    due = Article.objects.due_for_review(horizon).count()  # query 3
     article_list = "articles_article"
     return [
         Tile(
@@ -130,7 +128,7 @@ def _under_review(now: datetime) -> list[UnderReview]:
             reverse("admin:articles_article_change", args=[pk]),
             (now - submitted_at).days if submitted_at else 0,
         )
-        for pk, title, submitted_at in Article.objects.filter(status=Status.UNDER_REVIEW)
+        for pk, title, submitted_at in Article.objects.under_review()
         .order_by(F("submitted_at").asc(nulls_last=True), "pk")
         .values_list("pk", "title", "submitted_at")[:UNDER_REVIEW_SHOWN]
     ]

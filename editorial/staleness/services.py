@@ -8,6 +8,7 @@ through editorial.workflow one article at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -168,7 +169,7 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
 
 # --- resolving ---------------------------------------------------------------------------
 
-RESOLUTION_SERVICES = {
+RESOLUTION_SERVICES: dict[str, Callable[[Article, AnyUser, str], Article]] = {
     Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
         article=article, actor=actor, note=note
     ),

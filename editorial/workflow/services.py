@@ -97,9 +97,10 @@ def review_assign(
         due_at = due_at or timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         starting = article.status == Status.SUBMITTED
         round_ = article.review_round
+        by = history_user(actor)
         assignments = [
             ReviewAssignment(
-                article=article, reviewer=m, round=round_, assigned_by=actor, due_at=due_at
+                article=article, reviewer=m, round=round_, assigned_by=by, due_at=due_at
             )
             for m in members
         ]
@@ -117,7 +118,7 @@ def review_assign(
     return assignments
 
 
-def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> Sequence[BoardMember]:
     # Whether each member already reviews this round: a subquery, not one more round trip.
     assigned = ReviewAssignment.objects.filter(
         article=article, round=article.review_round, reviewer=OuterRef("pk")
@@ -228,6 +229,7 @@ def _signature(
         # The checklist is what an approval vouches for; other decisions carry their comment.
         checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
     member = assignment.reviewer
+    assert assignment.decided_at is not None  # the decision's time, set before signing
     return Signature(
         assignment=assignment,
         signer=member.user,
@@ -321,7 +323,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
                     article=article,
                     reviewer=m,
                     round=article.review_round,
-                    assigned_by=actor,
+                    assigned_by=history_user(actor),
                     due_at=due_at,
                 )
                 for m in previous

@@ -100,11 +100,10 @@ def test_server_error_is_retried_and_can_succeed(registry, transport):
     assert registry.hits_for(f"/crossref/works/{DOI}") == 2
 
 
-def test_429_waits_as_told_then_succeeds(registry):
+def test_429_waits_as_told_then_succeeds(registry, monkeypatch):
     waits: list[float] = []
-    transport = HttpTransport(
-        policy=HostPolicy(timeout=1), retries=2, backoff=7, sleep=waits.append
-    )
+    monkeypatch.setattr("httpx_retries.retry.time.sleep", waits.append)
+    transport = HttpTransport(policy=HostPolicy(timeout=1), retries=2, backoff=7)
     registry.add_fixture(
         f"/crossref/works/{DOI}",
         "crossref_work_paloma3.json",
