@@ -36,14 +36,16 @@ class SourceAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.identifier_notes: list[str] = []
         for name in IDENTIFIER_FIELDS:
-            if name in self.fields:
+            field = self.fields.get(name)
+            if isinstance(field, forms.CharField):
                 # a pasted PubMed address is longer than the PMID it holds
-                self.fields[name].max_length = MAX_INPUT_LENGTH
-                self.fields[name].widget.attrs["maxlength"] = str(MAX_INPUT_LENGTH)
-                self.fields[name].validators = []
+                field.max_length = MAX_INPUT_LENGTH
+                field.widget.attrs["maxlength"] = str(MAX_INPUT_LENGTH)
+                field.validators = []
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         result = source_identifiers_normalize(data)
         for name, sentences in result.errors.items():
             if name not in self.errors:
@@ -63,7 +65,7 @@ class SourceRegistryAdminMixin(AdminMixinBase):
     actions = ["verify_against_registry"]
 
     def save_model(self, request: HttpRequest, obj: Source, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)
         for note in getattr(form, "identifier_notes", []):
             messages.info(request, note)
 

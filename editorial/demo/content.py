@@ -11,6 +11,7 @@ Label, PubMed, the publishers): one that could not be confirmed is left empty, n
 
 from datetime import date
 from typing import Any
+from typing import Any
 
 DEMO_PASSWORD = "imprimatur-demo"
 
@@ -89,7 +90,7 @@ APPROVAL_CHECKLIST = {
     "off_label_statements": "",
 }
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     # The seed page cites its guideline as both "the NCCN guidelines" and "the ASCO guideline
     # update" under one number; the ASCO update is the one with a public record to cite.
     "asco-hr-mbc": dict(

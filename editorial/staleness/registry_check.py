@@ -53,7 +53,7 @@ def source_check_registries(
         source, resolvers if resolvers is not None else resolvers_from_settings()
     )
     registry_findings_record(source, lookups)
-    failures = []
+    failures: list[str] = []
     for lookup in lookups:
         meta = lookup.meta
         if meta is None:

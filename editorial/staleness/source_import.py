@@ -130,7 +130,9 @@ def _match(rows: list[VersionRow]) -> tuple[dict[int, Source], list[str]]:
     """The source of each row by line (1 query, whatever the number of rows); identifiers are
     compared in canonical form, so a pasted DOI address finds the source's bare DOI."""
     by_key = _sources_by_key(rows)
-    matched, errors, seen = {}, [], {}
+    matched: dict[int, Source] = {}
+    errors: list[str] = []
+    seen: dict[int, int] = {}  # source id: the row that named it
     for row in rows:
         sources = set().union(*(by_key.get(key, set()) for key in _keys(row.identifier)))
         if not sources:
