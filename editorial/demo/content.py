@@ -11,7 +11,6 @@ Label, PubMed, the publishers): one that could not be confirmed is left empty, n
 
 from datetime import date
 from typing import Any
-from typing import Any
 
 DEMO_PASSWORD = "imprimatur-demo"
 
