@@ -16,6 +16,9 @@ from editorial.access.roles import AUTHORS, EDITORS
 from tests.factories import ArticleFactory, BoardMemberFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("IMPRIMATUR_REQUIRE_SERVICES") == "1"
+# Processes the tests start (worker, gunicorn, manage.py) never read a developer's .env either
+# (config/env.py): a .env made for compose would point them at the compose hosts.
+os.environ["IMPRIMATUR_NO_DOTENV"] = "1"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -2,7 +2,7 @@
 
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env
+from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env, env_int_map
 
 ENVIRONMENT = "local"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-mode-insecure-key-not-for-production")
@@ -84,6 +84,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A database that does not answer fails a connection in this many seconds (libpq's minimum is 2)
+# instead of hanging a request, a task or /healthz.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,10 +124,39 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Every task is safe to run twice (see each task's docstring): acknowledged after it ran, and a
+# pool process killed mid-task (OOM, kill -9) puts its message back instead of dropping it
+# (acks_late alone acks it: STACK-NOTES).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Short broker timeouts everywhere (relay, beat, worker): a Redis that refuses answers in well
+# under a second and one that hangs (paused) times out in BROKER_SOCKET_TIMEOUT seconds, instead
+# of blocking forever. kombu's own reconnect loop is cut to one quick retry; the relay and the
+# worker retry on their own schedule. A whole worker killed leaves its unacknowledged message
+# invisible for visibility_timeout (then redelivered): longer than any task's time limit and
+# any retry countdown (EMAIL retries back off to at most 30 minutes).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=5.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": 2.0,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The worker keeps reconnecting to a broker that went away (and at start-up).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -133,11 +167,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Editorial rules (the editorial policy page prints these) ---
 # Approvals needed in one review round, by the article's risk.
-REVIEW_QUORUM = env.dict("REVIEW_QUORUM", cast={"value": int}, default={"standard": 1, "high": 2})
+# Form: REVIEW_QUORUM=standard=1,high=2 (config.env.env_int_map; a bad value names itself).
+REVIEW_QUORUM = env_int_map("REVIEW_QUORUM", default={"standard": 1, "high": 2})
 # Days from approval until the next periodic review, by risk.
-REVIEW_INTERVAL_DAYS = env.dict(
-    "REVIEW_INTERVAL_DAYS", cast={"value": int}, default={"standard": 365, "high": 180}
-)
+REVIEW_INTERVAL_DAYS = env_int_map("REVIEW_INTERVAL_DAYS", default={"standard": 365, "high": 180})
 # Days a reviewer has to decide once assigned.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=7)
 
@@ -277,3 +310,30 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+# A delivery row left "sending" (its worker killed between claim and send) is taken over by a
+# later run after this many seconds: longer than any task's time limit (600 s).
+DELIVERY_RECLAIM_AFTER = env.int("DELIVERY_RECLAIM_AFTER", default=900)
+
+# --- Transactional outbox and crash-safe tasks (issue 16) ---
+# A failed publish of one outbox row waits OUTBOX_RETRY_BACKOFF * 2**(n-1) seconds (at most
+# OUTBOX_RETRY_BACKOFF_MAX) before try n+1; after OUTBOX_MAX_ATTEMPTS it is dead-lettered for an
+# editor (admin: Outbox messages, "Requeue"). A broker outage does not count as an attempt.
+OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=5)
+OUTBOX_RETRY_BACKOFF_MAX = env.int("OUTBOX_RETRY_BACKOFF_MAX", default=600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+# Seconds the relay sleeps when nothing is due (the latency of an owed notice).
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
+# Sent rows are kept this many days (what was published, for an inspector), then deleted.
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
+# /healthz is 503 when an owed row has waited longer than this many seconds (relay or broker
+# down): a stuck outbox is an outage of everything the site owes, not a detail.
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
+
+# --- Big articles (issue 16) ---
+# The author editor posts the whole article in one form (3 fields per section, 2 per citation,
+# ~20 more): Django's default of 1,000 fields refused an article of 200 sections and 200
+# citations with a bare 400, losing what was typed. 10,000 fields is 2,000 sections plus 2,000
+# citations, far beyond any review article, and still bounds the parsing work per request; the
+# body limit below bounds its size (300 sections of 5,000 characters is ~1.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

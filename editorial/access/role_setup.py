@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "notificationpreference": ["add", "change", "view"],
             "reportdelivery": ["view"],
             "notificationdelivery": ["view"],
+            # outbox (issue 16): see what is owed and why a row died; requeue it
+            "outboxmessage": ["view", "change"],
         },
         "django_celery_beat": {
             "periodictask": ["view", "change"],

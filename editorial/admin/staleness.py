@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,7 @@ from editorial.access.roles import is_editor
 from editorial.admin.articles import SourceAdmin
 from editorial.admin.source_registry import render_findings
 from editorial.models import Resolution, StalenessFlag
+from editorial.outbox import outbox_enqueue
 from editorial.staleness.findings import finding_list_for_source
 from editorial.staleness.services import (
     article_resolve_staleness,
@@ -210,9 +212,9 @@ class SourceWithVersionsAdmin(SourceAdmin):
     @admin.action(description="Poll the selected sources now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.exclude(url="").values_list("pk", flat=True))
-        for source_id in ids:
-            # A Django project's tasks are DjangoTasks; the stubs type shared_task as a plain Task.
-            poll_source.delay_on_commit(source_id)  # type: ignore[attr-defined]
+        with transaction.atomic():
+            for source_id in ids:
+                outbox_enqueue(poll_source.name, args=(source_id,))
         self.message_user(request, f"{len(ids)} source(s) queued for polling.")
 
 

@@ -7,6 +7,7 @@ editorial/beat_schedules.py; editors can move it in the admin.
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from editorial.audit.verify import audit_verify
 from editorial.models import AuditVerification
@@ -23,7 +24,13 @@ def audit_verification_record() -> AuditVerification:
     )
 
 
-@shared_task(acks_late=True, name="editorial.audit_tasks.verify_audit_nightly")
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=5,
+    name="editorial.audit_tasks.verify_audit_nightly",
+)
 def verify_audit_nightly() -> int:
     """Verify all chains and record the result; safe to run twice (read-only, one row per run)."""
     return audit_verification_record().pk

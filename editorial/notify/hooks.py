@@ -1,22 +1,18 @@
-"""Workflow hooks: the workflow calls these inside its transaction; each queues a notice task
-that runs after commit, so a rolled-back action mails nobody (hooks -> tasks -> notices)."""
+"""Workflow hooks: the workflow calls these inside its transaction; each records the notice it
+owes in the outbox (one row, same transaction), which the relay publishes after commit: a
+rolled-back action mails nobody, and a broker outage delays the mail but never loses it
+(hooks -> outbox -> tasks -> notices)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from articles.models import Article, Status
 from editorial.notify.tasks import notify_approved, notify_assigned, notify_decided, notify_stale
+from editorial.outbox import outbox_enqueue
 from reviewers.models import Decision, ReviewAssignment
 
 
 def _after_commit(task, *args: int) -> None:
-    # robust: the action is committed; a broker (or, eagerly, SMTP) failure is logged by Django
-    # and must not turn the editor's or reviewer's request into an error page.
-    def enqueue() -> None:  # a named function: Django logs a robust callback's __qualname__
-        task.delay(*args)
-
-    transaction.on_commit(enqueue, robust=True)
+    outbox_enqueue(task.name, args=args)
 
 
 def on_assigned(article: Article) -> None:

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from editorial.notify import notices as notifications
 from editorial.notify import sweep_notices
 
+# A database that went away (restart, dropped connection) is retried like a failed send: the
+# retry runs on a fresh connection (Celery's Django fix-up drops unusable ones before a task).
+DB_ERRORS = (OperationalError, InterfaceError)
 RETRY = {
     "acks_late": True,
+    "reject_on_worker_lost": True,
     "time_limit": 600,
     "soft_time_limit": 540,
-    "autoretry_for": (notifications.SendFailed,),
+    "autoretry_for": (notifications.SendFailed, *DB_ERRORS),
     "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
-    "retry_backoff_max": 3600,
+    # below the broker's visibility_timeout (config.settings): a retry waiting on a worker is
+    # not redelivered to another one meanwhile
+    "retry_backoff_max": 1800,
     "retry_jitter": False,
     "max_retries": settings.EMAIL_RETRY_MAX,
 }

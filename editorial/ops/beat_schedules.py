@@ -21,6 +21,10 @@ TIMEZONE = "UTC"
 STALENESS = "0004_beat_schedules"
 EMAIL = "0021_email_schedules"
 AUDIT = "0022_audit_schedule"
+OPS = "0028_reports_hourly_and_heartbeat"
+# The report schedules before issue 16 (once a day at 07:00): 0027 moves rows still on it.
+REPORT_HOURS_BEFORE = "7"
+REPORT_HOURS = "7-23"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -50,25 +54,26 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
     ],
     # The report task runs per frequency: each run sends every recipient with that frequency
     # the report for the current period (today / this ISO week) unless already sent, so moving
-    # or re-running a schedule never sends twice.
+    # or re-running a schedule never sends twice. Hourly from 07:00 (issue 16): a run lost to a
+    # crash or an outage heals at the next hour, and the period key keeps it to one mail.
     EMAIL: [
-        # Monday 07:00 UTC, before the editors' week starts: the default weekly digest.
+        # Monday, hourly from 07:00 UTC, before the editors' week starts: the weekly digest.
         {
             "name": "Send the weekly staleness report",
             "task": "editorial.report_tasks.send_staleness_reports",
             "kwargs": '{"frequency": "weekly"}',
             "minute": "0",
-            "hour": "7",
+            "hour": REPORT_HOURS,
             "day_of_week": "1",
             "description": "Stale articles, reviews due and late assignments, to weekly readers.",
         },
-        # Every day 07:00 UTC: the same report for people who chose daily.
+        # Every day, hourly from 07:00 UTC: the same report for people who chose daily.
         {
             "name": "Send the daily staleness report",
             "task": "editorial.report_tasks.send_staleness_reports",
             "kwargs": '{"frequency": "daily"}',
             "minute": "0",
-            "hour": "7",
+            "hour": REPORT_HOURS,
             "description": "The staleness report for people who chose a daily report.",
         },
         # Every day 08:00 UTC, after the reports: reminders to reviewers whose assignment is
@@ -103,7 +108,44 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
             "description": "Recomputes every article's audit chain and records the outcome.",
         },
     ],
+    OPS: [
+        # Every minute: a worker writes its heartbeat through the broker (beat -> Redis ->
+        # worker -> database), which /healthz reports without talking to the broker itself.
+        {
+            "name": "Worker heartbeat",
+            "task": "editorial.ops.tasks.worker_heartbeat",
+            "minute": "*",
+            "hour": "*",
+            "description": "Records that a worker runs tasks (shown by /healthz).",
+        },
+    ],
 }
+
+
+def reports_move_to_hourly(apps: Any, *, hours: str, from_hours: str) -> int:
+    """Move the report schedules still on `from_hours` (untouched by an editor) to `hours`."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    moved = 0
+    for task in PeriodicTask.objects.filter(
+        task="editorial.report_tasks.send_staleness_reports",
+        crontab__minute="0",
+        crontab__hour=from_hours,
+    ).select_related("crontab"):
+        old = task.crontab
+        when = {
+            "minute": "0",
+            "hour": hours,
+            "day_of_week": old.day_of_week,
+            "day_of_month": old.day_of_month,
+            "month_of_year": old.month_of_year,
+            "timezone": old.timezone,
+        }
+        crontab = CrontabSchedule.objects.filter(**when).order_by("pk").first()
+        task.crontab = crontab or CrontabSchedule.objects.create(**when)
+        task.save()
+        moved += 1
+    return moved
 
 
 def ensure_schedules(apps: Any, schedules: list[dict[str, str]]) -> int:

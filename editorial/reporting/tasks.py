@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from editorial.notify.tasks import RETRY
+from editorial.notify.tasks import DB_ERRORS, RETRY
 from editorial.reporting.staleness_report import staleness_report_send
 
 
@@ -18,7 +18,7 @@ class ReportFailed(Exception):
 @shared_task(
     **{
         **RETRY,
-        "autoretry_for": (ReportFailed,),
+        "autoretry_for": (ReportFailed, *DB_ERRORS),
         "name": "editorial.report_tasks.send_staleness_reports",
     }
 )

@@ -4,18 +4,32 @@ the schedules live in editorial/beat_schedules.py (editable in the admin)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
+from editorial.outbox import outbox_enqueue
 from editorial.staleness.poller import source_poll_by_id, sources_to_poll
 from editorial.staleness.services import articles_flag_review_due
 
+# A database away for a moment (restart, dropped connection): the task runs again; each is
+# idempotent (see its docstring).
+DB_RETRY: dict[str, Any] = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "max_retries": 5,
+}
+
 
 @shared_task(
-    acks_late=True, time_limit=120, soft_time_limit=100, name="editorial.tasks.poll_sources"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=120,
+    soft_time_limit=100,
+    name="editorial.tasks.poll_sources",
 )
 def poll_sources() -> int:
     """Fan out one poll_source per source with a URL, staggered per host (the per-host limit
@@ -23,20 +37,24 @@ def poll_sources() -> int:
     nothing new."""
     per_host: Counter[str] = Counter()
     queued = 0
-    for source_id, url in sources_to_poll().values_list("pk", "url").iterator(chunk_size=1000):
-        host = urlsplit(url).hostname or ""
-        countdown = per_host[host] * settings.SOURCE_POLL_HOST_INTERVAL
-        per_host[host] += 1
-        # A Django project's tasks are DjangoTasks; the stubs type shared_task as a plain Task.
-        poll_source.apply_async_on_commit(  # type: ignore[attr-defined]
-            args=(source_id,), countdown=countdown
-        )
-        queued += 1
+    # one transaction: the fan-out is owed whole (outbox rows) or, on a crash, not at all and
+    # the re-delivered task fans out again
+    with transaction.atomic():
+        for source_id, url in sources_to_poll().values_list("pk", "url").iterator(chunk_size=1000):
+            host = urlsplit(url).hostname or ""
+            countdown = per_host[host] * settings.SOURCE_POLL_HOST_INTERVAL
+            per_host[host] += 1
+            outbox_enqueue(poll_source.name, args=(source_id,), countdown=countdown)
+            queued += 1
     return queued
 
 
 @shared_task(
-    acks_late=True, time_limit=600, soft_time_limit=540, name="editorial.tasks.poll_source"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+    name="editorial.tasks.poll_source",
 )
 def poll_source(source_id: int) -> str:
     """Poll one source; a change records a version and flags its articles. Idempotent: the
@@ -46,7 +64,11 @@ def poll_source(source_id: int) -> str:
 
 
 @shared_task(
-    acks_late=True, time_limit=600, soft_time_limit=540, name="editorial.tasks.flag_overdue_reviews"
+    **DB_RETRY,
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+    name="editorial.tasks.flag_overdue_reviews",
 )
 def flag_overdue_reviews() -> int:
     """Flag approved articles whose periodic review is due; returns how many. Idempotent: the

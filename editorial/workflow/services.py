@@ -23,6 +23,7 @@ from editorial.access.roles import AnyUser
 from editorial.audit.attribution import attribute, history_user, save_attributed
 from editorial.models import StalenessFlag
 from editorial.notify import hooks as notifications
+from editorial.outbox import outbox_enqueue
 from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
@@ -42,14 +43,10 @@ def _lock(article: Article) -> Article:
 
 
 def _after_commit(task, *args: int) -> None:
-    # The public body is rendered by a worker once the approval is committed: a rolled-back
-    # approval renders nothing, and the review transaction does no Markdown work. Pages render
-    # on the fly until the stored body exists. robust: a broker failure must not fail the
-    # reviewer's request (the page still renders).
-    def enqueue() -> None:
-        task.delay(*args)
-
-    transaction.on_commit(enqueue, robust=True)
+    # The public body is rendered by a worker once the approval is committed (an outbox row in
+    # the approval's transaction): a rolled-back approval renders nothing, and the review
+    # transaction does no Markdown work. Pages render on the fly until the stored body exists.
+    outbox_enqueue(task.name, args=args)
 
 
 def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:

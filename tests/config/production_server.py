@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
+
 from config.env import BASE_DIR
 
 HOST = "imprimatur.example.org"
@@ -121,6 +123,12 @@ def gunicorn(env: dict[str, str]) -> Iterator[Server]:
         # A request sent once the worker boots waits in the listen backlog until it serves.
         if not ready.wait(BOOT_TIMEOUT_SECONDS) or process.poll() is not None:
             raise RuntimeError("gunicorn did not start:\n" + "".join(server.stderr))
+        # "Booting worker" comes before the worker imports Django: wait until it answers, so a
+        # test's own request timeout measures the request, not the start-up of a loaded machine.
+        try:
+            httpx.get(f"{server.url}/healthz", headers={"Host": HOST}, timeout=BOOT_TIMEOUT_SECONDS)
+        except httpx.TransportError as exc:
+            raise RuntimeError("gunicorn did not answer:\n" + "".join(server.stderr)) from exc
         yield server
     finally:
         process.terminate()

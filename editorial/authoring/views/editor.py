@@ -61,10 +61,15 @@ def _render(
     if not (article.is_editable and perms.can_edit(article, request.user)):
         return _render_read(request, article, assignments)
     query = request.POST.get("nc-query", "") if request.method == "POST" else ""
+    checks = run_checks(draft_article(article, forms))
     context = {
         "article": article,
         "forms": forms,
-        "checks": run_checks(draft_article(article, forms)),
+        "checks": checks,
+        # each section with its preview: a lookup per section in the template was 300 x 300
+        "section_rows": [
+            (section, form, checks.previews.get(section.pk, "")) for section, form in forms.sections
+        ],
         "assignments": assignments,
         "conflict": conflict,
         "error": error,

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from articles.models import Article
+from editorial.demo.content import USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,25 @@ def test_seed_demo_refuses_production():
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_run_prints_the_logins_last_and_the_demo_mail_goes_to_a_file(
+    capsys, settings, tmp_path, monkeypatch
+):
+    """As `make run` (console mail, eager tasks, commits): the notices the demo's workflow
+    sends are written to files, not between the user and the logins."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    monkeypatch.setattr(
+        "editorial.management.commands.seed_demo.DEMO_MAIL_DIR", tmp_path / "demo-mail"
+    )
+
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "Subject:" not in out
+    written = list((tmp_path / "demo-mail").iterdir())
+    assert written and f"sent {len(written)} email(s)" in out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines[-1].startswith("Open http://127.0.0.1:8000/")
+    assert "Demo logins" in lines[-2 - len(USERS)]

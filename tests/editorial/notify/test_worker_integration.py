@@ -24,6 +24,7 @@ from django.db import connection
 from articles.models import Citation, DetectedBy, SourceVersion
 from config.celery import app as celery_app
 from editorial.models import StalenessFlag
+from editorial.outbox import outbox_relay_once
 from editorial.staleness.tasks import poll_sources
 from tests.editorial.source_server import SourceServer
 from tests.factories import ArticleFactory, SourceFactory
@@ -102,8 +103,13 @@ def test_worker_polls_a_changed_source_and_flags_the_citing_article(worker_queue
 
         poll_sources.delay()
 
+        # the worker's fan-out (one poll per source) is outbox rows: the relay publishes them
         wait_until(
-            lambda: StalenessFlag.objects.filter(article=article).exists(), "flag the article"
+            lambda: (
+                outbox_relay_once(),
+                StalenessFlag.objects.filter(article=article).exists(),
+            )[1],
+            "flag the article",
         )
 
     article.refresh_from_db()

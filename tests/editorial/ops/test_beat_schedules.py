@@ -25,7 +25,7 @@ def test_a_flush_gives_the_schedules_of_the_data_migrations_back():
     assert set(PeriodicTask.objects.values_list("name", flat=True)) >= ALL_NAMES
     weekly = PeriodicTask.objects.get(name="Send the weekly staleness report")
     assert (weekly.crontab.hour, weekly.crontab.day_of_week, weekly.kwargs) == (
-        "7",
+        "7-23",
         "1",
         '{"frequency": "weekly"}',
     )
