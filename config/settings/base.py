@@ -84,6 +84,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Two database roles (issue 15). DATABASE_URL is the runtime role: web, workers, beat and every
+# command but `migrate`. DATABASE_OWNER_URL (optional) is the role that owns the tables: only
+# `migrate` uses it (editorial/management/commands/migrate.py), and then grants the runtime
+# role exactly what it needs (editorial.audit.grants). Without it both are one role and the
+# database cannot stop the application's own login from rewriting history (README "Audit").
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+DATABASE_RUNTIME_ROLE = (
+    DATABASES["default"].get("USER", "")
+    if DATABASE_OWNER and DATABASE_OWNER.get("USER") != DATABASES["default"].get("USER")
+    else ""
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -237,3 +248,16 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+
+# --- Audit anchors (issue 15): chain heads checkpointed outside the database ---
+# HMAC-SHA-256 key of the checkpoints: a secret the database never sees. The embedded default
+# is public (README): production requires AUDIT_ANCHOR_KEY.
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="embedded-mode-public-anchor-key")
+# The append-only directory of checkpoints (one JSON line each, one file per month). Mount it
+# on storage the database's administrators cannot rewrite (WORM bucket, another host).
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default=BASE_DIR / "var" / "audit-anchors")
+# Each checkpoint is also mailed here when set (another sink the database cannot reach).
+AUDIT_ANCHOR_EMAIL = env.str("AUDIT_ANCHOR_EMAIL", default="")
+# A write burst is checkpointed this many seconds after its first commit (one checkpoint for
+# everything committed meanwhile); beat writes one hourly whatever happens.
+AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.int("AUDIT_ANCHOR_DEBOUNCE_SECONDS", default=30)

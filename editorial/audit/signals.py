@@ -19,7 +19,7 @@ import django.dispatch
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import ProtectedError
-from django.db.models.signals import post_migrate, pre_delete, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 from simple_history.manager import HistoryManager
 from simple_history.signals import post_create_historical_record
 
@@ -50,6 +50,30 @@ def _chain_rows(sender: Any, rows: list, **kwargs: Any) -> None:
 
     if rows and not _chained_in_database(rows[0]):
         audit_append_bulk(rows, fresh=True)
+
+
+def _chain_live_row(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    # a chained live row (a signature): chained once, when written
+    from editorial.audit.chain import audit_append
+
+    if created and not _chained_in_database(instance):
+        audit_append(instance)
+
+
+def _anchor_after_commit(sender: Any, **kwargs: Any) -> None:
+    from editorial.audit.anchors import anchor_after_commit
+
+    anchor_after_commit()
+
+
+def _refuse_specialty_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # The article foreign key is PROTECT; the board's many-to-many has no on_delete, so the
+    # members' side is refused here: nothing is cleared without a history row (issue 15).
+    if instance.members.exists():
+        raise ProtectedError(
+            f"The specialty “{instance}” is held by board members; remove it from them first.",
+            set(instance.members.all()),
+        )
 
 
 def _refuse_update(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -115,13 +139,22 @@ def connect() -> None:
     from articles.models import Article
     from editorial.audit.chain import history_models
     from editorial.audit.db import on_post_migrate
-    from editorial.models import AuditEntry
+    from editorial.models import AuditEntry, ObjectAuditEntry
+    from reviewers.models import Signature, Specialty
 
     post_create_historical_record.connect(_chain_row, dispatch_uid="imprimatur_audit_chain")
     post_bulk_history_create.connect(_chain_rows, dispatch_uid="imprimatur_audit_chain_bulk")
+    # every chained write asks for a checkpoint of the chain heads after commit (issue 15)
+    post_create_historical_record.connect(_anchor_after_commit, dispatch_uid="imprimatur_anchor")
+    post_bulk_history_create.connect(_anchor_after_commit, dispatch_uid="imprimatur_anchor_bulk")
+    post_save.connect(_chain_live_row, sender=Signature, dispatch_uid="imprimatur_chain_sig")
+    post_save.connect(_anchor_after_commit, sender=Signature, dispatch_uid="imprimatur_anchor_sig")
+    pre_delete.connect(
+        _refuse_specialty_delete, sender=Specialty, dispatch_uid="imprimatur_specialty_protect"
+    )
     _wrap_bulk_history_create()
     _cache_history_manager_classes()
-    for model in (*history_models(), AuditEntry):
+    for model in (*history_models(), AuditEntry, ObjectAuditEntry, Signature):
         uid = f"imprimatur_append_only_{model._meta.label_lower}"
         pre_save.connect(_refuse_update, sender=model, dispatch_uid=uid)
         pre_delete.connect(_refuse_delete, sender=model, dispatch_uid=uid)

@@ -1,25 +1,36 @@
-"""Nightly verification of the audit hash chains (issue 9).
+"""Audit tasks: the nightly verification of the chains (issue 9) against the anchors, and the
+anchors themselves (issue 15): one per write burst, one hourly.
 
-The schedule (03:15 UTC nightly) is a django-celery-beat row defined in
-editorial/beat_schedules.py; editors can move it in the admin.
+The schedules (nightly 03:15 UTC, hourly at :05) are django-celery-beat rows defined in
+editorial/ops/beat_schedules.py; editors can move them in the admin.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from editorial.audit.verify import audit_verify
+from editorial.audit.anchors import anchor_burst, anchor_checkpoint, anchor_index
+from editorial.audit.verify import audit_verify_chains
 from editorial.models import AuditVerification
 
 
 def audit_verification_record() -> AuditVerification:
-    """Verify every chain and store the outcome (one row per run)."""
-    report = audit_verify()
-    first_break = report.first_break
+    """Verify every chain against the anchors and store the outcome (one row per run).
+
+    A problem with the anchor files (missing, truncated, another key) counts as a break."""
+    anchors = anchor_index()
+    first_break, entries = None, 0
+    for check in audit_verify_chains(anchors=anchors):
+        entries += check.entries
+        if check.first_break is not None and first_break is None:
+            first_break = str(check.first_break)
+    if first_break is None and anchors.problems:
+        first_break = f"anchors: {anchors.problems[0]}"
     return AuditVerification.objects.create(
-        ok=report.is_ok,
-        first_break=str(first_break) if first_break else "",
-        checked_entries=report.checked_entries,
+        ok=first_break is None,
+        first_break=first_break or "",
+        checked_entries=entries,
+        anchor_id=anchors.latest_id,
     )
 
 
@@ -27,6 +38,21 @@ def audit_verification_record() -> AuditVerification:
 def verify_audit_nightly() -> int:
     """Verify all chains and record the result; safe to run twice (read-only, one row per run)."""
     return audit_verification_record().pk
+
+
+@shared_task(acks_late=True, name="editorial.audit_tasks.audit_anchor_burst", time_limit=600)
+def audit_anchor_burst() -> str:
+    """Checkpoint the chain heads after a write burst; safe to run twice (the second finds
+    nothing grown and writes nothing)."""
+    anchor = anchor_burst()
+    return anchor["anchor_id"] if anchor else ""
+
+
+@shared_task(acks_late=True, name="editorial.audit_tasks.audit_anchor_hourly", time_limit=600)
+def audit_anchor_hourly() -> str:
+    """Checkpoint the chain heads (even unchanged: proof the sink was alive); running it twice
+    writes two lines, both true."""
+    return anchor_checkpoint(reason="hourly")["anchor_id"]
 
 
 def audit_latest_break() -> str | None:

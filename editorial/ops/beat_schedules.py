@@ -1,10 +1,10 @@
 """The periodic tasks (django-celery-beat rows), defined here and ensured idempotently.
 
 Editors change them in the admin (their permissions: editorial.access.role_setup); the database
-scheduler reads them (`celery -A config beat -S django`). The data migrations 0004, 0021 and
-0022 created them; after every migrate and flush (post_migrate) the schedules of the applied
-migrations are created again where missing, so a database flushed by transactional tests or by
-`manage.py flush` gets them back. An existing schedule is never touched: an editor's change of
+scheduler reads them (`celery -A config beat -S django`). The data migrations 0004, 0021,
+0022 and 0026 created them; after every migrate and flush (post_migrate) the schedules of the
+applied migrations are created again where missing, so a database flushed by transactional
+tests or by `manage.py flush` gets them back. An existing schedule is never touched: an editor's change of
 time, arguments or `enabled` stays, and a schedule an editor renamed is recognised by its task
 and arguments. To stop a schedule, disable it: a deleted one comes back at the next migrate.
 """
@@ -20,6 +20,7 @@ TIMEZONE = "UTC"
 STALENESS = "0004_beat_schedules"
 EMAIL = "0021_email_schedules"
 AUDIT = "0022_audit_schedule"
+ANCHOR = "0026_audit_anchor_schedule"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -100,6 +101,18 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
             "minute": "15",
             "hour": "3",
             "description": "Recomputes every article's audit chain and records the outcome.",
+        },
+    ],
+    ANCHOR: [
+        # Hourly at :05 (issue 15): a checkpoint of every chain head outside the database,
+        # even when nothing changed, so a rewrite is caught within the hour after the last
+        # burst checkpoint and a silent anchor sink is noticed.
+        {
+            "name": "Anchor the audit chain heads",
+            "task": "editorial.audit_tasks.audit_anchor_hourly",
+            "minute": "5",
+            "hour": "*",
+            "description": "An HMAC checkpoint of every audit chain head (AUDIT_ANCHOR_DIR).",
         },
     ],
 }

@@ -12,6 +12,7 @@ from articles.models import Article, Section
 from editorial.audit.chain import audit_append_bulk, chained_models
 from editorial.audit.pg import CHAIN_TRIGGER
 from editorial.audit.signals import HistoryIsAppendOnly
+from editorial.audit.anchors import anchor_checkpoint
 from editorial.audit.tasks import audit_latest_break, verify_audit_nightly
 from editorial.models import AuditEntry, AuditVerification
 from tests.factories import ArticleFactory
@@ -130,8 +131,10 @@ def test_saving_or_deleting_a_history_row_through_the_orm_is_refused():
 
 def test_nightly_verification_records_the_first_break_for_the_staleness_report():
     article = ArticleFactory()
+    anchor = anchor_checkpoint()  # the burst's checkpoint (on commit, which this test never does)
     verify_audit_nightly.delay()
     assert AuditVerification.objects.latest().ok
+    assert AuditVerification.objects.latest().anchor_id == anchor["anchor_id"]
     assert audit_latest_break() is None
     if connection.vendor == "postgresql":
         return  # tampering needs the triggers disabled: test_audit_postgres
