@@ -9,10 +9,10 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Section
+from editorial.audit.anchors import anchor_checkpoint
 from editorial.audit.chain import audit_append_bulk, chained_models
 from editorial.audit.pg import CHAIN_TRIGGER
 from editorial.audit.signals import HistoryIsAppendOnly
-from editorial.audit.anchors import anchor_checkpoint
 from editorial.audit.tasks import audit_latest_break, verify_audit_nightly
 from editorial.models import AuditEntry, AuditVerification
 from tests.factories import ArticleFactory
