@@ -5,8 +5,9 @@ scheduler reads them (`celery -A config beat -S django`). The data migrations 00
 0022 and 0026 created them; after every migrate and flush (post_migrate) the schedules of the
 applied migrations are created again where missing, so a database flushed by transactional
 tests or by `manage.py flush` gets them back. An existing schedule is never touched: an
-editor's change of time, arguments or `enabled` stays, and a schedule an editor renamed is recognised by its task
-and arguments. To stop a schedule, disable it: a deleted one comes back at the next migrate.
+editor's change of time, arguments or `enabled` stays, and a schedule an editor renamed is
+recognised by its task and arguments. To stop a schedule, disable it: a deleted one comes back
+at the next migrate.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-REFUSED = "permission denied|must be owner"
+REFUSED = r"permission denied|must be owner"
 
 
 def as_runtime(role: str, sql: str) -> None:
