@@ -319,3 +319,44 @@ def anchor_index() -> AnchorIndex:
     for points in index.points.values():
         points.sort()
     return index
+
+
+def anchor_statement(chain: str, object_id: int) -> str:
+    """One sentence for an export: the latest anchor holding this chain, and whether the
+    chain still agrees with it (reads the anchor files newest first, one line at a time)."""
+    for path in reversed(anchor_files()):
+        found = None
+        with path.open("rb") as f:
+            for raw in f:
+                try:
+                    anchor = json.loads(raw)
+                except ValueError:
+                    continue
+                head = anchor.get("heads", {}).get(chain, {}).get(str(object_id))
+                if head is not None:
+                    found = (anchor, head)
+        if found is None:
+            continue
+        anchor, (sequence, digest) = found
+        body = {k: v for k, v in anchor.items() if k != "mac"}
+        if not hmac.compare_digest(str(anchor.get("mac")), _mac(body)):
+            return f"Anchor {anchor.get('anchor_id')} does not verify (altered or another key)."
+        link = (
+            entry_model(chain)
+            ._default_manager.filter(
+                sequence=sequence,
+                **(
+                    {"article_id": object_id}
+                    if chain == ARTICLE_CHAIN
+                    else {"chain": chain, "object_id": object_id}
+                ),
+            )
+            .values_list("entry_hash", flat=True)
+            .first()
+        )
+        agrees = "matches" if link == digest else "DOES NOT MATCH"
+        return (
+            f"Checked against anchor {anchor['anchor_id']} ({anchor['written_at']}): chain entry"
+            f" #{sequence} {agrees} the anchored hash {digest[:16]}…"
+        )
+    return "Not anchored yet: no anchor holds this chain."
