@@ -223,7 +223,10 @@ def _first_break(
 
 
 def _anchor_break(check: ArticleCheck, anchored: list, hashes: dict) -> AuditBreak | None:
-    """The first anchored head this (internally consistent) chain contradicts."""
+    """The first anchored head this (internally consistent) chain contradicts. Anchors hold
+    heads, not every link: the rewrite lies after the last anchored head that still matches,
+    at or before this one; the message gives that range."""
+    matched = 0
     for sequence, digest, anchor_id in anchored:
         found = hashes.get(sequence)
         if found is None:
@@ -245,9 +248,11 @@ def _anchor_break(check: ArticleCheck, anchored: list, hashes: dict) -> AuditBre
                 entry.model_label,
                 entry.history_id,
                 sequence,
-                f"contradicts anchor {anchor_id}: the chain was rewritten (anchored hash"
-                f" {digest[:16]}…, recomputed {stored[:16]}…)",
+                f"contradicts anchor {anchor_id}: the chain was rewritten in entries"
+                f" #{matched + 1}–#{sequence} (anchored hash {digest[:16]}…, recomputed"
+                f" {stored[:16]}…)",
             )
+        matched = sequence
     return None
 
 
