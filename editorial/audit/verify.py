@@ -249,7 +249,7 @@ def _anchor_break(check: ArticleCheck, anchored: list, hashes: dict) -> AuditBre
                 entry.history_id,
                 sequence,
                 f"contradicts anchor {anchor_id}: the chain was rewritten in entries"
-                f" #{matched + 1}–#{sequence} (anchored hash {digest[:16]}…, recomputed"
+                f" #{matched + 1} to #{sequence} (anchored hash {digest[:16]}…, recomputed"
                 f" {stored[:16]}…)",
             )
         matched = sequence

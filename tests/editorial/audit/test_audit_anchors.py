@@ -56,11 +56,10 @@ def test_audit_anchor_writes_one_keyed_line_holding_every_grown_chain_head():
 def test_a_committed_write_burst_is_anchored_once_and_a_repeat_writes_nothing(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            article = ArticleFactory()
-            Section.objects.create(article=article, heading="One", position=5)
-            Section.objects.create(article=article, heading="Two", position=6)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        article = ArticleFactory()
+        Section.objects.create(article=article, heading="One", position=5)
+        Section.objects.create(article=article, heading="Two", position=6)
     # one request for a checkpoint per transaction, not per row
     assert [c.__name__ for c in callbacks].count("_schedule") == 1
     (anchor,) = lines()  # eager Celery: the burst's checkpoint ran on commit
@@ -165,7 +164,7 @@ def test_an_edited_history_row_and_signature_with_recomputed_chains_contradict_t
         f"FAILED: audit chain broken: first break at article '{article.slug}'"
         f" entry #{head.sequence} ({head.model_label} history_id={head.history_id}):"
         f" contradicts anchor {anchor['anchor_id']}: the chain was rewritten in entries"
-        f" #1–#{head.sequence}"
+        f" #1 to #{head.sequence}"
     )
     assert 1 <= link.sequence <= head.sequence
     report = [c for c in audit_verify(anchors=anchor_index()).checks if not c.is_ok]
