@@ -113,12 +113,21 @@ def chained_tables() -> dict[str, Chained]:
     for label, (chain, key) in OBJECT_CHAINS.items():
         model = apps.get_model(label)
         found[label] = Chained(model, label, chain, key, model._meta.pk.attname)
+    # any other history model (one a later issue adds: feedback, API records...) is evidence
+    # too: its own chain per object, keyed by the object's id, until it is given a better one
+    for model in history_models():
+        label = model._meta.label_lower
+        if label not in found:
+            instance = model.instance_type
+            chain = instance._meta.label_lower
+            found[label] = Chained(model, label, chain, instance._meta.pk.attname, "history_id")
     return found
 
 
 def chains() -> list[str]:
     """Every chain family: the article chains, then each object chain."""
-    return [ARTICLE_CHAIN, *sorted({chain for chain, _key in OBJECT_CHAINS.values()})]
+    objects = {t.chain for t in chained_tables().values() if t.chain != ARTICLE_CHAIN}
+    return [ARTICLE_CHAIN, *sorted(objects)]
 
 
 def entry_filter(chain: str, key: Any) -> dict[str, Any]:

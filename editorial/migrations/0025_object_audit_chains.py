@@ -8,13 +8,14 @@ from django.db import migrations, models
 def chain_existing_and_install(apps, schema_editor):
     # the real models and functions, as migrations 0010/0023/0024 do: the chain is defined by
     # today's code, and this runs once
-    from editorial.audit.chain import OBJECT_CHAINS, audit_append_bulk, chained_tables
+    from editorial.audit.chain import ARTICLE_CHAIN, audit_append_bulk, chained_tables
     from editorial.audit.db import install_append_only, protected_tables
     from editorial.audit.pg import install_object_chain_triggers
 
-    for label in OBJECT_CHAINS:
-        model = chained_tables()[label].model
-        audit_append_bulk(model._default_manager.order_by("pk").iterator(chunk_size=2000))
+    for table in chained_tables().values():
+        if table.chain != ARTICLE_CHAIN:
+            rows = table.model._default_manager.order_by("pk").iterator(chunk_size=2000)
+            audit_append_bulk(rows)
     install_append_only(schema_editor.connection, protected_tables())
     install_object_chain_triggers(schema_editor.connection)
 

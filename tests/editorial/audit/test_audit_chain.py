@@ -197,3 +197,13 @@ def test_the_staleness_sweeps_raw_history_rows_are_chained_and_verify(editor):
     )
     assert "editorial.historicalstalenessflag" in labels
     assert "ok" in verify(article.slug)
+
+
+def test_every_history_model_and_the_signatures_are_chained_somewhere():
+    from editorial.audit.chain import chained_tables, history_models
+
+    tables = chained_tables()
+    assert {m._meta.label_lower for m in history_models()} <= set(tables)
+    assert tables["reviewers.signature"].chain == "reviewers.reviewassignment"
+    assert tables["reviewers.historicaldisclosure"].chain == "reviewers.boardmember"
+    assert tables["articles.historicalsourceversion"].chain == "articles.source"
