@@ -8,7 +8,6 @@ Streams: one batch of chains in memory at a time; progress on stderr every PROGR
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -47,7 +46,7 @@ class Command(BaseCommand):
             nonlocal last_progress
             if time.monotonic() - last_progress >= PROGRESS_EVERY or done == total:
                 last_progress = time.monotonic()
-                sys.stderr.write(f"verify_audit: {chain} {done}/{total} chains\n")
+                self.stderr.write(f"verify_audit: {chain} {done}/{total} chains")
 
         try:
             for check in audit_verify_chains(slugs=slugs, anchors=index, progress=progress):

@@ -4,6 +4,7 @@ signed with another key. Runs on SQLite and PostgreSQL (the tampering test needs
 role on PostgreSQL: the test connection is the owner)."""
 
 import hashlib
+import io
 import json
 
 import pytest
@@ -209,3 +210,33 @@ def test_anchor_files_missing_truncated_or_signed_with_another_key_are_reported(
     assert verify_with_anchors() == "ok"
     settings.AUDIT_ANCHOR_KEY = "another-key"
     assert "signed with another key" in verify_with_anchors()
+
+
+def test_with_a_checkpoint_after_each_burst_the_break_is_named_at_the_rewritten_entry():
+    article = ArticleFactory()
+    anchor_checkpoint()
+    Section.objects.create(article=article, heading="Later", position=7)
+    second = anchor_checkpoint()
+    edited = AuditEntry.objects.filter(article_id=article.pk).order_by("sequence").last()
+    before = edited.sequence - 1
+    with with_guards_off(["articles_historicalsection", "editorial_auditentry"]):
+        raw_sql(
+            "UPDATE articles_historicalsection SET heading = 'Rewritten' WHERE history_id = %s",
+            [edited.history_id],
+        )
+        recompute_chain_as_an_attacker(AuditEntry, {"article_id": article.pk})
+    outcome = verify_with_anchors()
+    assert (
+        f"entry #{edited.sequence} (articles.historicalsection history_id={edited.history_id}):"
+        f" contradicts anchor {second['anchor_id']}: the chain was rewritten in entries"
+        f" #{before + 1} to #{edited.sequence}"
+    ) in outcome
+
+
+def test_verify_audit_prints_progress_and_ends_with_the_outcome():
+    ArticleFactory()
+    anchor_checkpoint()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("verify_audit", "--anchors", "--quiet", stdout=out, stderr=err)
+    assert "verify_audit: articles.article 1/1 chains" in err.getvalue()
+    assert out.getvalue().strip().splitlines()[-1].startswith("audit chains intact:")
