@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import staleness  # noqa: E402  (bench/staleness.py: the scratch database and the data)
+import staleness  # type: ignore[import-not-found]  # noqa: E402  (bench/staleness.py)
 
 HISTORY_ROWS = 3
 

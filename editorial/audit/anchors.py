@@ -12,9 +12,9 @@ Each checkpoint names the previous one and repeats its MAC, so a checkpoint (or 
 removed from the middle is seen; `watermarks` are the highest entry ids it covers, so the next
 one holds only the chains that grew since (a burst of 10 writes costs a line of 10 heads).
 
-When: after each write burst (`anchor_after_commit`: the first commit asks for a checkpoint
-AUDIT_ANCHOR_DEBOUNCE_SECONDS later, which covers everything committed meanwhile), hourly by
-beat (editorial.ops.beat_schedules), and now with `manage.py audit_anchor`.
+When: after each write burst (editorial.audit.tasks.anchor_after_commit: the first commit
+asks for a checkpoint AUDIT_ANCHOR_DEBOUNCE_SECONDS later, which covers everything committed
+meanwhile), hourly by beat (editorial.ops.beat_schedules), and now with `manage.py audit_anchor`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from editorial.audit import locks
@@ -196,31 +196,6 @@ def _mail(anchor: dict[str, Any], line: str) -> None:
         )
     except Exception:  # the file holds it; a mail relay down must not fail the checkpoint
         logger.exception("audit anchor %s: mailing failed", anchor["anchor_id"])
-
-
-def _schedule() -> None:
-    # imported here: the task module imports this one (tasks -> anchors)
-    from editorial.audit.tasks import audit_anchor_burst
-
-    delay = settings.AUDIT_ANCHOR_DEBOUNCE_SECONDS
-    # One checkpoint per burst: the first commit of a quiet period asks for it, later commits
-    # find the key and rely on it (the task drops the key before it reads the heads, so a
-    # commit after that asks again). Runs after commit: the heads are visible to the task.
-    if not cache.add(PENDING_KEY, 1, timeout=max(delay * 4, 60)):
-        return
-    try:
-        audit_anchor_burst.apply_async(countdown=delay)
-    except Exception:  # the broker is down: the hourly checkpoint covers this burst
-        cache.delete(PENDING_KEY)
-        logger.exception("audit anchor: could not queue the checkpoint of this burst")
-
-
-def anchor_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Ask for a checkpoint once this transaction commits (once per transaction)."""
-    conn = connections[using]
-    if any(func is _schedule for _sids, func, _robust in conn.run_on_commit):
-        return
-    transaction.on_commit(_schedule, using=using, robust=True)
 
 
 def anchor_burst() -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.apps import apps
@@ -118,7 +118,7 @@ def chained_tables() -> dict[str, Chained]:
     for model in history_models():
         label = model._meta.label_lower
         if label not in found:
-            instance = model.instance_type
+            instance = cast(Any, model).instance_type
             chain = instance._meta.label_lower
             found[label] = Chained(model, label, chain, instance._meta.pk.attname, "history_id")
     return found
@@ -209,7 +209,7 @@ def _lock_chains(article_ids: list[int], chain: str = ARTICLE_CHAIN) -> None:
 
 def _tails(article_ids: list[int], chain: str = ARTICLE_CHAIN) -> dict[int, tuple[int, str]]:
     """{article (object) id: (last sequence, last hash)} in one query."""
-    model = entry_model(chain)
+    model: Any = entry_model(chain)
     key = "article_id" if chain == ARTICLE_CHAIN else "object_id"
     last = (
         model._default_manager.filter(**entry_filter(chain, OuterRef(key)))

@@ -16,8 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from editorial.audit.chain import evidence_tables
+from editorial.audit.grants import grant_runtime
+from editorial.audit.pg import install_chain_triggers_as_migrated
 
 FUNCTION = "imprimatur_audit_append_only"
 ROW_TRIGGER = "imprimatur_append_only"
@@ -39,10 +44,6 @@ $$;
 
 def protected_tables() -> list[str]:
     """Every evidence table: simple-history tables, signatures and both chain tables."""
-    # imported here: editorial.audit.chain imports the models, and this module is imported
-    # by migrations before the app registry is ready
-    from editorial.audit.chain import evidence_tables
-
     return evidence_tables()
 
 
@@ -73,11 +74,6 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: protect every history table that exists now (runs once per migrate)."""
     if sender.name != "editorial":
         return
-    from django.conf import settings
-
-    from editorial.audit.grants import grant_runtime
-    from editorial.audit.pg import install_chain_triggers_as_migrated
-
     connection = connections[using]
     install_append_only(connection)
     install_chain_triggers_as_migrated(connection)

@@ -7,11 +7,18 @@ editorial/ops/beat_schedules.py; editors can move them in the admin.
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
 
-from editorial.audit.anchors import anchor_burst, anchor_checkpoint, anchor_index
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from editorial.audit.anchors import PENDING_KEY, anchor_burst, anchor_checkpoint, anchor_index
 from editorial.audit.verify import audit_verify_chains
 from editorial.models import AuditVerification
+
+logger = logging.getLogger(__name__)
 
 
 def audit_verification_record() -> AuditVerification:
@@ -64,3 +71,26 @@ def audit_latest_break() -> str | None:
     if latest is None or latest.ok:
         return None
     return latest.first_break
+
+
+def _schedule() -> None:
+    delay = settings.AUDIT_ANCHOR_DEBOUNCE_SECONDS
+    # One checkpoint per burst: the first commit of a quiet period asks for it, later commits
+    # find the key and rely on it (the task drops the key before it reads the heads, so a
+    # commit after that asks again). Runs after commit: the heads are visible to the task.
+    if not cache.add(PENDING_KEY, 1, timeout=max(delay * 4, 60)):
+        return
+    try:
+        audit_anchor_burst.apply_async(countdown=delay)
+    except Exception:  # the broker is down: the hourly checkpoint covers this burst
+        cache.delete(PENDING_KEY)
+        logger.exception("audit anchor: could not queue the checkpoint of this burst")
+
+
+def anchor_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Ask for a checkpoint of the chain heads once this transaction commits (once per
+    transaction, however many rows it chains)."""
+    conn = connections[using]
+    if any(entry[1] is _schedule for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(_schedule, using=using, robust=True)

@@ -2,7 +2,7 @@
 
 Editors change them in the admin (their permissions: editorial.access.role_setup); the database
 scheduler reads them (`celery -A config beat -S django`). The data migrations 0004, 0021,
-0022 and 0026 created them; after every migrate and flush (post_migrate) the schedules of the
+0022 and 0027 created them; after every migrate and flush (post_migrate) the schedules of the
 applied migrations are created again where missing, so a database flushed by transactional
 tests or by `manage.py flush` gets them back. An existing schedule is never touched: an
 editor's change of time, arguments or `enabled` stays, and a schedule an editor renamed is
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -21,7 +22,7 @@ TIMEZONE = "UTC"
 STALENESS = "0004_beat_schedules"
 EMAIL = "0021_email_schedules"
 AUDIT = "0022_audit_schedule"
-ANCHOR = "0026_audit_anchor_schedule"
+ANCHOR = "0027_audit_anchor_schedule"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -166,8 +167,6 @@ def ensure_schedules_after_migrate(
 ) -> int:
     """post_migrate receiver: migrate and flush both end here. Only the schedules of the
     applied data migrations (a migration unapplied on purpose stays without its rows)."""
-    from django.apps import apps as global_apps
-
     connection = connections[using]
     if "django_celery_beat_periodictask" not in connection.introspection.table_names():
         return 0

@@ -19,7 +19,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0025_object_audit_chains"),
+        ("editorial", "0026_object_audit_chains"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -29,9 +29,9 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0024_audit_chain_per_statement'),
-        ('articles', '0007_specialty_protect_sourceversion_history'),
-        ('reviewers', '0002_board_details'),
+        ('editorial', '0025_history_change_reason_text'),
+        ('articles', '0008_specialty_protect_sourceversion_history'),
+        ('reviewers', '0003_history_change_reason_text'),
     ]
 
     operations = [
