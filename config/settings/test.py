@@ -17,6 +17,9 @@ STORAGES = {
 }
 # Login throttling would make unrelated tests that log in flaky; the axes tests enable it.
 AXES_ENABLED = False
+# Registry lookups never leave the machine in tests: the resolver tests switch them on and
+# point them at a local server (tests/registry_server.py).
+CITATION_RESOLVERS_ENABLED = False
 
 # Two roles (issue 15): with DATABASE_OWNER_URL set, the suite connects as the owner, which
 # creates the test database, migrates it (granting DATABASE_URL's role its runtime rights) and

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('editorial', '0025_history_change_reason_text'),
-        ('articles', '0008_specialty_protect_sourceversion_history'),
+        ('articles', '0009_specialty_protect_sourceversion_history'),
         ('reviewers', '0003_history_change_reason_text'),
     ]
 
