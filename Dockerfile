@@ -38,7 +38,12 @@ RUN DJANGO_SECRET_KEY=collectstatic-build-placeholder \
     DATABASE_URL=postgres://build@localhost:5432/build \
     REDIS_URL=redis://localhost:6379/0 \
     EMAIL_URL=consolemail:// \
+    AUDIT_ANCHOR_KEY=collectstatic-build-placeholder \
     python manage.py collectstatic --noinput
+# The audit anchors' directory (AUDIT_ANCHOR_DIR; compose mounts a volume here, which starts
+# with this ownership): the only place the process user writes.
+RUN mkdir -p /var/lib/imprimatur/audit-anchors \
+ && chown imprimatur:imprimatur /var/lib/imprimatur/audit-anchors
 USER imprimatur
 EXPOSE 8000
 # gunicorn reads WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS from the environment.

@@ -48,7 +48,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # Optional summary for patients; readers choose which summary leads (public page toggle).
     plain_summary = models.TextField("plain-language summary", blank=True, max_length=5000)
     specialty = models.ForeignKey(
-        "reviewers.Specialty", null=True, blank=True, on_delete=models.SET_NULL
+        # PROTECT: deleting a specialty used to clear it on approved articles with no history
+        # row; now it is refused while an article refers to it (issue 15)
+        "reviewers.Specialty",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.STANDARD)
     author = models.ForeignKey(
@@ -297,6 +302,9 @@ class SourceVersion(models.Model):
         related_name="+",
         editable=False,
     )
+
+    # evidence (issue 15): chained into its source's chain (editorial.audit.chain)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "-recorded_at", "-pk"]

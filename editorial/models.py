@@ -129,6 +129,43 @@ class AuditEntry(models.Model):
         return f"article {self.article_id} #{self.sequence} {self.model_label}:{self.history_id}"
 
 
+class ObjectAuditEntry(models.Model):
+    """One link of an object's hash chain (issue 15): evidence that belongs to no article.
+
+    A source (its history and its versions' history), a board member (theirs and their
+    disclosures'), a specialty, a review assignment's signature: one chain per object, keyed
+    by (chain, object_id), written like the article chains (editorial.audit.pg). Append-only.
+    """
+
+    chain = models.CharField(
+        max_length=100, help_text='The object\'s model, e.g. "articles.source".'
+    )
+    object_id = models.BigIntegerField()
+    sequence = models.PositiveIntegerField()
+    model_label = models.CharField(max_length=100, help_text="The chained row's model.")
+    history_id = models.BigIntegerField(help_text="The chained row's primary key.")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "object audit entry"
+        verbose_name_plural = "object audit entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "object_id", "sequence"], name="object_audit_one_link_per_seq"
+            ),
+            models.UniqueConstraint(
+                fields=["model_label", "history_id"], name="object_audit_row_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.chain} {self.object_id} #{self.sequence} {self.model_label}:{self.history_id}"
+        )
+
+
 class AuditVerification(models.Model):
     """The result of one `verify_audit` run (nightly task or command)."""
 
@@ -136,6 +173,8 @@ class AuditVerification(models.Model):
     ok = models.BooleanField()
     first_break = models.TextField(blank=True)
     checked_entries = models.PositiveIntegerField(default=0)
+    # the latest anchor (editorial.audit.anchors) the chains were compared with, if any
+    anchor_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-run_at", "-pk"]

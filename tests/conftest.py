@@ -136,3 +136,32 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_anchor_dir(settings, tmp_path):
+    """Each test writes its audit anchors to its own directory: a rolled-back test's entry ids
+    come again, so another test's watermarks would hide them."""
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "anchors"
+
+
+@pytest.fixture
+def runtime_role(db, settings):
+    """The runtime database role (DATABASE_URL's user when DATABASE_OWNER_URL is set), for
+    `SET LOCAL ROLE` inside a test. With one role configured, a scratch role with the same
+    grants is created inside the test's transaction (rolled back with it)."""
+    from django.db import connection
+
+    from editorial.audit.db import protected_tables
+    from editorial.audit.grants import grant_runtime
+
+    role = settings.DATABASE_RUNTIME_ROLE
+    if not role:
+        role = f"{connection.settings_dict['NAME']}_runtime"[:63]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+            cursor.execute(f'GRANT "{role}" TO CURRENT_USER')
+        grant_runtime(connection, role, protected_tables())
+    return role

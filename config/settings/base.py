@@ -89,6 +89,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+# Two database roles (issue 15). DATABASE_URL is the runtime role: web, workers, beat and every
+# command but `migrate`. DATABASE_OWNER_URL (optional) is the role that owns the tables: only
+# `migrate` uses it (editorial/management/commands/migrate.py), and then grants the runtime
+# role exactly what it needs (editorial.audit.grants). Without it both are one role and the
+# database cannot stop the application's own login from rewriting history (README "Audit").
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+DATABASE_RUNTIME_ROLE = (
+    DATABASES["default"].get("USER", "")
+    if DATABASE_OWNER and DATABASE_OWNER.get("USER") != DATABASES["default"].get("USER")
+    else ""
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -337,3 +348,16 @@ HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
 # body limit below bounds its size (300 sections of 5,000 characters is ~1.5 MB).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Audit anchors (issue 15): chain heads checkpointed outside the database ---
+# HMAC-SHA-256 key of the checkpoints: a secret the database never sees. The embedded default
+# is public (README): production requires AUDIT_ANCHOR_KEY.
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="embedded-mode-public-anchor-key")
+# The append-only directory of checkpoints (one JSON line each, one file per month). Mount it
+# on storage the database's administrators cannot rewrite (WORM bucket, another host).
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default=BASE_DIR / "var" / "audit-anchors")
+# Each checkpoint is also mailed here when set (another sink the database cannot reach).
+AUDIT_ANCHOR_EMAIL = env.str("AUDIT_ANCHOR_EMAIL", default="")
+# A write burst is checkpointed this many seconds after its first commit (one checkpoint for
+# everything committed meanwhile); beat writes one hourly whatever happens.
+AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.int("AUDIT_ANCHOR_DEBOUNCE_SECONDS", default=30)

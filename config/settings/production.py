@@ -1,7 +1,8 @@
 """Production: secrets come from the environment with no default; nothing insecure.
 
-Needs only DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), REDIS_URL and
-EMAIL_URL; everything else has a safe default (README "Running in production").
+Needs only DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), REDIS_URL,
+EMAIL_URL and AUDIT_ANCHOR_KEY; DATABASE_OWNER_URL is for the migrate job only; everything
+else has a safe default (README "Running in production").
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +21,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted PostgreSQL cost
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT  # noqa: F405
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs PostgreSQL: DATABASE_URL must be postgres://...")
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASE_OWNER = env.db("DATABASE_OWNER_URL")
 REDIS_URL = env.str("REDIS_URL")
+# the anchors' key has no default here: a public key would let anyone re-sign a checkpoint
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY")
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default="/var/lib/imprimatur/audit-anchors")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 # Keep the worker's logs in the JSON format below instead of Celery's own.

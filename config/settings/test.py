@@ -1,5 +1,9 @@
 """pytest: fast, deterministic, eager Celery, in-memory mail. DATABASE_URL still selects the DB."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -17,10 +21,13 @@ AXES_ENABLED = False
 # point them at a local server (tests/registry_server.py).
 CITATION_RESOLVERS_ENABLED = False
 
-# Audit trail (issue 9): the history tables refuse TRUNCATE on PostgreSQL unless the session
-# allows it. pytest-django empties the tables between transactional tests with TRUNCATE
-# (flush -> sql_flush), so test sessions allow it; the audit tests switch it off to check.
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
-        "-c imprimatur.allow_truncate=on"
-    )
+# Two roles (issue 15): with DATABASE_OWNER_URL set, the suite connects as the owner, which
+# creates the test database, migrates it (granting DATABASE_URL's role its runtime rights) and
+# may TRUNCATE between transactional tests; tests of the runtime role `SET ROLE` to it (the
+# owner is a member of it: .ci/run). Without it, DATABASE_URL's role is both.
+if DATABASE_OWNER:  # noqa: F405
+    OWNER_LOGIN = {k: DATABASE_OWNER[k] for k in ("USER", "PASSWORD", "HOST", "PORT")}  # noqa: F405
+    DATABASES["default"] = {**DATABASES["default"], **OWNER_LOGIN}  # noqa: F405
+# Anchors of the test run go to a scratch directory (tests that read them use their own).
+AUDIT_ANCHOR_DIR = Path(tempfile.gettempdir()) / f"imprimatur-test-anchors-{os.getpid()}"
+AUDIT_ANCHOR_KEY = "test-anchor-key"

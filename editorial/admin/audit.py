@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.admin.mixins import AdminMixinBase
+from editorial.audit.anchors import anchor_statement
+from editorial.audit.chain import ARTICLE_CHAIN
 from editorial.audit.export import audit_pdf, signatures_csv, timeline_csv
 from editorial.audit.timeline import ArticleAudit, article_timeline, can_view_audit
 
@@ -61,7 +63,12 @@ class AuditTrailAdminMixin(AdminMixinBase):
         exports = {
             "timeline.csv": ("text/csv", lambda a: timeline_csv(a)),
             "signatures.csv": ("text/csv", lambda a: signatures_csv(a)),
-            "audit.pdf": ("application/pdf", lambda a: audit_pdf(a, timezone.now())),
+            "audit.pdf": (
+                "application/pdf",
+                lambda a: audit_pdf(
+                    a, timezone.now(), anchor_statement(ARTICLE_CHAIN, a.article.pk)
+                ),
+            ),
         }
         if export not in exports:
             return HttpResponse("Unknown export.", status=404, content_type="text/plain")

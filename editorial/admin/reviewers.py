@@ -24,6 +24,14 @@ class SpecialtyAdmin(ReadOnlyHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # articles refer to a specialty with PROTECT; board members through a many-to-many,
+        # which Django would clear silently: list them as protected too (issue 15)
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        held = BoardMember.objects.filter(specialties__in=list(objs)).distinct()
+        protected = [*protected, *(f"Board member: {member}" for member in held)]
+        return deleted, counts, perms_needed, protected
+
 
 class LicenceDueFilter(admin.SimpleListFilter):
     title = "licence due"

@@ -11,6 +11,14 @@ already chained. On SQLite (the embedded mode), `editorial.audit.signals` append
 simple-history's per-row signal; bulk writers
 (`bulk_history_create`, `bulk_create_with_history`) are covered by the same module, and may
 also call `audit_append_bulk(rows)` themselves: it is idempotent.
+
+Evidence that belongs to no article (issue 15) is chained the same way, per object, in
+ObjectAuditEntry: a source with its versions, a board member with their disclosures, a
+specialty, a signature (OBJECT_CHAINS). Per-article plus per-object chains rather than one
+global chain: a writer locks only the chains it appends to (a global chain would serialise
+every write of the application on one lock), and an inspector reads one article's or one
+member's trail without the rest. What a global chain gives for free, a single head to
+anchor, the anchors give instead: every chain head, checkpointed (editorial.audit.anchors).
 """
 
 from __future__ import annotations
@@ -19,10 +27,11 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.apps import apps
@@ -31,7 +40,7 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
 from editorial.audit import locks
-from editorial.models import AuditEntry
+from editorial.models import AuditEntry, ObjectAuditEntry
 
 # Batches keep IN lists well under SQLite's variable limit on big bulk writes.
 BATCH = 500
@@ -64,6 +73,79 @@ def chained_models() -> dict[str, tuple[type[models.Model], str]]:
         for m in history_models()
         if (column := article_column(m)) is not None
     }
+
+
+ARTICLE_CHAIN = "articles.article"
+# {chained model: (the object chain it joins, the column holding that object's id)}
+OBJECT_CHAINS = {
+    "articles.historicalsource": ("articles.source", "id"),
+    "articles.historicalsourceversion": ("articles.source", "source_id"),
+    "reviewers.historicalspecialty": ("reviewers.specialty", "id"),
+    "reviewers.historicalboardmember": ("reviewers.boardmember", "id"),
+    "reviewers.historicaldisclosure": ("reviewers.boardmember", "member_id"),
+    # the live row itself: a signature is written once and never changed (no history model)
+    "reviewers.signature": ("reviewers.reviewassignment", "assignment_id"),
+}
+
+
+@dataclass(frozen=True)
+class Chained:
+    """A table whose rows are chained: into which chain, by which column, under which id."""
+
+    model: type[models.Model]
+    label: str
+    chain: str  # ARTICLE_CHAIN, or the object chain's label
+    key: str  # the column holding the chain's object (article) id
+    row_id: str  # the row's primary key column (history_id for history rows)
+
+    @property
+    def entries(self) -> type[models.Model]:
+        return AuditEntry if self.chain == ARTICLE_CHAIN else ObjectAuditEntry
+
+
+@cache
+def chained_tables() -> dict[str, Chained]:
+    """{model label: Chained} for every chained table, article chains first."""
+    found = {
+        label: Chained(model, label, ARTICLE_CHAIN, column, model._meta.pk.attname)
+        for label, (model, column) in chained_models().items()
+    }
+    for label, (chain, key) in OBJECT_CHAINS.items():
+        model = apps.get_model(label)
+        found[label] = Chained(model, label, chain, key, model._meta.pk.attname)
+    # any other history model (one a later issue adds: feedback, API records...) is evidence
+    # too: its own chain per object, keyed by the object's id, until it is given a better one
+    for model in history_models():
+        label = model._meta.label_lower
+        if label not in found:
+            instance = cast(Any, model).instance_type
+            chain = instance._meta.label_lower
+            found[label] = Chained(model, label, chain, instance._meta.pk.attname, "history_id")
+    return found
+
+
+def chains() -> list[str]:
+    """Every chain family: the article chains, then each object chain."""
+    objects = {t.chain for t in chained_tables().values() if t.chain != ARTICLE_CHAIN}
+    return [ARTICLE_CHAIN, *sorted(objects)]
+
+
+def entry_filter(chain: str, key: Any) -> dict[str, Any]:
+    """The filter selecting one chain's entries (key: an id, or `__in` a list via suffix)."""
+    if chain == ARTICLE_CHAIN:
+        return {"article_id": key}
+    return {"chain": chain, "object_id": key}
+
+
+def entry_model(chain: str) -> type[models.Model]:
+    return AuditEntry if chain == ARTICLE_CHAIN else ObjectAuditEntry
+
+
+def evidence_tables() -> list[str]:
+    """Every append-only table: history tables, chained live rows, both chain tables."""
+    tables = {m._meta.db_table for m in history_models()}
+    tables |= {t.model._meta.db_table for t in chained_tables().values()}
+    return sorted(tables | {AuditEntry._meta.db_table, ObjectAuditEntry._meta.db_table})
 
 
 def _plain(value: Any) -> Any:
@@ -100,7 +182,7 @@ def row_values(history_model: type[models.Model], **filters: Any) -> Iterator[di
     return history_model._default_manager.filter(**filters).values().iterator(chunk_size=2000)
 
 
-def _lock_chains(article_ids: list[int]) -> None:
+def _lock_chains(article_ids: list[int], chain: str = ARTICLE_CHAIN) -> None:
     # Serialise appenders per article so two writers cannot both take sequence n+1 from the
     # same tail. An advisory lock, not the article row: a deleted draft still gets its last
     # rows chained. The same locks as the chain trigger (editorial.audit.pg): the chains'
@@ -117,23 +199,28 @@ def _lock_chains(article_ids: list[int]) -> None:
                 cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
                 return
         cursor.execute(f"SELECT pg_advisory_xact_lock_shared({locks.LOCK_ALL_SQL})")
+        lock = locks.LOCK_SQL if chain == ARTICLE_CHAIN else locks.object_lock_sql("%s")
         cursor.execute(
-            f"SELECT pg_advisory_xact_lock({locks.LOCK_SQL.format(id='id')})"
+            f"SELECT pg_advisory_xact_lock({lock.format(id='id')})"
             " FROM unnest(%s::bigint[]) AS id ORDER BY id",
-            [sorted(set(article_ids))],
+            ([] if chain == ARTICLE_CHAIN else [chain]) + [sorted(set(article_ids))],
         )
 
 
-def _tails(article_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """{article id: (last sequence, last hash)} in one query."""
+def _tails(article_ids: list[int], chain: str = ARTICLE_CHAIN) -> dict[int, tuple[int, str]]:
+    """{article (object) id: (last sequence, last hash)} in one query."""
+    model: Any = entry_model(chain)
+    key = "article_id" if chain == ARTICLE_CHAIN else "object_id"
     last = (
-        AuditEntry.objects.filter(article_id=OuterRef("article_id"))
-        .values("article_id")
+        model._default_manager.filter(**entry_filter(chain, OuterRef(key)))
+        .values(key)
         .annotate(m=Max("sequence"))
         .values("m")
     )
-    rows = AuditEntry.objects.filter(article_id__in=article_ids, sequence=Subquery(last))
-    return {r.article_id: (r.sequence, r.entry_hash) for r in rows}
+    rows = model._default_manager.filter(
+        **{f"{key}__in": article_ids}, **({} if chain == ARTICLE_CHAIN else {"chain": chain})
+    ).filter(sequence=Subquery(last))
+    return {getattr(r, key): (r.sequence, r.entry_hash) for r in rows}
 
 
 def audit_append_bulk(history_rows: Iterable[models.Model], *, fresh: bool = False) -> int:
@@ -146,7 +233,7 @@ def audit_append_bulk(history_rows: Iterable[models.Model], *, fresh: bool = Fal
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in history_rows:
         label = row._meta.label_lower
-        if label in chained_models() and row.pk is not None:
+        if label in chained_tables() and row.pk is not None:
             wanted[label].add(row.pk)
     if not wanted:
         return 0
@@ -162,46 +249,53 @@ def audit_append_bulk(history_rows: Iterable[models.Model], *, fresh: bool = Fal
 
 
 def _append_model_rows(label: str, history_ids: list[int], fresh: bool) -> int:
-    history_model, column = chained_models()[label]
+    table = chained_tables()[label]
+    model, column, chain = table.model, table.key, table.chain
+    entries_model = table.entries
     done = set()
     if not fresh:  # a row just written by simple-history cannot be chained yet
         done = set(
-            AuditEntry.objects.filter(model_label=label, history_id__in=history_ids).values_list(
-                "history_id", flat=True
-            )
+            entries_model._default_manager.filter(
+                model_label=label, history_id__in=history_ids
+            ).values_list("history_id", flat=True)
         )
     todo = [i for i in history_ids if i not in done]
     if not todo:
         return 0
     rows = sorted(
-        row_values(history_model, history_id__in=todo),
-        key=lambda v: (v["history_date"], v["history_id"]),
+        row_values(model, **{f"{table.row_id}__in": todo}),
+        key=lambda v: (v.get("history_date") or v.get("signed_at"), v[table.row_id]),
     )
-    by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_key: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for values in rows:
         if values[column] is not None:
-            by_article[values[column]].append(values)
-    article_ids = sorted(by_article)
-    _lock_chains(article_ids)
-    tails = _tails(article_ids)
+            by_key[values[column]].append(values)
+    keys = sorted(by_key)
+    _lock_chains(keys, chain)
+    tails = _tails(keys, chain)
     entries = []
-    for article_id in article_ids:
-        sequence, prev = tails.get(article_id, (0, ""))
-        for values in by_article[article_id]:
+    for key in keys:
+        sequence, prev = tails.get(key, (0, ""))
+        for values in by_key[key]:
             sequence += 1
             digest = entry_hash(prev, label, values)
+            where = (
+                {"article_id": key}
+                if chain == ARTICLE_CHAIN
+                else {"chain": chain, "object_id": key}
+            )
             entries.append(
-                AuditEntry(
-                    article_id=article_id,
+                entries_model(
+                    **where,
                     sequence=sequence,
                     model_label=label,
-                    history_id=values["history_id"],
+                    history_id=values[table.row_id],
                     prev_hash=prev,
                     entry_hash=digest,
                 )
             )
             prev = digest
-    AuditEntry.objects.bulk_create(entries)
+    entries_model._default_manager.bulk_create(entries)
     return len(entries)
 
 
@@ -213,10 +307,14 @@ def audit_append_since(since: datetime) -> int:
     batched append. Idempotent.
     """
     rows: list[models.Model] = []
-    for label, (model, _column) in chained_models().items():
-        linked = AuditEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
+    for label, table in chained_tables().items():
+        if table.row_id != "history_id":
+            continue  # live rows (signatures) are never written by raw SQL
+        linked = table.entries._default_manager.filter(
+            model_label=label, history_id=OuterRef("history_id")
+        )
         rows += list(
-            model._default_manager.filter(history_date__gte=since)
+            table.model._default_manager.filter(history_date__gte=since)
             .exclude(Exists(linked))
             .only("history_id")
         )

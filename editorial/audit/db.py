@@ -1,24 +1,28 @@
-"""PostgreSQL enforces the append-only history: triggers refuse UPDATE, DELETE and TRUNCATE.
+"""PostgreSQL enforces the append-only evidence: triggers refuse UPDATE, DELETE and TRUNCATE.
 
 Installed by migration editorial 0010 and again, idempotently, after every `migrate`
-(post_migrate), so history tables that later migrations add are covered too. SQLite has no
-such guarantee: there the application refuses (editorial.audit.signals, the read-only history
+(post_migrate), so evidence tables that later migrations add are covered too; the same
+post_migrate grants the runtime role its rights (editorial.audit.grants). SQLite has no such
+guarantee: there the application refuses (editorial.audit.signals, the read-only history
 admin).
 
-TRUNCATE is refused unless the session sets `imprimatur.allow_truncate = on`. Only the test
-settings set it (pytest-django empties tables between transactional tests with TRUNCATE).
+TRUNCATE is the owner's alone (issue 15): the trigger lets it through only for a role that is
+a member of the table's owner (pytest-django empties tables between transactional tests as the
+owner; `manage.py flush` too). The runtime role has no TRUNCATE privilege at all. There is no
+session switch any more: `imprimatur.allow_truncate` is ignored.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from editorial.audit.chain import history_models
+from editorial.audit.chain import evidence_tables
+from editorial.audit.grants import grant_runtime
 from editorial.audit.pg import install_chain_triggers_as_migrated
-from editorial.models import AuditEntry
 
 FUNCTION = "imprimatur_audit_append_only"
 ROW_TRIGGER = "imprimatur_append_only"
@@ -27,8 +31,8 @@ TRUNCATE_TRIGGER = "imprimatur_no_truncate"
 FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'TRUNCATE'
-     AND coalesce(current_setting('imprimatur.allow_truncate', true), '') = 'on' THEN
+  IF TG_OP = 'TRUNCATE' AND pg_has_role(
+       current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'MEMBER') THEN
     RETURN NULL;
   END IF;
   RAISE EXCEPTION 'audit history is append-only: % on % refused', TG_OP, TG_TABLE_NAME
@@ -39,8 +43,8 @@ $$;
 
 
 def protected_tables() -> list[str]:
-    """Every simple-history table plus the hash chain table."""
-    return sorted({m._meta.db_table for m in history_models()} | {AuditEntry._meta.db_table})
+    """Every evidence table: simple-history tables, signatures and both chain tables."""
+    return evidence_tables()
 
 
 def install_append_only(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> int:
@@ -70,8 +74,11 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: protect every history table that exists now (runs once per migrate)."""
     if sender.name != "editorial":
         return
-    install_append_only(connections[using])
-    install_chain_triggers_as_migrated(connections[using])
+    connection = connections[using]
+    install_append_only(connection)
+    install_chain_triggers_as_migrated(connection)
+    if using == DEFAULT_DB_ALIAS:
+        grant_runtime(connection, settings.DATABASE_RUNTIME_ROLE, protected_tables())
 
 
 def uninstall_append_only(connection: BaseDatabaseWrapper) -> None:

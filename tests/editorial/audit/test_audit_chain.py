@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Section
+from editorial.audit.anchors import anchor_checkpoint
 from editorial.audit.chain import audit_append_bulk, chained_models
 from editorial.audit.pg import CHAIN_TRIGGER
 from editorial.audit.signals import HistoryIsAppendOnly
@@ -130,8 +131,10 @@ def test_saving_or_deleting_a_history_row_through_the_orm_is_refused():
 
 def test_nightly_verification_records_the_first_break_for_the_staleness_report():
     article = ArticleFactory()
+    anchor = anchor_checkpoint()  # the burst's checkpoint (on commit, which this test never does)
     verify_audit_nightly.delay()
     assert AuditVerification.objects.latest().ok
+    assert AuditVerification.objects.latest().anchor_id == anchor["anchor_id"]
     assert audit_latest_break() is None
     if connection.vendor == "postgresql":
         return  # tampering needs the triggers disabled: test_audit_postgres
@@ -194,3 +197,13 @@ def test_the_staleness_sweeps_raw_history_rows_are_chained_and_verify(editor):
     )
     assert "editorial.historicalstalenessflag" in labels
     assert "ok" in verify(article.slug)
+
+
+def test_every_history_model_and_the_signatures_are_chained_somewhere():
+    from editorial.audit.chain import chained_tables, history_models
+
+    tables = chained_tables()
+    assert {m._meta.label_lower for m in history_models()} <= set(tables)
+    assert tables["reviewers.signature"].chain == "reviewers.reviewassignment"
+    assert tables["reviewers.historicaldisclosure"].chain == "reviewers.boardmember"
+    assert tables["articles.historicalsourceversion"].chain == "articles.source"

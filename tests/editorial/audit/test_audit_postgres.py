@@ -60,12 +60,13 @@ def test_update_or_delete_on_a_history_table_fails_with_a_clear_message(sql):
 
 
 @pytest.mark.django_db
-def test_truncate_is_refused_outside_the_test_sessions_allowance():
+def test_the_owner_may_truncate_but_no_session_switch_lets_another_role(runtime_role):
+    # issue 15: `imprimatur.allow_truncate` was settable by any session; it is ignored now
     ArticleFactory()
-    refused = "append-only: TRUNCATE on articles_historicalsection"
-    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
+    with pytest.raises(DatabaseError, match=r"permission denied|append-only"), transaction.atomic():
         run_sql("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
-        run_sql("SET LOCAL imprimatur.allow_truncate = off")
+        run_sql(f"SET LOCAL ROLE {runtime_role}")
+        run_sql("SET LOCAL imprimatur.allow_truncate = on")
         run_sql("TRUNCATE articles_historicalsection")
     assert Section.history.exists()
 
