@@ -37,7 +37,10 @@ WORKFLOW_ACTIONS = {
     "rereview": workflow.article_rereview,
     "start_revision": workflow.article_start_revision,
 }
-REASON_ACTIONS = {"archive": workflow.article_archive}
+REASON_ACTIONS = {
+    "archive": workflow.article_archive,
+    "raise_concern": workflow.article_raise_concern,
+}
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -203,6 +206,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
             "can_archive": article.status != "archived" and perms.can_archive(article, user),
+            "can_raise_concern": article.status in ("approved", "stale")
+            and perms.can_raise_concern(user),
             "reason_form": ReasonForm(),
         }
 
@@ -328,7 +333,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             return self._back(article)
         try:
             if action in REASON_ACTIONS:
-                reason = request.POST.get("reason", "")[:500]
+                reason = request.POST.get("reason", "")[:5000]
                 REASON_ACTIONS[action](article=article, actor=request.user, reason=reason)
             else:
                 WORKFLOW_ACTIONS[action](article=article, actor=request.user)

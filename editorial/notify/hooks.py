@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from articles.models import Article, Status
-from editorial.notify.tasks import notify_approved, notify_assigned, notify_decided, notify_stale
+from editorial.notify.tasks import (
+    notify_approved,
+    notify_assigned,
+    notify_decided,
+    notify_stale,
+    notify_superseded,
+)
 from reviewers.models import Decision, ReviewAssignment
 
 
@@ -36,3 +42,8 @@ def on_decided(assignment: ReviewAssignment, article: Article) -> None:
 def on_stale(article: Article) -> None:
     """After commit: tell the author and editors the article was flagged stale."""
     _after_commit(notify_stale, article.pk, article.review_round)
+
+
+def on_superseded(article: Article) -> None:
+    """After commit: tell the reviewers whose review the round's quorum made unnecessary."""
+    _after_commit(notify_superseded, article.pk, article.review_round)

@@ -125,6 +125,32 @@ def assignment_notify(*, article_id: int, round_: int) -> int:
     return notices_send(pairs, ASSIGNMENTS)
 
 
+def superseded_notify(*, article_id: int, round_: int) -> int:
+    """Mail each reviewer of the round whose pending review the quorum's approval closed."""
+    superseded = ReviewAssignment.objects.filter(
+        article_id=article_id, round=round_, decision=Decision.SUPERSEDED
+    ).select_related("article", "reviewer__user__notification_preference")
+    pairs = [
+        (
+            a.reviewer.user,
+            f"superseded:{a.pk}",
+            Notice(
+                subject=f"Review no longer needed: {a.article.title}"[:200],
+                lines=[
+                    f"The board approved “{a.article.title}” (round {a.round}) before you"
+                    " decided: the round is closed and your review is no longer needed.",
+                    "If you have a concern about the approved article, you can raise it"
+                    " from the article's page.",
+                ],
+                url=admin_url(a.article_id),
+                action="Open the article",
+            ),
+        )
+        for a in superseded
+    ]
+    return notices_send(pairs, ASSIGNMENTS)
+
+
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "when you can"

@@ -36,6 +36,12 @@ def notify_decided(assignment_id: int) -> int:
     return notifications.decision_notify(assignment_id=assignment_id)
 
 
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_superseded"})
+def notify_superseded(article_id: int, round_: int) -> int:
+    """Tell each reviewer whose review was superseded by the round's quorum (once each)."""
+    return notifications.superseded_notify(article_id=article_id, round_=round_)
+
+
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})
 def notify_approved(article_id: int, round_: int) -> int:
     """Tell the author and the editors the article was approved (once per round)."""

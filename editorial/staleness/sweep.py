@@ -41,7 +41,7 @@ HISTORY_USER = "history_user_id"
 REASON_LENGTH = 100  # simple-history's history_change_reason
 FLAG_COLUMNS = (
     "article_id, source_id, from_version, to_version, reason, detected_at,"
-    " resolution, resolution_note"
+    " resolution, resolution_note, kind, detail"
 )
 
 
@@ -76,6 +76,7 @@ class FlagSpec:
     reason: str
     history_reason: str
     to_version_sql: str = "%(to_version)s"
+    kind: str = "source"
 
 
 def _q(name: str) -> str:
@@ -127,6 +128,7 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
         "from_version": spec.from_version,
         "to_version": spec.to_version,
         "reason": spec.reason,
+        "kind": spec.kind,
     }
     condition = scope.sql + _no_flag_yet(spec)
     with connection.cursor() as cursor:
@@ -169,7 +171,7 @@ def _flag_insert(rows_sql: str, spec: FlagSpec) -> str:
     return (
         f"INSERT INTO {_q(StalenessFlag._meta.db_table)} ({FLAG_COLUMNS})"
         f" SELECT a.id, %(source_id)s, %(from_version)s, {spec.to_version_sql}, %(reason)s,"
-        f" %(now)s, '', '' FROM ({rows_sql}) a"
+        f" %(now)s, '', '', %(kind)s, '' FROM ({rows_sql}) a"
     )
 
 

@@ -4,6 +4,7 @@ services.py holds the transitions; permissions, quorum, signatures, the checklis
 submission check are the rules they apply.
 """
 
+from editorial.workflow.concerns import article_raise_concern
 from editorial.workflow.services import (
     DECISIONS,
     article_archive,
@@ -19,6 +20,7 @@ __all__ = [
     "DECISIONS",
     "article_archive",
     "article_flag_stale",
+    "article_raise_concern",
     "article_rereview",
     "article_start_revision",
     "article_submit",

@@ -25,24 +25,19 @@ from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.quorum import quorum_state
+from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
 from editorial.workflow.submission import submission_check
+from editorial.workflow.writes import lock_article, require_status, save_with_history
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
 from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
 
-def _lock(article: Article) -> Article:
-    return (
-        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
-    )
-
-
-def _save(obj, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = actor if actor is not None and actor.is_authenticated else None
-    obj._change_reason = reason[:100]
-    obj.save()
+_lock = lock_article
+_save = save_with_history
+_require_status = require_status
 
 
 def _after_commit(task, *args: int) -> None:
@@ -54,13 +49,6 @@ def _after_commit(task, *args: int) -> None:
         task.delay(*args)
 
     transaction.on_commit(enqueue, robust=True)
-
-
-def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:
-    if article.status not in allowed:
-        raise ValidationError(
-            f"Cannot {action}: the article is {article.get_status_display().lower()}."
-        )
 
 
 def article_submit(*, article: Article, actor: AnyUser) -> Article:
@@ -207,6 +195,7 @@ def review_decide(
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
+                round_close(article, round_assignments, actor=actor)
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(assignment, article)
     assignment.article = article
@@ -238,6 +227,11 @@ def _signature(
 
 
 def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:
+    if assignment.decision == Decision.SUPERSEDED:
+        raise ValidationError(
+            "This review is no longer needed: the board approved the article before you"
+            " decided, which closed the round."
+        )
     if assignment.decision != Decision.PENDING:
         raise ValidationError(
             f"You already decided this review ({assignment.get_decision_display().lower()})."
