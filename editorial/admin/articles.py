@@ -29,6 +29,7 @@ from editorial.workflow.signatures import (
     signature_of,
     snapshot_cites_label,
 )
+from reviewers.conflicts import new_issuer_names
 from reviewers.models import Decision, ReviewAssignment
 from reviewers.selectors import Suggestion, board_member_suggestions_for_article
 
@@ -292,6 +293,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         except ValidationError as exc:
             for msg in _errors(exc):
                 messages.error(request, msg)
+        except PermissionDenied as exc:  # a conflict of interest: say which, on the page
+            messages.error(request, str(exc))
         else:
             messages.success(request, "Your decision was recorded.")
         return self._back(article)
@@ -324,6 +327,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "form": form,
             "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
             "excluded": suggestions.excluded,
+            "new_issuers": new_issuer_names(article),
         }
         return TemplateResponse(request, "admin/articles/article/assign.html", context)
 

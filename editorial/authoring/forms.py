@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
 from editorial.authoring.validation import IDENTIFIER_KINDS, MARKUP_RE, identifier_errors
@@ -129,6 +130,23 @@ class NewSourceForm(forms.Form):
     isbn = _text(Source, "isbn", label="ISBN")
     current_version = _text(Source, "current_version", label="Current version")
     locator = _text(Citation, "locator", label="Where in the source")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Autocomplete from the names already known: conflicts of interest are matched on the
+        # issuer, so a misspelt manufacturer must be a deliberate choice, not a typo.
+        issuer = self.fields["issuer"]
+        issuer.help_text = "Pick a name already in the library where there is one."
+        issuer.widget.attrs.update(
+            {
+                "list": "known-issuers",
+                "autocomplete": "off",
+                "hx-get": reverse("author:issuer_suggestions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#known-issuers",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -24,6 +24,7 @@ from editorial.notify import hooks as notifications
 from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
+from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
@@ -170,6 +171,8 @@ def review_decide(
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
+        if decision == Decision.APPROVED:
+            ensure_no_conflict(assignment.reviewer, article)
         snapshot = article_snapshot(article)
         cites_label = snapshot_cites_label(snapshot)
         content_hash = snapshot_hash(snapshot)
@@ -301,10 +304,16 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
             .exclude(user_id=article.author_id)
             .distinct()
         )
+        # a disclosure declared since the last round keeps that approver out of this one
+        previous, conflicts = split_conflicted(previous, article, names_only=True)
         article.rereview()
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
-        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        if conflicts:  # first: the history reason is cut at 100 characters
+            reason = f"{reason}; not re-assigned (conflict of interest): {'; '.join(conflicts)}"
+            _save(article, actor=actor, reason=f"{reason}; {resolved}" if resolved else reason)
+        else:
+            _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
