@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -203,6 +204,17 @@ class SourceKind(models.TextChoices):
     WEB = "web", "Web page"
 
 
+def label_kind_error(kind: str, dailymed_setid: str) -> str:
+    """A DailyMed set id identifies an FDA drug label, whatever kind was typed: saved as
+    another kind, the article would escape the pharmacist's review of label content."""
+    if (dailymed_setid or "").strip() and kind != SourceKind.DRUG_LABEL:
+        return (
+            "A source with a DailyMed set id is an FDA drug label: choose the type “Drug label”"
+            " (or remove the set id if this is not a label)."
+        )
+    return ""
+
+
 class Source(models.Model):
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     title = models.CharField(max_length=500)
@@ -229,6 +241,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         version = f" ({self.current_version})" if self.current_version else ""
         return f"{self.title}{version}"
+
+    def clean(self) -> None:
+        message = label_kind_error(self.kind, self.dailymed_setid)
+        if message:
+            raise ValidationError({"kind": message})
 
 
 class Citation(models.Model):

@@ -136,6 +136,19 @@ REVIEW_QUORUM = env.dict("REVIEW_QUORUM", cast={"value": int}, default={"standar
 REVIEW_INTERVAL_DAYS = env.dict(
     "REVIEW_INTERVAL_DAYS", cast={"value": int}, default={"standard": 365, "high": 180}
 )
+# Which risk the workflow proposes to the editor at assignment (editorial.workflow.risk): the
+# first matching rule wins, else "standard". A rule matches when the article cites a source of
+# one of `cites_kinds`, or when its text matches `text_pattern` (a dose: "10 mg", "2.5 mL").
+# The author only proposes a risk; an editor sets it (workflow.article_set_risk).
+REVIEW_RISK_RULES = [
+    {"risk": "high", "cites_kinds": ["drug_label"], "why": "cites an FDA drug label"},
+    {
+        "risk": "high",
+        "text_pattern": r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|microgram|g|ml|mL|units?|IU|mmol)"
+        r"(?:/(?:kg|m2|day|dose|h))?\b",
+        "why": "states a dose",
+    },
+]
 # Days a reviewer has to decide once assigned.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=7)
 

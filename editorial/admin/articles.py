@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -119,6 +119,11 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or (obj.is_editable and perms.can_edit(obj, request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None):
+        # Risk is set through workflow.article_set_risk (with a reason): the assign page.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, "risk")
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Once submitted an article is evidence: archive it instead.
@@ -304,15 +309,20 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if not perms.can_assign(article, request.user):
             raise PermissionDenied("Only an editor can assign reviewers.")
         suggestions = board_member_suggestions_for_article(article)
-        form = AssignForm(request.POST or None, suggestions=suggestions)
+        proposal = workflow.article_risk_proposal(article)
+        form = AssignForm(
+            request.POST or None, suggestions=suggestions, initial={"risk": proposal.risk}
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                workflow.review_assign(
-                    article=article,
-                    reviewers=list(form.cleaned_data["reviewers"]),
-                    due_at=form.cleaned_data["due_at"],
-                    actor=request.user,
-                )
+                with transaction.atomic():  # the risk and the assignment land together
+                    self._set_risk(request, article, form, proposal)
+                    workflow.review_assign(
+                        article=article,
+                        reviewers=list(form.cleaned_data["reviewers"]),
+                        due_at=form.cleaned_data["due_at"],
+                        actor=request.user,
+                    )
             except ValidationError as exc:
                 for msg in _errors(exc):
                     form.add_error(None, msg)
@@ -328,8 +338,17 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
             "excluded": suggestions.excluded,
             "new_issuers": new_issuer_names(article),
+            "risk_proposal": proposal,
         }
         return TemplateResponse(request, "admin/articles/article/assign.html", context)
+
+    def _set_risk(self, request: HttpRequest, article: Article, form: AssignForm, proposal) -> None:
+        risk, why = form.cleaned_data["risk"], form.cleaned_data["risk_reason"].strip()
+        if not risk or risk == article.risk:
+            return
+        if not why and risk == proposal.risk:
+            why = "proposed by the review rules: " + "; ".join(proposal.reasons)
+        workflow.article_set_risk(article=article, risk=risk, actor=request.user, reason=why)
 
     def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         article = self._article_or_404(request, pk)

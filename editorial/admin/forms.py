@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
+from articles.models import Risk
 from editorial.workflow.checklist import (
     GRADE_CERTAINTY,
     JAMA_BENCHMARKS,
@@ -112,6 +113,13 @@ class AssignForm(forms.Form):
     due_at = forms.DateTimeField(
         required=False, help_text="Leave empty for the default review period."
     )
+    risk = forms.ChoiceField(
+        label="Risk level (sets the quorum)", choices=Risk.choices, required=False
+    )
+    risk_reason = forms.CharField(
+        label="Why this risk level", required=False, max_length=200,
+        help_text="Needed when you set a risk other than the article's current one.",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

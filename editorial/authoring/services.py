@@ -21,7 +21,15 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles.models import Article, Citation, Risk, Section, SectionKind, Source
+from articles.models import (
+    Article,
+    Citation,
+    Risk,
+    Section,
+    SectionKind,
+    Source,
+    label_kind_error,
+)
 from editorial.access.roles import AnyUser, is_author, is_editor
 from editorial.authoring.validation import clean_fields, source_identifier_errors
 from editorial.workflow import permissions as perms
@@ -127,6 +135,11 @@ def article_update(
         _check_choice(meta["risk"], Risk.values, "risk", "risk level")
     with transaction.atomic():
         article = _lock_for_edit(article, actor, expected_updated_at)
+        if "risk" in meta and meta["risk"] != article.risk:
+            perms.ensure(
+                perms.can_set_risk(article, actor),
+                "Once the article is submitted, only an editor sets its risk level.",
+            )
         changed = _apply(article, {**meta, **cleaned})
         children = _changed_children(article, Section, data.get("sections") or {})
         children += _changed_children(article, Citation, data.get("citations") or {})
@@ -317,6 +330,9 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
     _check_choice(values["kind"], [k for k, _ in kinds], "kind", "source type")
     values = clean_fields(Source, values, required=("kind", "title"))
     errors = source_identifier_errors(values)
+    label_error = label_kind_error(values["kind"], values["dailymed_setid"])
+    if label_error:
+        errors.setdefault("kind", []).append(label_error)
     if errors:
         raise ValidationError(errors)
     _reject_duplicate(values)

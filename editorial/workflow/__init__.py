@@ -5,6 +5,7 @@ submission check are the rules they apply.
 """
 
 from editorial.workflow.concerns import article_raise_concern
+from editorial.workflow.risk import article_risk_proposal, article_set_risk
 from editorial.workflow.services import (
     DECISIONS,
     article_archive,
@@ -22,6 +23,8 @@ __all__ = [
     "article_flag_stale",
     "article_raise_concern",
     "article_rereview",
+    "article_risk_proposal",
+    "article_set_risk",
     "article_start_revision",
     "article_submit",
     "review_assign",

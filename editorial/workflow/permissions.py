@@ -51,6 +51,13 @@ def can_decide(assignment: ReviewAssignment, user: AnyUser) -> bool:
     return assignment.reviewer.user_id == user.pk and assignment.reviewer.active
 
 
+def can_set_risk(article: Article, user: AnyUser) -> bool:
+    """An editor; the author only proposes, before the article is first submitted."""
+    if is_editor(user):
+        return True
+    return _is_owner(article, user) and article.review_round == 0
+
+
 def can_raise_concern(user: AnyUser) -> bool:
     """Any active board member."""
     member = board_member_of(user)
