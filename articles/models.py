@@ -106,6 +106,16 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=Status.SUBMITTED,
+        target=Status.DRAFT,
+        custom={"label": "Withdraw submission"},
+    )
+    def withdraw(self) -> None:
+        """The author takes the submission back before the review started."""
+        self.submitted_at = None
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
         target=Status.UNDER_REVIEW,
         custom={"label": "Start review"},
     )

@@ -41,6 +41,7 @@ WORKFLOW_ACTIONS = {
 REASON_ACTIONS = {
     "archive": workflow.article_archive,
     "raise_concern": workflow.article_raise_concern,
+    "withdraw": workflow.article_withdraw,
 }
 
 
@@ -212,6 +213,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
             "can_archive": article.status != "archived" and perms.can_archive(article, user),
+            "can_withdraw": article.status == "submitted" and perms.can_submit(article, user),
             "can_raise_concern": article.status in ("approved", "stale")
             and perms.can_raise_concern(user),
             "reason_form": ReasonForm(),

@@ -12,6 +12,7 @@ from editorial.notify.tasks import (
     notify_decided,
     notify_stale,
     notify_superseded,
+    notify_withdrawn,
 )
 from reviewers.models import Decision, ReviewAssignment
 
@@ -47,3 +48,12 @@ def on_stale(article: Article) -> None:
 def on_superseded(article: Article) -> None:
     """After commit: tell the reviewers whose review the round's quorum made unnecessary."""
     _after_commit(notify_superseded, article.pk, article.review_round)
+
+
+def on_withdrawn(article: Article, *, reason: str) -> None:
+    """After commit: tell the editors the author withdrew the submission, and why."""
+
+    def enqueue() -> None:
+        notify_withdrawn.delay(article.pk, article.review_round, reason)
+
+    transaction.on_commit(enqueue, robust=True)

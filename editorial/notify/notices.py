@@ -151,6 +151,25 @@ def superseded_notify(*, article_id: int, round_: int) -> int:
     return notices_send(pairs, ASSIGNMENTS)
 
 
+def withdrawal_notify(*, article_id: int, round_: int, reason: str) -> int:
+    """Mail the editors that the author withdrew the submission before the review started."""
+    article = _article(article_id)
+    if article is None:
+        return 0
+    who = article.author.get_full_name() or article.author.get_username()
+    notice = Notice(
+        subject=f"Submission withdrawn: {article.title}"[:200],
+        lines=[
+            f"{who} withdrew “{article.title}” before the review started; it is a draft again.",
+            f"Why: {reason}",
+        ],
+        url=admin_url(article.pk),
+        action="Open the article",
+    )
+    key = f"withdrawn:{article.pk}:{round_}"
+    return notices_send([(e, key, notice) for e in editors_for_mail()], WORKFLOW)
+
+
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "when you can"

@@ -42,6 +42,12 @@ def notify_superseded(article_id: int, round_: int) -> int:
     return notifications.superseded_notify(article_id=article_id, round_=round_)
 
 
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_withdrawn"})
+def notify_withdrawn(article_id: int, round_: int, reason: str) -> int:
+    """Tell the editors the author withdrew a submission (once per round)."""
+    return notifications.withdrawal_notify(article_id=article_id, round_=round_, reason=reason)
+
+
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})
 def notify_approved(article_id: int, round_: int) -> int:
     """Tell the author and the editors the article was approved (once per round)."""

@@ -16,6 +16,7 @@ from editorial.workflow.services import (
     review_assign,
     review_decide,
 )
+from editorial.workflow.withdrawal import article_withdraw
 
 __all__ = [
     "DECISIONS",
@@ -27,6 +28,7 @@ __all__ = [
     "article_set_risk",
     "article_start_revision",
     "article_submit",
+    "article_withdraw",
     "review_assign",
     "review_decide",
 ]
