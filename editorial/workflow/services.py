@@ -25,6 +25,7 @@ from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
+from editorial.workflow.flags import flags_close_on_approval, flags_triage
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
@@ -199,6 +200,7 @@ def review_decide(
                 article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
                 round_close(article, round_assignments, actor=actor)
+                flags_close_on_approval(article, actor=actor)
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(assignment, article)
     assignment.article = article
@@ -258,32 +260,8 @@ def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int
 
 
 def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
-    """Resolve the article's open staleness flags with this transition; returns the history
-    reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
-    flag is never left open on an article that was re-reviewed, revised or withdrawn."""
-    from editorial.models import StalenessFlag
-
-    flags = list(
-        StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
-    )
-    if not flags:
-        return ""
-    now = timezone.now()
-    label = {
-        "confirmed": "confirmed still accurate",
-        "revised": "revised",
-        "withdrawn": "withdrawn",
-    }
-    reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
-    for flag in flags:
-        flag.resolution = resolution
-        flag.resolved_by = actor if actor is not None and actor.is_authenticated else None
-        flag.resolved_at = now
-        flag.resolution_note = note[:5000]
-        flag._history_user = flag.resolved_by
-        flag._change_reason = reason[:100]
-        flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
-    return reason
+    # the triage is recorded now; the flags close when the board approves again (flags.py)
+    return flags_triage(article, resolution=resolution, actor=actor, note=note)
 
 
 def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:

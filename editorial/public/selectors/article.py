@@ -47,6 +47,13 @@ _SOURCE_FIELDS = [
 ]
 
 
+class ReviewState:
+    REVIEWED = "reviewed"
+    REREVIEW = "rereview"
+    STALE = "stale"
+    PENDING = "pending"
+
+
 @dataclass(frozen=True)
 class PublicReviewer:
     name: str
@@ -89,6 +96,24 @@ class PublicArticle:
         return self.visibility == Visibility.REVIEWED
 
     @property
+    def review_state(self) -> str:
+        """What the board's review says of the page (contract: `data-review-state`): reviewed,
+        stale (a source changed or a concern was raised; not yet triaged), rereview (sent back
+        to the board, or being revised, after that) or pending (never approved)."""
+        if not self.is_reviewed:
+            return ReviewState.PENDING
+        if self.status == Status.STALE:
+            return ReviewState.STALE
+        if self.stale_notice is not None:
+            return ReviewState.REREVIEW
+        return ReviewState.REVIEWED
+
+    @property
+    def is_fully_reviewed(self) -> bool:
+        """The unqualified "reviewed" badge: approved, and nothing since put it in doubt."""
+        return self.review_state == ReviewState.REVIEWED
+
+    @property
     def tracker_step(self) -> int:
         """1-based index into TRACKER_STEPS of the step the article has reached."""
         if self.is_reviewed:
@@ -118,7 +143,9 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
         page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
     else:
         page = _from_live_rows(article)
-    if article.status == Status.STALE:
+    if visibility == Visibility.REVIEWED and article.status != Status.APPROVED:
+        # stale, or sent back after a flag or a concern: the flags stay open until the board
+        # approves again (editorial.workflow.flags), and so does the notice
         page.stale_notice = article_stale_notice_for_public(article)
     return page
 
@@ -233,7 +260,7 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
     flags = list(
         StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
         .order_by("detected_at", "pk")
-        .values("source__title", "from_version", "to_version", "reason", "detected_at")
+        .values("source__title", "from_version", "to_version", "reason", "detected_at", "kind")
     )
     if flags:
         changes = [
@@ -243,12 +270,15 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
                 "to_version": f["to_version"],
                 "reason": f["reason"],
                 "detected_at": f["detected_at"],
+                "is_concern": f["kind"] == "concern",
             }
             for f in flags
         ]
         return StaleNotice(
             reason=flags[0]["reason"], detected_at=flags[0]["detected_at"], changes=changes
         )
+    if article.status != Status.STALE:
+        return None
     row = (
         Article.history.filter(id=article.pk, status=Status.STALE)
         .order_by("-history_date")
