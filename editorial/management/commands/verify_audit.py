@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_article_ids, audit_verify_article
 
 
@@ -30,8 +31,16 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"BROKEN  {label}: {check.first_break}")
                 first_break = first_break or check.first_break
+        unsigned = unsigned_snapshots(articles)
+        for snapshot in unsigned:
+            self.stdout.write(f"UNSIGNED {snapshot}")
         if first_break is not None:
             raise CommandError(f"audit chain broken: first break at {first_break}")
+        if unsigned:
+            raise CommandError(
+                f"{len(unsigned)} published snapshot(s) not covered by a signature, first:"
+                f" {unsigned[0]}"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"audit chains intact: {len(articles)} articles, {entries} entries")
         )

@@ -141,6 +141,10 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
         content_hash = snapshot_hash(article.approved_snapshot)
         page = _from_snapshot(article, content_hash)
         page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+        if not page.reviewers:
+            # No valid signature of the approved round covers this content: it was changed
+            # outside the workflow (a queryset update, a shell). Never call it reviewed.
+            return _unsigned(page)
     else:
         page = _from_live_rows(article)
     if visibility == Visibility.REVIEWED and article.status != Status.APPROVED:
@@ -169,6 +173,16 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
         last_updated_at=article.approved_at,
         next_review_due=article.next_review_due,
     )
+
+
+def _unsigned(page: PublicArticle) -> PublicArticle:
+    """The stored snapshot served as pending: caution, no badge, no names, no review dates."""
+    page.visibility = Visibility.PENDING
+    page.reviewers = []
+    page.approved_at = None
+    page.next_review_due = None
+    page.stale_notice = None
+    return page
 
 
 def _from_live_rows(article: Article) -> PublicArticle:
