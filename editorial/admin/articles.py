@@ -3,6 +3,7 @@ editorial.workflow; the admin never sets status itself."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -72,8 +73,24 @@ class SectionInline(EditableWithArticleMixin, admin.StackedInline):
     ordering = ("position", "pk")
 
 
+class CitationInlineForm(forms.ModelForm):
+    """Every citation pins a version: a blank pin takes the source's current version."""
+
+    class Meta:
+        model = Citation
+        fields = ("number", "source", "locator", "cited_version")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        source = data.get("source")
+        if source is not None and not (data.get("cited_version") or "").strip():
+            data["cited_version"] = source.current_version
+        return data
+
+
 class CitationInline(EditableWithArticleMixin, admin.TabularInline):
     model = Citation
+    form = CitationInlineForm
     extra = 0
     fields = ("number", "source", "locator", "cited_version")
     autocomplete_fields = ("source",)

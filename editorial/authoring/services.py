@@ -278,7 +278,7 @@ def citation_add(
     cited_version: str | None = None,
 ) -> Citation:
     """Cite a library source under the next free number; pins the source's current version."""
-    if cited_version is None:
+    if not (cited_version or "").strip():  # every citation pins a version
         cited_version = source.current_version
     values = clean_fields(Citation, {"locator": locator, "cited_version": cited_version})
     with transaction.atomic():

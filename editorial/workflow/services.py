@@ -26,6 +26,7 @@ from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
 from editorial.workflow.flags import flags_close_on_approval, flags_triage
+from editorial.workflow.pins import citations_repin_flagged
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
@@ -285,6 +286,8 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
         # a disclosure declared since the last round keeps that approver out of this one
         previous, conflicts = split_conflicted(previous, article, names_only=True)
         article.rereview()
+        # before the flags are triaged (they name the changed sources) and before anyone signs
+        citations_repin_flagged(article, actor=actor)
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
         if conflicts:  # first: the history reason is cut at 100 characters
