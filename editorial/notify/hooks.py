@@ -31,13 +31,21 @@ def on_assigned(article: Article) -> None:
     _after_commit(notify_assigned, article.pk, article.review_round)
 
 
-def on_decided(assignment: ReviewAssignment, article: Article) -> None:
-    """After commit: tell the author the decision; when it approved the article, the approval
-    notice (author and editors) says so instead, so the author gets one mail, not two."""
+def on_decided(
+    assignment: ReviewAssignment,
+    article: Article,
+    *,
+    approvals: int | None = None,
+    required: int | None = None,
+) -> None:
+    """After commit: tell the author the decision ("approval 1 of 2 recorded"); when it
+    approved the article, the approval notice (author and editors) says so instead, so the
+    author gets one mail, not two."""
     if assignment.decision == Decision.APPROVED and article.status == Status.APPROVED:
         _after_commit(notify_approved, article.pk, article.review_round)
     else:
-        _after_commit(notify_decided, assignment.pk)
+        progress = (approvals, required) if assignment.decision == Decision.APPROVED else ()
+        _after_commit(notify_decided, assignment.pk, *progress)
 
 
 def on_stale(article: Article) -> None:

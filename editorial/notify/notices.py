@@ -176,7 +176,41 @@ def _when(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
 
 
-def decision_notify(*, assignment_id: int) -> int:
+# What the article's state means for its author, in words (never the raw status value).
+STATUS_SENTENCES = {
+    Status.DRAFT: "The article is a draft again.",
+    Status.SUBMITTED: "The article waits for an editor to assign reviewers.",
+    Status.UNDER_REVIEW: "The board's review goes on.",
+    Status.CHANGES_REQUESTED: (
+        "The board asked for changes: edit the article and submit it again."
+    ),
+    Status.APPROVED: "The board approved the article.",
+    Status.STALE: "The article was flagged stale and waits for an editor's triage.",
+    Status.ARCHIVED: "The article was archived.",
+}
+
+
+def decision_subject(
+    assignment: ReviewAssignment, article: Article, approvals: int | None, required: int | None
+) -> str:
+    """What happened, in the subject: "Approved" only when the article is approved."""
+    title = article.title
+    if assignment.decision == Decision.APPROVED:
+        if article.status == Status.APPROVED:
+            return f"Approved: {title}"
+        if approvals and required:
+            return f"Approval {approvals} of {required} recorded: {title}"
+        return f"Approval recorded: {title}"
+    if assignment.decision == Decision.CHANGES_REQUESTED:
+        return f"Changes requested: {title}"
+    if assignment.decision == Decision.DECLINED:
+        return f"Review declined by {assignment.reviewer}: {title}"
+    return f"Review update: {title}"
+
+
+def decision_notify(
+    *, assignment_id: int, approvals: int | None = None, required: int | None = None
+) -> int:
     """Mail the author one board member's decision, with the comment."""
     assignment = (
         ReviewAssignment.objects.select_related(
@@ -189,13 +223,19 @@ def decision_notify(*, assignment_id: int) -> int:
     if assignment is None:
         return 0
     article = assignment.article
+    lines = [
+        f"{assignment.reviewer} decided on “{article.title}”: "
+        f"{assignment.get_decision_display().lower()}."
+    ]
+    if assignment.decision == Decision.APPROVED and article.status != Status.APPROVED:
+        if approvals and required:
+            lines.append(f"That is approval {approvals} of the {required} the round needs.")
+        lines.append("The article is not approved yet: the board's review goes on.")
+    else:
+        lines.append(STATUS_SENTENCES.get(article.status, ""))
     notice = Notice(
-        subject=f"{assignment.get_decision_display()}: {article.title}"[:200],
-        lines=[
-            f"{assignment.reviewer} decided on “{article.title}”: "
-            f"{assignment.get_decision_display().lower()}.",
-            f"The article is now {article.get_status_display().lower()}.",
-        ],
+        subject=decision_subject(assignment, article, approvals, required)[:200],
+        lines=lines,
         comment=assignment.comment,
         url=author_url(article.pk),
         action="Open your article",

@@ -203,7 +203,9 @@ def review_decide(
                 round_close(article, round_assignments, actor=actor)
                 flags_close_on_approval(article, actor=actor)
                 _after_commit(prerender_article, article.pk)
-        notifications.on_decided(assignment, article)
+        notifications.on_decided(
+            assignment, article, approvals=state.approvals, required=state.required
+        )
     assignment.article = article
     return assignment
 
