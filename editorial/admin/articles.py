@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -142,6 +142,11 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         # Risk is set through workflow.article_set_risk (with a reason): the assign page.
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields if obj is None else (*fields, "risk")
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts, object_id: str):
+        # An article the user may not see answers 404, like one that does not exist (Django
+        # redirects to the index instead): every per-article view answers the same way.
+        raise Http404("No such article, or you may not see it.")
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Once submitted an article is evidence: archive it instead.
