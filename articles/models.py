@@ -128,11 +128,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=Status.APPROVED,
         custom={"label": "Approve"},
     )
-    def approve(self, snapshot: dict | None = None) -> None:
+    def approve(self, snapshot: dict | None = None, interval_days: int | None = None) -> None:
+        """`interval_days`: the periodic review interval (articles.review_intervals, which the
+        workflow passes with the specialty); the risk's own rule when not given."""
         now = timezone.now()
         self.approved_at = now
         self.last_reviewed_at = now
-        days = settings.REVIEW_INTERVAL_DAYS.get(
+        days = interval_days or settings.REVIEW_INTERVAL_DAYS.get(
             self.risk, settings.REVIEW_INTERVAL_DAYS["standard"]
         )
         self.next_review_due = (now + timedelta(days=days)).date()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Status
+from articles.review_intervals import review_interval_days
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
 from editorial.notify import hooks as notifications
@@ -33,7 +34,7 @@ from editorial.workflow.signatures import signature_meaning, snapshot_cites_labe
 from editorial.workflow.submission import submission_check
 from editorial.workflow.writes import lock_article, require_status, save_with_history
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
-from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
+from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature, Specialty
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
@@ -198,7 +199,7 @@ def review_decide(
                 article.request_changes()
                 _save(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
-                article.approve(snapshot=snapshot)
+                article.approve(snapshot=snapshot, interval_days=_interval_days(article))
                 _save(article, actor=actor, reason=reason)
                 round_close(article, round_assignments, actor=actor)
                 flags_close_on_approval(article, actor=actor)
@@ -208,6 +209,11 @@ def review_decide(
         )
     assignment.article = article
     return assignment
+
+
+def _interval_days(article: Article) -> int:
+    slug = Specialty.objects.filter(pk=article.specialty_id).values_list("slug", flat=True)
+    return review_interval_days(article.risk, slug.first() if article.specialty_id else None)
 
 
 def _signature(
