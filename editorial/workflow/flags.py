@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import attribute, history_user
 from editorial.models import Resolution, StalenessFlag
-from editorial.workflow.writes import history_user
 
 TRIAGE_LABELS = {
     Resolution.CONFIRMED: "confirmed still accurate",
@@ -41,8 +41,7 @@ def flags_triage(article: Article, *, resolution: str, actor: AnyUser, note: str
         flag.resolution_note = note[:5000]
         if closes:
             flag.resolved_at = now
-        flag._history_user = flag.resolved_by
-        flag._change_reason = reason[:100]
+        attribute(flag, actor=actor, reason=reason)
         flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
     return reason
 
@@ -53,7 +52,6 @@ def flags_close_on_approval(article: Article, *, actor: AnyUser) -> int:
     now = timezone.now()
     for flag in flags:
         flag.resolved_at = now
-        flag._history_user = history_user(actor)
-        flag._change_reason = CLOSED_BY_APPROVAL
+        attribute(flag, actor=actor, reason=CLOSED_BY_APPROVAL)
         flag.save(update_fields=["resolved_at"])
     return len(flags)

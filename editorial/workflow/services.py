@@ -21,6 +21,7 @@ from articles.models import Article, Status
 from articles.review_intervals import review_interval_days
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import history_user, save_attributed
 from editorial.notify import hooks as notifications
 from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
@@ -32,16 +33,16 @@ from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
 from editorial.workflow.submission import submission_check
-from editorial.workflow.writes import lock_article, require_status, save_with_history
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
 from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature, Specialty
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
 
-_lock = lock_article
-_save = save_with_history
-_require_status = require_status
+def _lock(article: Article) -> Article:
+    return (
+        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
+    )
 
 
 def _after_commit(task, *args: int) -> None:
@@ -53,6 +54,13 @@ def _after_commit(task, *args: int) -> None:
         task.delay(*args)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:
+    if article.status not in allowed:
+        raise ValidationError(
+            f"Cannot {action}: the article is {article.get_status_display().lower()}."
+        )
 
 
 def article_submit(*, article: Article, actor: AnyUser) -> Article:
@@ -71,7 +79,9 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
         checked = "citation check passed" + (
             f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         )
-        _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
+        save_attributed(
+            article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}"
+        )
     return article
 
 
@@ -91,9 +101,10 @@ def review_assign(
         due_at = due_at or timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         starting = article.status == Status.SUBMITTED
         round_ = article.review_round
+        by = history_user(actor)
         assignments = [
             ReviewAssignment(
-                article=article, reviewer=m, round=round_, assigned_by=actor, due_at=due_at
+                article=article, reviewer=m, round=round_, assigned_by=by, due_at=due_at
             )
             for m in members
         ]
@@ -106,12 +117,12 @@ def review_assign(
         )
         if starting:
             article.assign()
-            _save(article, actor=actor, reason=f"review started: assigned to {names}")
+            save_attributed(article, actor=actor, reason=f"review started: assigned to {names}")
         notifications.on_assigned(article)
     return assignments
 
 
-def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> Sequence[BoardMember]:
     # Whether each member already reviews this round: a subquery, not one more round trip.
     assigned = ReviewAssignment.objects.filter(
         article=article, round=article.review_round, reviewer=OuterRef("pk")
@@ -162,15 +173,7 @@ def review_decide(
         raise ValidationError(f"Please add a comment saying {what}.")
     with transaction.atomic():
         article = _lock(assignment.article)
-        # One query locks this assignment and the rest of the current round (quorum reads them).
-        locked = {
-            a.pk: a
-            for a in ReviewAssignment.objects.select_for_update(of=("self",))
-            .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
-            .select_related("reviewer__user", "signature")
-        }
-        if assignment.pk not in locked:
-            raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+        locked = _lock_round(article, assignment)
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
@@ -192,15 +195,15 @@ def review_decide(
             article, round_assignments, content_hash=content_hash, cites_label=cites_label
         )
         reason = _decision_reason(assignment, state.approvals, state.required)
-        _save(assignment, actor=actor, reason=reason)
+        save_attributed(assignment, actor=actor, reason=reason)
         assignment.signature.save()
         if article.status == Status.UNDER_REVIEW:
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
-                _save(article, actor=actor, reason=reason)
+                save_attributed(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot, interval_days=_interval_days(article))
-                _save(article, actor=actor, reason=reason)
+                save_attributed(article, actor=actor, reason=reason)
                 round_close(article, round_assignments, actor=actor)
                 flags_close_on_approval(article, actor=actor)
                 _after_commit(prerender_article, article.pk)
@@ -209,6 +212,19 @@ def review_decide(
         )
     assignment.article = article
     return assignment
+
+
+def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, ReviewAssignment]:
+    """One query locks this assignment and the rest of the current round (quorum reads them)."""
+    locked = {
+        a.pk: a
+        for a in ReviewAssignment.objects.select_for_update(of=("self",))
+        .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
+        .select_related("reviewer__user", "signature")
+    }
+    if assignment.pk not in locked:
+        raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+    return locked
 
 
 def _interval_days(article: Article) -> int:
@@ -228,6 +244,7 @@ def _signature(
         # The checklist is what an approval vouches for; other decisions carry their comment.
         checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
     member = assignment.reviewer
+    assert assignment.decided_at is not None  # the decision's time, set before signing
     return Signature(
         assignment=assignment,
         signer=member.user,
@@ -298,11 +315,11 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
         citations_repin_flagged(article, actor=actor)
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
-        if conflicts:  # first: the history reason is cut at 100 characters
+        if conflicts:
             reason = f"{reason}; not re-assigned (conflict of interest): {'; '.join(conflicts)}"
-            _save(article, actor=actor, reason=f"{reason}; {resolved}" if resolved else reason)
-        else:
-            _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        save_attributed(
+            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
+        )
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -310,7 +327,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
                     article=article,
                     reviewer=m,
                     round=article.review_round,
-                    assigned_by=actor,
+                    assigned_by=history_user(actor),
                     due_at=due_at,
                 )
                 for m in previous
@@ -337,7 +354,9 @@ def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") 
         article.start_revision()
         resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
         reason = "revision started"
-        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        save_attributed(
+            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
+        )
     return article
 
 
@@ -351,7 +370,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
-        _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        save_attributed(article, actor=actor, reason=f"flagged stale: {reason}")
         notifications.on_stale(article)
     return article
 
@@ -368,7 +387,7 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
             raise ValidationError("The article is already archived.")
         article.archive()
         resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
-        _save(
+        save_attributed(
             article,
             actor=actor,
             reason=f"{resolved}; archived" if resolved else f"archived: {reason}",

@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from articles.models import Article
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import history_user, save_attributed
+
+__all__ = ["history_user", "lock_article", "require_status", "required_reason", "save_with_history"]
 
 
 def lock_article(article: Article) -> Article:
@@ -18,14 +22,8 @@ def lock_article(article: Article) -> Article:
     )
 
 
-def history_user(actor: AnyUser):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def save_with_history(obj, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = history_user(actor)
-    obj._change_reason = reason[:100]
-    obj.save()
+def save_with_history(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
+    save_attributed(obj, actor=actor, reason=reason)
 
 
 def require_status(article: Article, allowed: Sequence[str], action: str) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviewers', '0002_board_details'),
+        ('reviewers', '0003_history_change_reason_text'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def periodic_flags_kind(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0024_audit_chain_per_statement'),
+        ('editorial', '0025_history_change_reason_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
