@@ -85,8 +85,8 @@ class CitationInlineForm(forms.ModelForm):
         model = Citation
         fields = ("number", "source", "locator", "cited_version")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         source = data.get("source")
         if source is not None and not (data.get("cited_version") or "").strip():
             data["cited_version"] = source.current_version

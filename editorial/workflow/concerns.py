@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from editorial.access.roles import AnyUser, board_member_of
+from editorial.audit.attribution import history_user
 from editorial.models import FlagKind, StalenessFlag
 from editorial.notify import hooks as notifications
 from editorial.workflow import permissions as perms
@@ -38,7 +39,7 @@ def article_raise_concern(*, article: Article, actor: AnyUser, reason: str) -> S
         flag = StalenessFlag(
             article=article,
             kind=FlagKind.CONCERN,
-            raised_by=actor,
+            raised_by=history_user(actor),
             detail=reason,
             reason=f"{CONCERN_REASON}: {member}"[:200],
             # one flag per concern: the unique (article, source, to_version) never collides

@@ -33,7 +33,9 @@ def flags_triage(article: Article, *, resolution: str, actor: AnyUser, note: str
     if not flags:
         return ""
     now = timezone.now()
-    reason = f"staleness resolved: {TRIAGE_LABELS[resolution]}" + (f" — {note}" if note else "")
+    reason = f"staleness resolved: {TRIAGE_LABELS[Resolution(resolution)]}" + (
+        f" — {note}" if note else ""
+    )
     closes = resolution == Resolution.WITHDRAWN
     for flag in flags:
         flag.resolution = resolution

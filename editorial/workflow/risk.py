@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +39,8 @@ def article_risk_proposal(article: Article) -> RiskProposal:
         [article.title, article.summary, *article.sections.values_list("body", flat=True)]
     )
     risk, reasons = Risk.STANDARD, []
-    for rule in settings.REVIEW_RISK_RULES:
+    rules = cast(list[dict[str, Any]], settings.REVIEW_RISK_RULES)
+    for rule in rules:
         cited = kinds & set(rule.get("cites_kinds", ()))
         pattern = rule.get("text_pattern")
         if cited or (pattern and re.search(pattern, text)):

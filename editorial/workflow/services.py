@@ -228,8 +228,10 @@ def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, Rev
 
 
 def _interval_days(article: Article) -> int:
+    if article.specialty_id is None:
+        return review_interval_days(article.risk)
     slug = Specialty.objects.filter(pk=article.specialty_id).values_list("slug", flat=True)
-    return review_interval_days(article.risk, slug.first() if article.specialty_id else None)
+    return review_interval_days(article.risk, slug.first())
 
 
 def _signature(
