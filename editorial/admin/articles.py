@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,7 @@ from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
-from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
+from editorial.admin.forms import AssignForm, CitationInlineForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
@@ -76,21 +75,6 @@ class SectionInline(EditableWithArticleMixin, admin.StackedInline):
     extra = 0
     fields = ("position", "kind", "heading", "body")
     ordering = ("position", "pk")
-
-
-class CitationInlineForm(forms.ModelForm):
-    """Every citation pins a version: a blank pin takes the source's current version."""
-
-    class Meta:
-        model = Citation
-        fields = ("number", "source", "locator", "cited_version")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        source = data.get("source")
-        if source is not None and not (data.get("cited_version") or "").strip():
-            data["cited_version"] = source.current_version
-        return data
 
 
 class CitationInline(EditableWithArticleMixin, admin.TabularInline):

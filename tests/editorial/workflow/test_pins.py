@@ -5,7 +5,7 @@ import pytest
 from articles.models import Citation
 from articles.source_rules import citation_problems
 from editorial import workflow
-from editorial.admin.articles import CitationInlineForm
+from editorial.admin.forms import CitationInlineForm
 from editorial.authoring import services as authoring
 from editorial.staleness import article_resolve_staleness, source_record_version
 from reviewers.models import ReviewAssignment
