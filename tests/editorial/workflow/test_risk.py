@@ -133,7 +133,7 @@ def test_dailymed_source_saved_as_web_is_refused_everywhere(client):
 def test_data_migration_fixes_existing_label_kinds(capsys):
     wrong = SourceFactory(kind="web", dailymed_setid=SETID, doi="")
     right = SourceFactory(kind="journal_article")
-    migration = importlib.import_module("articles.migrations.0008_dailymed_sources_are_drug_labels")
+    migration = importlib.import_module("articles.migrations.0009_dailymed_sources_are_drug_labels")
     migration.fix_label_kinds(django_apps, None)
     wrong.refresh_from_db()
     right.refresh_from_db()

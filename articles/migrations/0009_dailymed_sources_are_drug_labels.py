@@ -47,6 +47,6 @@ def fix_label_kinds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_history_change_reason_text")]
+    dependencies = [("articles", "0008_registry_finding")]
 
     operations = [migrations.RunPython(fix_label_kinds, migrations.RunPython.noop)]
