@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -116,6 +117,16 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=Status.SUBMITTED,
+        target=Status.DRAFT,
+        custom={"label": "Withdraw submission"},
+    )
+    def withdraw(self) -> None:
+        """The author takes the submission back before the review started."""
+        self.submitted_at = None
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
         target=Status.UNDER_REVIEW,
         custom={"label": "Start review"},
     )
@@ -128,11 +139,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=Status.APPROVED,
         custom={"label": "Approve"},
     )
-    def approve(self, snapshot: dict | None = None) -> None:
+    def approve(self, snapshot: dict | None = None, interval_days: int | None = None) -> None:
+        """`interval_days`: the periodic review interval (articles.review_intervals, which the
+        workflow passes with the specialty); the risk's own rule when not given."""
         now = timezone.now()
         self.approved_at = now
         self.last_reviewed_at = now
-        days = settings.REVIEW_INTERVAL_DAYS.get(
+        days = interval_days or settings.REVIEW_INTERVAL_DAYS.get(
             self.risk, settings.REVIEW_INTERVAL_DAYS["standard"]
         )
         self.next_review_due = (now + timedelta(days=days)).date()
@@ -216,6 +229,17 @@ class SourceKind(models.TextChoices):
     WEB = "web", "Web page"
 
 
+def label_kind_error(kind: str, dailymed_setid: str) -> str:
+    """A DailyMed set id identifies an FDA drug label, whatever kind was typed: saved as
+    another kind, the article would escape the pharmacist's review of label content."""
+    if (dailymed_setid or "").strip() and kind != SourceKind.DRUG_LABEL:
+        return (
+            "A source with a DailyMed set id is an FDA drug label: choose the type “Drug label”"
+            " (or remove the set id if this is not a label)."
+        )
+    return ""
+
+
 class Source(models.Model):
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     title = models.CharField(max_length=500)
@@ -244,6 +268,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         version = f" ({self.current_version})" if self.current_version else ""
         return f"{self.title}{version}"
+
+    def clean(self) -> None:
+        message = label_kind_error(self.kind, self.dailymed_setid)
+        if message:
+            raise ValidationError({"kind": message})
 
 
 class Citation(models.Model):

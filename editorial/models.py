@@ -29,6 +29,12 @@ class Resolution(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class FlagKind(models.TextChoices):
+    SOURCE = "source", "Source changed or retracted"
+    REVIEW_DUE = "review_due", "Periodic review due"
+    CONCERN = "concern", "Concern raised by a board member"
+
+
 class StalenessFlag(models.Model):
     """An approved article went stale: a cited source changed or was retracted, or its
     periodic review fell due. Written in bulk by editorial.staleness (one sweep per source)."""
@@ -50,6 +56,19 @@ class StalenessFlag(models.Model):
         related_name="staleness_flags",
         db_index=False,
     )
+    # db_default: the set-based sweep inserts flags in SQL (editorial.staleness.sweep)
+    kind = models.CharField(
+        max_length=12, choices=FlagKind.choices, default=FlagKind.SOURCE, db_default=FlagKind.SOURCE
+    )
+    # A concern: the board member who raised it and what they said.
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detail = models.TextField(blank=True, max_length=5000)
     from_version = models.CharField(max_length=100, blank=True)
     to_version = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=200)
@@ -66,7 +85,7 @@ class StalenessFlag(models.Model):
     resolution_note = models.TextField("why", blank=True, max_length=5000)
 
     # A flag's history is read by flag (id) or article; fewer indexes to write in a sweep.
-    history = HistoricalRecords(no_db_index=["source", "resolved_by"])
+    history = HistoricalRecords(no_db_index=["source", "resolved_by", "raised_by"])
     _history_user: "User | None"  # who and why of the next save(), for simple-history
     _change_reason: str
 

@@ -1,26 +1,106 @@
 """Conflicts of interest: a member conflicts with an article when one of their current
 disclosures names the issuer of a source the article cites (a drug label's manufacturer, a trial
-sponsor, a guideline body). Pure functions over prefetched rows."""
+sponsor, a guideline body). Pure functions over prefetched rows.
+
+Both names are normalised before they are compared, so "Pfizer" is matched by "Pfizer Inc.",
+"PFIZER", "Pfi\u200bzer" or "\u0420fizer" (a Cyrillic Er): Unicode NFKC, invisible characters
+stripped, letters of other scripts that look like Latin ones folded to them (Unicode's
+confusables data), case folded, punctuation dropped and company suffixes ignored. A disclosure
+naming the parent ("Pfizer") also matches a subsidiary whose name starts with it
+("Pfizer Oncology")."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
+from functools import lru_cache
 
+from confusable_homoglyphs import categories, confusables
 from django.db.models import Prefetch
 
 from articles.models import Article, Source
 from reviewers.models import DISCLOSURE_PHRASES, BoardMember, Disclosure
 
+# Legal forms and trade words that do not tell two companies apart ("Pfizer Inc." is Pfizer).
+COMPANY_SUFFIXES = frozenset(
+    {
+        "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "gmbh", "ag", "sa",
+        "sas", "sarl", "spa", "srl", "nv", "bv", "kg", "kgaa", "se", "oy", "ab", "as", "pty",
+        "kk", "co", "corp", "corporation", "company", "group", "holding", "holdings",
+        "pharmaceutical", "pharmaceuticals", "pharma", "laboratories", "labs", "&", "and",
+    }
+)  # fmt: skip
+# Characters that print nothing but would make two equal names differ.
+INVISIBLE = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}
+_DOTS = re.compile("[.\u00b7'\u2019]")
+_SEPARATORS = re.compile(r"[^\w&]+")
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The Latin letter `char` (of another script) is confusable with, else `char`."""
+    if char.isascii() or categories.alias(char) in ("LATIN", "COMMON"):
+        return char
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else []:
+        if homoglyph["n"].startswith("LATIN") and len(homoglyph["c"]) == 1:
+            return homoglyph["c"]
+    return char
+
 
 def organisation_key(name: str) -> str:
-    """Case-insensitive, trimmed (inner whitespace collapsed) form used for matching."""
-    return " ".join(name.split()).casefold()
+    """The form of an organisation's name used for matching ("" when nothing is left)."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(
+        _latin_lookalike(c) for c in text if unicodedata.category(c) != "Cf" and c not in INVISIBLE
+    )
+    text = _DOTS.sub("", unicodedata.normalize("NFKC", text).casefold())
+    words = _SEPARATORS.sub(" ", text).split()
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def names_match(disclosed_key: str, issuer_key: str) -> bool:
+    """The disclosure names the issuer, or its parent (the issuer's name starts with it)."""
+    if not disclosed_key or not issuer_key:
+        return False
+    return issuer_key == disclosed_key or issuer_key.startswith(disclosed_key + " ")
 
 
 def article_issuers(article: Article) -> dict[str, str]:
     """The issuers of the article's cited sources: matching key -> name as written (1 query)."""
     issuers = Source.objects.filter(citations__article=article).values_list("issuer", flat=True)
-    return {organisation_key(i): " ".join(i.split()) for i in issuers if i and i.strip()}
+    keyed = {organisation_key(i): " ".join(i.split()) for i in issuers if i and i.strip()}
+    keyed.pop("", None)
+    return keyed
+
+
+def new_issuer_names(article: Article) -> list[str]:
+    """Issuers the article cites that no other source in the library and no disclosure names
+    (after normalisation): a new name, or a misspelt one, that the editor should check before
+    trusting the conflict check with it (3 queries)."""
+    cited = Source.objects.filter(citations__article=article)
+    mine = {
+        " ".join(name.split())
+        for name in cited.values_list("issuer", flat=True)
+        if name and organisation_key(name)
+    }
+    if not mine:
+        return []
+    known_names = (
+        Source.objects.exclude(pk__in=cited.values("pk"))
+        .exclude(issuer="")
+        .values_list("issuer", flat=True)
+        .distinct()
+    )
+    known = {organisation_key(n) for n in known_names}
+    known |= {
+        organisation_key(n)
+        for n in Disclosure.objects.values_list("organisation", flat=True).distinct()
+    }
+    return sorted(n for n in mine if organisation_key(n) not in known)
 
 
 def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
@@ -33,11 +113,17 @@ def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
 
 
 def member_conflicts(member: BoardMember, issuers: dict[str, str]) -> list[str]:
-    """Sentences naming each conflict; needs `current_disclosures` prefetched."""
+    """Sentences naming each conflict (the disclosure and the issuer it matched); needs
+    `current_disclosures` prefetched."""
     conflicts = []
     for disclosure in member.current_disclosures:
-        issuer = issuers.get(organisation_key(disclosure.organisation))
-        if issuer is not None:
-            phrase = DISCLOSURE_PHRASES.get(disclosure.kind, "a relationship with")
-            conflicts.append(f"{member} discloses {phrase} {issuer}, the issuer of a cited source")
+        disclosed = organisation_key(disclosure.organisation)
+        for key, issuer in issuers.items():
+            if names_match(disclosed, key):
+                phrase = DISCLOSURE_PHRASES.get(disclosure.kind, "a relationship with")
+                named = " ".join(disclosure.organisation.split())
+                also = "" if disclosed == key else f" (disclosed as “{named}”)"
+                conflicts.append(
+                    f"{member} discloses {phrase} {issuer}{also}, the issuer of a cited source"
+                )
     return conflicts

@@ -181,6 +181,8 @@ class Decision(models.TextChoices):
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     DECLINED = "declined", "Declined"
+    # The round reached its quorum before this reviewer decided: the review is no longer needed.
+    SUPERSEDED = "superseded", "Superseded"
 
 
 class ReviewAssignmentQuerySet(models.QuerySet):

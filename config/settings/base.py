@@ -182,6 +182,19 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REVIEW_QUORUM = env_int_map("REVIEW_QUORUM", default={"standard": 1, "high": 2})
 # Days from approval until the next periodic review, by risk.
 REVIEW_INTERVAL_DAYS = env_int_map("REVIEW_INTERVAL_DAYS", default={"standard": 365, "high": 180})
+# Which risk the workflow proposes to the editor at assignment (editorial.workflow.risk): the
+# first matching rule wins, else "standard". A rule matches when the article cites a source of
+# one of `cites_kinds`, or when its text matches `text_pattern` (a dose: "10 mg", "2.5 mL").
+# The author only proposes a risk; an editor sets it (workflow.article_set_risk).
+REVIEW_RISK_RULES = [
+    {"risk": "high", "cites_kinds": ["drug_label"], "why": "cites an FDA drug label"},
+    {
+        "risk": "high",
+        "text_pattern": r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|microgram|g|ml|mL|units?|IU|mmol)"
+        r"(?:/(?:kg|m2|day|dose|h))?\b",
+        "why": "states a dose",
+    },
+]
 # Days a reviewer has to decide once assigned.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=7)
 

@@ -8,9 +8,9 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,7 +22,7 @@ from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
-from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
+from editorial.admin.forms import AssignForm, CitationInlineForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
@@ -34,6 +34,7 @@ from editorial.workflow.signatures import (
     signature_of,
     snapshot_cites_label,
 )
+from reviewers.conflicts import new_issuer_names
 from reviewers.models import Decision, ReviewAssignment
 from reviewers.selectors import Suggestion, board_member_suggestions_for_article
 
@@ -42,7 +43,11 @@ WORKFLOW_ACTIONS = {
     "rereview": workflow.article_rereview,
     "start_revision": workflow.article_start_revision,
 }
-REASON_ACTIONS = {"archive": workflow.article_archive}
+REASON_ACTIONS = {
+    "archive": workflow.article_archive,
+    "raise_concern": workflow.article_raise_concern,
+    "withdraw": workflow.article_withdraw,
+}
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -74,6 +79,7 @@ class SectionInline(EditableWithArticleMixin, admin.StackedInline):
 
 class CitationInline(EditableWithArticleMixin, admin.TabularInline):
     model = Citation
+    form = CitationInlineForm
     extra = 0
     fields = ("number", "source", "locator", "cited_version")
     autocomplete_fields = ("source",)
@@ -120,6 +126,16 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or (obj.is_editable and perms.can_edit(obj, request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None):
+        # Risk is set through workflow.article_set_risk (with a reason): the assign page.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, "risk")
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts, object_id: str):
+        # An article the user may not see answers 404, like one that does not exist (Django
+        # redirects to the index instead): every per-article view answers the same way.
+        raise Http404("No such article, or you may not see it.")
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Once submitted an article is evidence: archive it instead.
@@ -208,6 +224,9 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
             "can_archive": article.status != "archived" and perms.can_archive(article, user),
+            "can_withdraw": article.status == "submitted" and perms.can_submit(article, user),
+            "can_raise_concern": article.status in ("approved", "stale")
+            and perms.can_raise_concern(user),
             "reason_form": ReasonForm(),
         }
 
@@ -293,6 +312,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         except ValidationError as exc:
             for msg in _errors(exc):
                 messages.error(request, msg)
+        except PermissionDenied as exc:  # a conflict of interest: say which, on the page
+            messages.error(request, str(exc))
         else:
             messages.success(request, "Your decision was recorded.")
         return self._back(article)
@@ -302,15 +323,20 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if not perms.can_assign(article, request.user):
             raise PermissionDenied("Only an editor can assign reviewers.")
         suggestions = board_member_suggestions_for_article(article)
-        form = AssignForm(request.POST or None, suggestions=suggestions)
+        proposal = workflow.article_risk_proposal(article)
+        form = AssignForm(
+            request.POST or None, suggestions=suggestions, initial={"risk": proposal.risk}
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                workflow.review_assign(
-                    article=article,
-                    reviewers=list(form.cleaned_data["reviewers"]),
-                    due_at=form.cleaned_data["due_at"],
-                    actor=request.user,
-                )
+                with transaction.atomic():  # the risk and the assignment land together
+                    self._set_risk(request, article, form, proposal)
+                    workflow.review_assign(
+                        article=article,
+                        reviewers=list(form.cleaned_data["reviewers"]),
+                        due_at=form.cleaned_data["due_at"],
+                        actor=request.user,
+                    )
             except ValidationError as exc:
                 for msg in _errors(exc):
                     form.add_error(None, msg)
@@ -325,8 +351,18 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "form": form,
             "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
             "excluded": suggestions.excluded,
+            "new_issuers": new_issuer_names(article),
+            "risk_proposal": proposal,
         }
         return TemplateResponse(request, "admin/articles/article/assign.html", context)
+
+    def _set_risk(self, request: HttpRequest, article: Article, form: AssignForm, proposal) -> None:
+        risk, why = form.cleaned_data["risk"], form.cleaned_data["risk_reason"].strip()
+        if not risk or risk == article.risk:
+            return
+        if not why and risk == proposal.risk:
+            why = "proposed by the review rules: " + "; ".join(proposal.reasons)
+        workflow.article_set_risk(article=article, risk=risk, actor=request.user, reason=why)
 
     def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         article = self._article_or_404(request, pk)
@@ -334,7 +370,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             return self._back(article)
         try:
             if action in REASON_ACTIONS:
-                reason = request.POST.get("reason", "")[:500]
+                reason = request.POST.get("reason", "")[:5000]
                 REASON_ACTIONS[action](article=article, actor=request.user, reason=reason)
             else:
                 WORKFLOW_ACTIONS[action](article=article, actor=request.user)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
+from articles.models import Citation, Risk
 from editorial.workflow.checklist import (
     GRADE_CERTAINTY,
     JAMA_BENCHMARKS,
@@ -113,6 +114,13 @@ class AssignForm(forms.Form):
     due_at = forms.DateTimeField(
         required=False, help_text="Leave empty for the default review period."
     )
+    risk = forms.ChoiceField(
+        label="Risk level (sets the quorum)", choices=Risk.choices, required=False
+    )
+    risk_reason = forms.CharField(
+        label="Why this risk level", required=False, max_length=200,
+        help_text="Needed when you set a risk other than the article's current one.",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,3 +136,18 @@ class AssignForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
+
+
+class CitationInlineForm(forms.ModelForm):
+    """Every citation pins a version: a blank pin takes the source's current version."""
+
+    class Meta:
+        model = Citation
+        fields = ("number", "source", "locator", "cited_version")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        source = data.get("source")
+        if source is not None and not (data.get("cited_version") or "").strip():
+            data["cited_version"] = source.current_version
+        return data

@@ -9,6 +9,7 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -202,6 +203,23 @@ class NewSourceForm(forms.Form):
     isbn = _identifier("ISBN", "ISBN-10 or ISBN-13; stored as ISBN-13")
     current_version = _text(Source, "current_version", label="Current version")
     locator = _text(Citation, "locator", label="Where in the source")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Autocomplete from the names already known: conflicts of interest are matched on the
+        # issuer, so a misspelt manufacturer must be a deliberate choice, not a typo.
+        issuer = self.fields["issuer"]
+        issuer.help_text = "Pick a name already in the library where there is one."
+        issuer.widget.attrs.update(
+            {
+                "list": "known-issuers",
+                "autocomplete": "off",
+                "hx-get": reverse("author:issuer_suggestions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#known-issuers",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def clean(self) -> dict:
         super().clean()

@@ -111,6 +111,20 @@ def assignment_list_for_article(article: Article) -> list[ReviewAssignment]:
     )
 
 
+def issuer_names_for_query(query: str, limit: int = 15) -> list[str]:
+    """Issuer names already in the library containing the fragment, for autocomplete."""
+    query = (query or "").strip()[:200]
+    if len(query) < 2:
+        return []
+    names = (
+        Source.objects.filter(issuer__icontains=query)
+        .order_by("issuer")
+        .values_list("issuer", flat=True)
+        .distinct()[:limit]
+    )
+    return list(names)
+
+
 def source_list_for_query(query: str, limit: int = 15) -> list[Source]:
     """Library sources matching a title, issuer or identifier fragment."""
     query = (query or "").strip()[:200]

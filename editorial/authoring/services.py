@@ -21,7 +21,16 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
+from articles.models import (
+    Article,
+    Citation,
+    Risk,
+    Section,
+    SectionKind,
+    Source,
+    SourceKind,
+    label_kind_error,
+)
 from editorial.access.roles import AnyUser, is_author, is_editor
 from editorial.audit.attribution import delete_attributed, save_attributed
 from editorial.authoring.validation import clean_fields, source_values_normalize
@@ -116,6 +125,11 @@ def article_update(
         _check_choice(meta["risk"], Risk.values, "risk", "risk level")
     with transaction.atomic():
         article = _lock_for_edit(article, actor, expected_updated_at)
+        if "risk" in meta and meta["risk"] != article.risk:
+            perms.ensure(
+                perms.can_set_risk(article, actor),
+                "Once the article is submitted, only an editor sets its risk level.",
+            )
         changed = _apply(article, {**meta, **cleaned})
         children = _changed_children(article, Section, data.get("sections") or {})
         children += _changed_children(article, Citation, data.get("citations") or {})
@@ -254,7 +268,7 @@ def citation_add(
     cited_version: str | None = None,
 ) -> Citation:
     """Cite a library source under the next free number; pins the source's current version."""
-    if cited_version is None:
+    if not (cited_version or "").strip():  # every citation pins a version
         cited_version = source.current_version
     values = clean_fields(Citation, {"locator": locator, "cited_version": cited_version})
     with transaction.atomic():
@@ -306,6 +320,9 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
     # Normalised first: a pasted PubMed address is longer than the PMID it holds.
     values, _notes = source_values_normalize(values)
     values = clean_fields(Source, values, required=("kind", "title"))
+    label_error = label_kind_error(values["kind"], values["dailymed_setid"])
+    if label_error:
+        raise ValidationError({"kind": label_error})
     _reject_duplicate(values)
     source = Source(**values)
     with transaction.atomic():

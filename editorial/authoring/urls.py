@@ -14,4 +14,5 @@ urlpatterns = [
     path("articles/<int:pk>/revise/", editor.article_revise, name="article_revise"),
     path("articles/<int:pk>/history/", author.article_history, name="article_history"),
     path("sources/search/", editor.source_search, name="source_search"),
+    path("sources/issuers/", editor.issuer_suggestions, name="issuer_suggestions"),
 ]

@@ -6,12 +6,19 @@ rolled-back action mails nobody, and a broker outage delays the mail but never l
 from __future__ import annotations
 
 from articles.models import Article, Status
-from editorial.notify.tasks import notify_approved, notify_assigned, notify_decided, notify_stale
+from editorial.notify.tasks import (
+    notify_approved,
+    notify_assigned,
+    notify_decided,
+    notify_stale,
+    notify_superseded,
+    notify_withdrawn,
+)
 from editorial.outbox import outbox_enqueue
 from reviewers.models import Decision, ReviewAssignment
 
 
-def _after_commit(task, *args: int) -> None:
+def _after_commit(task, *args: object) -> None:
     outbox_enqueue(task.name, args=args)
 
 
@@ -20,15 +27,33 @@ def on_assigned(article: Article) -> None:
     _after_commit(notify_assigned, article.pk, article.review_round)
 
 
-def on_decided(assignment: ReviewAssignment, article: Article) -> None:
-    """After commit: tell the author the decision; when it approved the article, the approval
-    notice (author and editors) says so instead, so the author gets one mail, not two."""
+def on_decided(
+    assignment: ReviewAssignment,
+    article: Article,
+    *,
+    approvals: int | None = None,
+    required: int | None = None,
+) -> None:
+    """After commit: tell the author the decision ("approval 1 of 2 recorded"); when it
+    approved the article, the approval notice (author and editors) says so instead, so the
+    author gets one mail, not two."""
     if assignment.decision == Decision.APPROVED and article.status == Status.APPROVED:
         _after_commit(notify_approved, article.pk, article.review_round)
     else:
-        _after_commit(notify_decided, assignment.pk)
+        progress = (approvals, required) if assignment.decision == Decision.APPROVED else ()
+        _after_commit(notify_decided, assignment.pk, *progress)
 
 
 def on_stale(article: Article) -> None:
     """After commit: tell the author and editors the article was flagged stale."""
     _after_commit(notify_stale, article.pk, article.review_round)
+
+
+def on_superseded(article: Article) -> None:
+    """After commit: tell the reviewers whose review the round's quorum made unnecessary."""
+    _after_commit(notify_superseded, article.pk, article.review_round)
+
+
+def on_withdrawn(article: Article, *, reason: str) -> None:
+    """After commit: tell the editors the author withdrew the submission, and why."""
+    _after_commit(notify_withdrawn, article.pk, article.review_round, reason)

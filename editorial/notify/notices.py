@@ -125,13 +125,92 @@ def assignment_notify(*, article_id: int, round_: int) -> int:
     return notices_send(pairs, ASSIGNMENTS)
 
 
+def superseded_notify(*, article_id: int, round_: int) -> int:
+    """Mail each reviewer of the round whose pending review the quorum's approval closed."""
+    superseded = ReviewAssignment.objects.filter(
+        article_id=article_id, round=round_, decision=Decision.SUPERSEDED
+    ).select_related("article", "reviewer__user__notification_preference")
+    pairs = [
+        (
+            a.reviewer.user,
+            f"superseded:{a.pk}",
+            Notice(
+                subject=f"Review no longer needed: {a.article.title}"[:200],
+                lines=[
+                    f"The board approved “{a.article.title}” (round {a.round}) before you"
+                    " decided: the round is closed and your review is no longer needed.",
+                    "If you have a concern about the approved article, you can raise it"
+                    " from the article's page.",
+                ],
+                url=admin_url(a.article_id),
+                action="Open the article",
+            ),
+        )
+        for a in superseded
+    ]
+    return notices_send(pairs, ASSIGNMENTS)
+
+
+def withdrawal_notify(*, article_id: int, round_: int, reason: str) -> int:
+    """Mail the editors that the author withdrew the submission before the review started."""
+    article = _article(article_id)
+    if article is None:
+        return 0
+    who = article.author.get_full_name() or article.author.get_username()
+    notice = Notice(
+        subject=f"Submission withdrawn: {article.title}"[:200],
+        lines=[
+            f"{who} withdrew “{article.title}” before the review started; it is a draft again.",
+            f"Why: {reason}",
+        ],
+        url=admin_url(article.pk),
+        action="Open the article",
+    )
+    key = f"withdrawn:{article.pk}:{round_}"
+    return notices_send([(e, key, notice) for e in editors_for_mail()], WORKFLOW)
+
+
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "when you can"
     return timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
 
 
-def decision_notify(*, assignment_id: int) -> int:
+# What the article's state means for its author, in words (never the raw status value).
+STATUS_SENTENCES = {
+    Status.DRAFT: "The article is a draft again.",
+    Status.SUBMITTED: "The article waits for an editor to assign reviewers.",
+    Status.UNDER_REVIEW: "The board's review goes on.",
+    Status.CHANGES_REQUESTED: (
+        "The board asked for changes: edit the article and submit it again."
+    ),
+    Status.APPROVED: "The board approved the article.",
+    Status.STALE: "The article was flagged stale and waits for an editor's triage.",
+    Status.ARCHIVED: "The article was archived.",
+}
+
+
+def decision_subject(
+    assignment: ReviewAssignment, article: Article, approvals: int | None, required: int | None
+) -> str:
+    """What happened, in the subject: "Approved" only when the article is approved."""
+    title = article.title
+    if assignment.decision == Decision.APPROVED:
+        if article.status == Status.APPROVED:
+            return f"Approved: {title}"
+        if approvals and required:
+            return f"Approval {approvals} of {required} recorded: {title}"
+        return f"Approval recorded: {title}"
+    if assignment.decision == Decision.CHANGES_REQUESTED:
+        return f"Changes requested: {title}"
+    if assignment.decision == Decision.DECLINED:
+        return f"Review declined by {assignment.reviewer}: {title}"
+    return f"Review update: {title}"
+
+
+def decision_notify(
+    *, assignment_id: int, approvals: int | None = None, required: int | None = None
+) -> int:
     """Mail the author one board member's decision, with the comment."""
     assignment = (
         ReviewAssignment.objects.select_related(
@@ -144,13 +223,19 @@ def decision_notify(*, assignment_id: int) -> int:
     if assignment is None:
         return 0
     article = assignment.article
+    lines = [
+        f"{assignment.reviewer} decided on “{article.title}”: "
+        f"{assignment.get_decision_display().lower()}."
+    ]
+    if assignment.decision == Decision.APPROVED and article.status != Status.APPROVED:
+        if approvals and required:
+            lines.append(f"That is approval {approvals} of the {required} the round needs.")
+        lines.append("The article is not approved yet: the board's review goes on.")
+    else:
+        lines.append(STATUS_SENTENCES.get(article.status, ""))
     notice = Notice(
-        subject=f"{assignment.get_decision_display()}: {article.title}"[:200],
-        lines=[
-            f"{assignment.reviewer} decided on “{article.title}”: "
-            f"{assignment.get_decision_display().lower()}.",
-            f"The article is now {article.get_status_display().lower()}.",
-        ],
+        subject=decision_subject(assignment, article, approvals, required)[:200],
+        lines=lines,
         comment=assignment.comment,
         url=author_url(article.pk),
         action="Open your article",

@@ -38,9 +38,26 @@ def notify_assigned(article_id: int, round_: int) -> int:
 
 
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_decided"})
-def notify_decided(assignment_id: int) -> int:
-    """Tell the author a board member's decision, with the comment (once per decision)."""
-    return notifications.decision_notify(assignment_id=assignment_id)
+def notify_decided(
+    assignment_id: int, approvals: int | None = None, required: int | None = None
+) -> int:
+    """Tell the author a board member's decision, with the comment (once per decision);
+    `approvals` of `required` says how far the round is (messages queued before carry none)."""
+    return notifications.decision_notify(
+        assignment_id=assignment_id, approvals=approvals, required=required
+    )
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_superseded"})
+def notify_superseded(article_id: int, round_: int) -> int:
+    """Tell each reviewer whose review was superseded by the round's quorum (once each)."""
+    return notifications.superseded_notify(article_id=article_id, round_=round_)
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_withdrawn"})
+def notify_withdrawn(article_id: int, round_: int, reason: str) -> int:
+    """Tell the editors the author withdrew a submission (once per round)."""
+    return notifications.withdrawal_notify(article_id=article_id, round_=round_, reason=reason)
 
 
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})

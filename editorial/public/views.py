@@ -185,6 +185,14 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
     )
 
 
+REVIEW_STATUS_TEXT = {
+    "reviewed": "Reviewed by the Medical Advisory Board",
+    "rereview": "Re-review by the Medical Advisory Board in progress",
+    "stale": "Flagged since the board last reviewed it: re-review by the board pending",
+    "pending": "Pending review by the Medical Advisory Board",
+}
+
+
 def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
     """schema.org MedicalWebPage; the reviewed-by fields only for board-approved content."""
     data: dict[str, Any] = {
@@ -202,7 +210,9 @@ def article_json_ld(page: PublicArticle, url: str) -> dict[str, Any]:
         }
     if page.last_updated_at:
         data["dateModified"] = page.last_updated_at.isoformat()
+    data["creativeWorkStatus"] = REVIEW_STATUS_TEXT[page.review_state]
     if page.is_reviewed and page.approved_at:
+        # when the board last approved it; the status says whether a re-review is under way
         data["lastReviewed"] = page.approved_at.date().isoformat()
         data["reviewedBy"] = [
             {"@type": "Person", "name": r.name, "honorificSuffix": r.credentials}

@@ -21,7 +21,7 @@ from articles.source_rules import is_nccn
 from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.attribution import attribute, history_user
-from editorial.models import Resolution, StalenessFlag
+from editorial.models import FlagKind, Resolution, StalenessFlag
 from editorial.staleness.sweep import FlagSpec, Scope, sweep
 
 REASON_SOURCE_CHANGED = "source changed"
@@ -161,6 +161,7 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
         reason=REASON_REVIEW_DUE,
         history_reason=f"flagged stale: {REASON_REVIEW_DUE}",
         to_version_sql="'review due ' || CAST(a.next_review_due AS VARCHAR(100))",
+        kind=FlagKind.REVIEW_DUE,
     )
     scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
     with transaction.atomic():

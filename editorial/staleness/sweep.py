@@ -40,7 +40,7 @@ HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "histor
 HISTORY_USER = "history_user_id"
 FLAG_COLUMNS = (
     "article_id, source_id, from_version, to_version, reason, detected_at,"
-    " resolution, resolution_note"
+    " resolution, resolution_note, kind, detail"
 )
 
 
@@ -75,6 +75,7 @@ class FlagSpec:
     reason: str
     history_reason: str
     to_version_sql: str = "%(to_version)s"
+    kind: str = "source"
 
 
 def _q(name: str) -> str:
@@ -126,6 +127,7 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
         "from_version": spec.from_version,
         "to_version": spec.to_version,
         "reason": spec.reason,
+        "kind": spec.kind,
     }
     condition = scope.sql + _no_flag_yet(spec)
     with connection.cursor() as cursor:
@@ -168,7 +170,7 @@ def _flag_insert(rows_sql: str, spec: FlagSpec) -> str:
     return (
         f"INSERT INTO {_q(StalenessFlag._meta.db_table)} ({FLAG_COLUMNS})"
         f" SELECT a.id, %(source_id)s, %(from_version)s, {spec.to_version_sql}, %(reason)s,"
-        f" %(now)s, '', '' FROM ({rows_sql}) a"
+        f" %(now)s, '', '', %(kind)s, '' FROM ({rows_sql}) a"
     )
 
 

@@ -4,6 +4,8 @@ services.py holds the transitions; permissions, quorum, signatures, the checklis
 submission check are the rules they apply.
 """
 
+from editorial.workflow.concerns import article_raise_concern
+from editorial.workflow.risk import article_risk_proposal, article_set_risk
 from editorial.workflow.services import (
     DECISIONS,
     article_archive,
@@ -14,14 +16,19 @@ from editorial.workflow.services import (
     review_assign,
     review_decide,
 )
+from editorial.workflow.withdrawal import article_withdraw
 
 __all__ = [
     "DECISIONS",
     "article_archive",
     "article_flag_stale",
+    "article_raise_concern",
     "article_rereview",
+    "article_risk_proposal",
+    "article_set_risk",
     "article_start_revision",
     "article_submit",
+    "article_withdraw",
     "review_assign",
     "review_decide",
 ]

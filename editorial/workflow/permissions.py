@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from articles.models import Article
-from editorial.access.roles import AnyUser, is_editor
+from editorial.access.roles import AnyUser, board_member_of, is_editor
 from reviewers.models import ReviewAssignment
 
 
@@ -51,6 +51,19 @@ def can_decide(assignment: ReviewAssignment, user: AnyUser) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return assignment.reviewer.user_id == user.pk and assignment.reviewer.active
+
+
+def can_set_risk(article: Article, user: AnyUser) -> bool:
+    """An editor; the author only proposes, before the article is first submitted."""
+    if is_editor(user):
+        return True
+    return _is_owner(article, user) and article.review_round == 0
+
+
+def can_raise_concern(user: AnyUser) -> bool:
+    """Any active board member."""
+    member = board_member_of(user)
+    return member is not None and member.active
 
 
 def ensure(allowed: bool, message: str) -> None:

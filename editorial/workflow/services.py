@@ -18,20 +18,24 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Status
+from articles.review_intervals import review_interval_days
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
-from editorial.audit.attribution import attribute, history_user, save_attributed
-from editorial.models import StalenessFlag
+from editorial.audit.attribution import history_user, save_attributed
 from editorial.notify import hooks as notifications
 from editorial.outbox import outbox_enqueue
 from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
+from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
+from editorial.workflow.flags import flags_close_on_approval, flags_triage
+from editorial.workflow.pins import citations_repin_flagged
 from editorial.workflow.quorum import quorum_state
+from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
 from editorial.workflow.submission import submission_check
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
-from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature
+from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature, Specialty
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
@@ -170,6 +174,8 @@ def review_decide(
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
+        if decision == Decision.APPROVED:
+            ensure_no_conflict(assignment.reviewer, article)
         snapshot = article_snapshot(article)
         cites_label = snapshot_cites_label(snapshot)
         content_hash = snapshot_hash(snapshot)
@@ -193,10 +199,14 @@ def review_decide(
                 article.request_changes()
                 save_attributed(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
-                article.approve(snapshot=snapshot)
+                article.approve(snapshot=snapshot, interval_days=_interval_days(article))
                 save_attributed(article, actor=actor, reason=reason)
+                round_close(article, round_assignments, actor=actor)
+                flags_close_on_approval(article, actor=actor)
                 _after_commit(prerender_article, article.pk)
-        notifications.on_decided(assignment, article)
+        notifications.on_decided(
+            assignment, article, approvals=state.approvals, required=state.required
+        )
     assignment.article = article
     return assignment
 
@@ -212,6 +222,13 @@ def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, Rev
     if assignment.pk not in locked:
         raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
     return locked
+
+
+def _interval_days(article: Article) -> int:
+    if article.specialty_id is None:
+        return review_interval_days(article.risk)
+    slug = Specialty.objects.filter(pk=article.specialty_id).values_list("slug", flat=True)
+    return review_interval_days(article.risk, slug.first())
 
 
 def _signature(
@@ -240,6 +257,11 @@ def _signature(
 
 
 def _check_decidable(article: Article, assignment: ReviewAssignment) -> None:
+    if assignment.decision == Decision.SUPERSEDED:
+        raise ValidationError(
+            "This review is no longer needed: the board approved the article before you"
+            " decided, which closed the round."
+        )
     if assignment.decision != Decision.PENDING:
         raise ValidationError(
             f"You already decided this review ({assignment.get_decision_display().lower()})."
@@ -263,30 +285,8 @@ def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int
 
 
 def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
-    """Resolve the article's open staleness flags with this transition; returns the history
-    reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
-    flag is never left open on an article that was re-reviewed, revised or withdrawn."""
-
-    flags = list(
-        StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
-    )
-    if not flags:
-        return ""
-    now = timezone.now()
-    label = {
-        "confirmed": "confirmed still accurate",
-        "revised": "revised",
-        "withdrawn": "withdrawn",
-    }
-    reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
-    for flag in flags:
-        flag.resolution = resolution
-        flag.resolved_by = history_user(actor)
-        flag.resolved_at = now
-        flag.resolution_note = note[:5000]
-        attribute(flag, actor=actor, reason=reason)
-        flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
-    return reason
+    # the triage is recorded now; the flags close when the board approves again (flags.py)
+    return flags_triage(article, resolution=resolution, actor=actor, note=note)
 
 
 def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:
@@ -307,9 +307,15 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
             .exclude(user_id=article.author_id)
             .distinct()
         )
+        # a disclosure declared since the last round keeps that approver out of this one
+        previous, conflicts = split_conflicted(previous, article, names_only=True)
         article.rereview()
+        # before the flags are triaged (they name the changed sources) and before anyone signs
+        citations_repin_flagged(article, actor=actor)
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
+        if conflicts:
+            reason = f"{reason}; not re-assigned (conflict of interest): {'; '.join(conflicts)}"
         save_attributed(
             article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
         )

@@ -28,6 +28,7 @@ from editorial.authoring.selectors import (
     article_for_editor,
     article_get_for_user,
     assignment_list_for_article,
+    issuer_names_for_query,
     source_list_for_query,
 )
 from editorial.authoring.versions import VersionTexts, article_version_list, version_for_token
@@ -300,3 +301,13 @@ def source_search(request: HttpRequest) -> HttpResponse:
     results = source_list_for_query(query)
     context = {"results": results, "query": query}
     return render(request, "author/partials/_source_results.html", context)
+
+
+@login_required
+@require_GET
+def issuer_suggestions(request: HttpRequest) -> HttpResponse:
+    """htmx: issuer names already known, as <option>s of the new source's issuer datalist."""
+    if not request.user.is_active:
+        raise PermissionDenied
+    names = issuer_names_for_query(request.GET.get("src-issuer", ""))
+    return render(request, "author/partials/_issuer_options.html", {"names": names})

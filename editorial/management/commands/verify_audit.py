@@ -14,7 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.models import Article
 from editorial.audit.anchors import anchor_index
+from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_verify_chains
 
 PROGRESS_EVERY = 5.0  # seconds
@@ -60,11 +62,25 @@ class Command(BaseCommand):
                     first_break = first_break or check.first_break
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        # a published snapshot no valid signature covers (changed outside the workflow)
+        ids = (
+            list(Article.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+            if slugs
+            else None
+        )
+        unsigned = unsigned_snapshots(ids)
+        for snapshot in unsigned:
+            self.stdout.write(f"UNSIGNED {snapshot}")
         if first_break is not None:
             anchor = f" (anchors up to {index.latest_id})" if index and index.latest_id else ""
             raise CommandError(f"audit chain broken: first break at {first_break}{anchor}")
         if index is not None and index.problems:
             raise CommandError(f"audit anchors unusable: {index.problems[0]}")
+        if unsigned:
+            raise CommandError(
+                f"{len(unsigned)} published snapshot(s) not covered by a signature, first:"
+                f" {unsigned[0]}"
+            )
         checked = f"{chains} chains" if not slugs else f"{chains} articles"
         against = f", anchored up to {index.latest_id}" if index is not None else ""
         self.stdout.write(

@@ -47,6 +47,13 @@ _SOURCE_FIELDS = [
 ]
 
 
+class ReviewState:
+    REVIEWED = "reviewed"
+    REREVIEW = "rereview"
+    STALE = "stale"
+    PENDING = "pending"
+
+
 @dataclass(frozen=True)
 class PublicReviewer:
     name: str
@@ -89,6 +96,24 @@ class PublicArticle:
         return self.visibility == Visibility.REVIEWED
 
     @property
+    def review_state(self) -> str:
+        """What the board's review says of the page (contract: `data-review-state`): reviewed,
+        stale (a source changed or a concern was raised; not yet triaged), rereview (sent back
+        to the board, or being revised, after that) or pending (never approved)."""
+        if not self.is_reviewed:
+            return ReviewState.PENDING
+        if self.status == Status.STALE:
+            return ReviewState.STALE
+        if self.stale_notice is not None:
+            return ReviewState.REREVIEW
+        return ReviewState.REVIEWED
+
+    @property
+    def is_fully_reviewed(self) -> bool:
+        """The unqualified "reviewed" badge: approved, and nothing since put it in doubt."""
+        return self.review_state == ReviewState.REVIEWED
+
+    @property
     def tracker_step(self) -> int:
         """1-based index into TRACKER_STEPS of the step the article has reached."""
         if self.is_reviewed:
@@ -116,9 +141,15 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
         content_hash = snapshot_hash(cast(dict[str, Any], article.approved_snapshot))
         page = _from_snapshot(article, content_hash)
         page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+        if not page.reviewers:
+            # No valid signature of the approved round covers this content: it was changed
+            # outside the workflow (a queryset update, a shell). Never call it reviewed.
+            return _unsigned(page)
     else:
         page = _from_live_rows(article)
-    if article.status == Status.STALE:
+    if visibility == Visibility.REVIEWED and article.status != Status.APPROVED:
+        # stale, or sent back after a flag or a concern: the flags stay open until the board
+        # approves again (editorial.workflow.flags), and so does the notice
         page.stale_notice = article_stale_notice_for_public(article)
     return page
 
@@ -142,6 +173,16 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
         last_updated_at=article.approved_at,
         next_review_due=article.next_review_due,
     )
+
+
+def _unsigned(page: PublicArticle) -> PublicArticle:
+    """The stored snapshot served as pending: caution, no badge, no names, no review dates."""
+    page.visibility = Visibility.PENDING
+    page.reviewers = []
+    page.approved_at = None
+    page.next_review_due = None
+    page.stale_notice = None
+    return page
 
 
 def _from_live_rows(article: Article) -> PublicArticle:
@@ -233,7 +274,7 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
     flags = list(
         StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
         .order_by("detected_at", "pk")
-        .values("source__title", "from_version", "to_version", "reason", "detected_at")
+        .values("source__title", "from_version", "to_version", "reason", "detected_at", "kind")
     )
     if flags:
         changes = [
@@ -243,12 +284,15 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
                 "to_version": f["to_version"],
                 "reason": f["reason"],
                 "detected_at": f["detected_at"],
+                "is_concern": f["kind"] == "concern",
             }
             for f in flags
         ]
         return StaleNotice(
             reason=flags[0]["reason"], detected_at=flags[0]["detected_at"], changes=changes
         )
+    if article.status != Status.STALE:
+        return None
     row = (
         Article.history.filter(id=article.pk, status=Status.STALE)
         .order_by("-history_date")

@@ -8,11 +8,21 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Status
+from editorial.models import StalenessFlag
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public.selectors.visibility import PENDING_STATUSES, shows_pending
 from reviewers.models import Specialty
@@ -166,6 +176,11 @@ def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
             listed_at=Coalesce(F("approved_at"), F("submitted_at")),
             is_pending=ExpressionWrapper(
                 Q(approved_snapshot__isnull=True), output_field=BooleanField()
+            ),
+            # a flag still open (stale, or sent back to the board after one): the card says
+            # "being re-reviewed" like the page, until the board approves again
+            has_open_flag=Exists(
+                StalenessFlag.objects.filter(article=OuterRef("pk"), resolved_at__isnull=True)
             ),
         )
         .only("slug", "status", "approved_at", "submitted_at", "specialty_id")

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.template.loader import get_template
 
 from articles.models import Article, Status
+from articles.snapshot import snapshot_hash
 from editorial.models import StalenessFlag
 from editorial.public.render import render_version
 from reviewers.models import ReviewAssignment
@@ -71,9 +72,13 @@ class PublicVersion:
     modified_at: datetime
     # the row the probe read: the page renders from it without fetching it again
     article: Article | None = field(default=None, compare=False, repr=False)
+    # the served snapshot's hash: a snapshot changed outside the workflow (no article save)
+    # changes the ETag, so no cache keeps serving it as reviewed
+    content_hash: str = ""
 
     def etag(self, *variants: str) -> str:
-        key = ":".join([page_version(), self.visibility, self.modified_at.isoformat(), *variants])
+        stamp = [page_version(), self.visibility, self.modified_at.isoformat()]
+        key = ":".join([*stamp, self.content_hash, *variants])
         return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -122,4 +127,5 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     modified_at = max(
         filter(None, (article.updated_at, times.last_decided_at, times.last_flagged_at))
     )
-    return PublicVersion(visibility, modified_at, article)
+    content_hash = snapshot_hash(article.approved_snapshot) if article.approved_snapshot else ""
+    return PublicVersion(visibility, modified_at, article, content_hash)

@@ -147,7 +147,9 @@ def test_stale_article_shows_notice_with_reason_and_keeps_approved_content(clien
     assert "This article is being re-reviewed" in html
     assert "NCCN guideline updated to version 3.2025" in html
     assert "Drug X 10 mg daily improved survival" in html
-    assert BADGE in html
+    # issue 20: the badge is qualified (last reviewed, re-review in progress), never plain
+    assert BADGE not in html
+    assert "re-review in progress" in html
 
 
 def test_stale_notice_names_the_changed_source_and_versions(client):
@@ -383,7 +385,10 @@ def test_pending_page_query_count_does_not_grow_with_citations(
     assert response.content.decode().count('class="reference"') == 50
 
 
-def test_late_approver_of_the_approved_round_joins_reviewers_and_changes_the_etag(client):
+def test_late_approver_after_the_quorum_is_refused_and_not_listed(client):
+    """Issue 20: the quorum's approval closes the round; a late approval is refused."""
+    from django.core.exceptions import ValidationError
+
     article = ArticleFactory(under_review=True)
     late = BoardMemberFactory(user__first_name="Lee", user__last_name="Later")
     workflow.review_assign(article=article, reviewers=[late], actor=editor_user())
@@ -391,14 +396,14 @@ def test_late_approver_of_the_approved_round_joins_reviewers_and_changes_the_eta
     workflow.review_decide(assignment=first, decision="approved", actor=first.reviewer.user)
     before = client.get(article_url(article))
     assert "Lee Later" not in before.content.decode()
-    workflow.review_decide(
-        assignment=ReviewAssignment.objects.get(article=article, reviewer=late),
-        decision="approved",
-        actor=late.user,
-    )
+    with pytest.raises(ValidationError):
+        workflow.review_decide(
+            assignment=ReviewAssignment.objects.get(article=article, reviewer=late),
+            decision="approved",
+            actor=late.user,
+        )
     after = client.get(article_url(article), HTTP_IF_NONE_MATCH=before["ETag"])
-    assert after.status_code == 200
-    assert "Lee Later" in after.content.decode()
+    assert after.status_code == 304
 
 
 def test_snapshot_without_a_recorded_round_still_lists_its_approvers(client):

@@ -29,7 +29,9 @@ def stale(editor):
     ("resolution", "status"),
     [("confirmed", "under_review"), ("revised", "draft"), ("withdrawn", "archived")],
 )
-def test_resolution_moves_the_article_and_closes_every_open_flag(stale, editor, resolution, status):
+def test_resolution_moves_the_article_and_records_the_triage_on_every_open_flag(
+    stale, editor, resolution, status
+):
     article = article_resolve_staleness(
         article=stale, resolution=resolution, actor=editor, note="Checked against the update."
     )
@@ -39,7 +41,9 @@ def test_resolution_moves_the_article_and_closes_every_open_flag(stale, editor, 
     assert len(flags) == 2
     for flag in flags:
         assert (flag.resolution, flag.resolved_by) == (resolution, editor)
-        assert flag.resolved_at is not None
+        # issue 20: a triage that keeps the article public leaves the flag open until the
+        # board approves again; a withdrawal closes it at once
+        assert (flag.resolved_at is not None) == (resolution == "withdrawn")
         assert flag.resolution_note == "Checked against the update."
         assert flag.history.order_by("-history_id").first().history_user == editor
     latest = stale.history.order_by("-history_id").first()
@@ -92,9 +96,9 @@ def test_an_article_without_open_flags_cannot_be_resolved(editor):
     ("transition", "resolution"),
     [("rereview", "confirmed"), ("start_revision", "revised"), ("archive", "withdrawn")],
 )
-def test_every_way_out_of_stale_closes_the_open_flags(stale, editor, transition, resolution):
-    """A plain transition (the admin buttons, the author's "start revision") never leaves a
-    flag open on an article that is no longer stale."""
+def test_every_way_out_of_stale_triages_the_open_flags(stale, editor, transition, resolution):
+    """A plain transition (the admin buttons, the author's "start revision") records the triage
+    on every open flag; the flags close when the board approves again (or on withdrawal)."""
     from editorial import workflow
 
     if transition == "rereview":
@@ -104,8 +108,10 @@ def test_every_way_out_of_stale_closes_the_open_flags(stale, editor, transition,
     else:
         workflow.article_archive(article=stale, actor=editor, reason="superseded topic")
     flags = list(stale.staleness_flags.all())
-    assert flags and all(f.resolution == resolution and f.resolved_at for f in flags)
-    assert not stale.staleness_flags.filter(resolved_at__isnull=True).exists()
+    assert flags and all(f.resolution == resolution for f in flags)
+    # issue 20: only a withdrawal closes them now; the others close on the board's approval
+    closed = resolution == "withdrawn"
+    assert all((f.resolved_at is not None) == closed for f in flags)
 
 
 def test_author_sees_what_changed_and_revises_from_the_author_ui(client, stale):
