@@ -16,6 +16,7 @@ from articles.models import Article, Citation, Section, Source
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
+from editorial.admin import review_page
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
@@ -155,12 +156,17 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if article is not None:
-            extra_context.update(self._workflow_context(request, article))
+        if article is None:
+            return review_page.refusal_response(self, request, object_id)
+        context = self._workflow_context(request, article)
+        if review_page.shows_review_page(request, article, context["assignments"]):
+            return review_page.review_response(self, request, article, context)
+        extra_context = {**(extra_context or {}), **context}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
+    def _workflow_context(
+        self, request: HttpRequest, article: Article, decision_form: DecisionForm | None = None
+    ) -> dict:
         user = request.user
         assignments = list(
             ReviewAssignment.objects.filter(article=article)
@@ -198,7 +204,9 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "article": article,
             "assignments": assignments,
             "my_assignment": mine,
-            "decision_form": DecisionForm(cites_label=board["cites_label"]) if mine else None,
+            "decision_form": (decision_form or DecisionForm(cites_label=board["cites_label"]))
+            if mine
+            else None,
             "workflow_actions": actions,
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
@@ -223,6 +231,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
                 article, in_round, content_hash=content_hash, cites_label=cites_label
             )
         return {
+            "snapshot": snapshot,
             "cites_label": cites_label,
             "content_hash": content_hash,
             "quorum": state,
@@ -271,25 +280,29 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             request=request,
             cites_label=article_cites_label(article),
         )
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for msg in errors:
-                    messages.error(request, msg)
-            return self._back(article)
-        try:
-            workflow.review_decide(
-                assignment=assignment,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                checklist=form.checklist(),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            for msg in _errors(exc):
+        if form.is_valid():
+            try:
+                workflow.review_decide(
+                    assignment=assignment,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    checklist=form.checklist(),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                messages.success(request, "Your decision was recorded.")
+                return self._back(article)
+        # Refused: the page again, with everything typed except the password, errors beside
+        # their fields.
+        context = self._workflow_context(request, article, decision_form=form)
+        if context["decision_form"] is None:
+            for msg in form.non_field_errors():
                 messages.error(request, msg)
-        else:
-            messages.success(request, "Your decision was recorded.")
-        return self._back(article)
+            return self._back(article)
+        return review_page.review_response(self, request, article, context)
 
     def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = self._article_or_404(request, pk)

@@ -91,12 +91,40 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("decision") == Decision.APPROVED:
+        decision = cleaned.get("decision")
+        if (
+            decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED)
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
+            self.add_error("comment", f"Please add a comment saying {what}.")
+        if decision == Decision.APPROVED:
+            self._approval_errors()
+        return cleaned
+
+    def _approval_errors(self) -> None:
+        """The checklist's problems, each beside the field it is about."""
+        checklist = self.checklist()
+        for key in JAMA_BENCHMARKS:
+            if checklist.get(key) is not True:
+                self.add_error(key, "Confirm this to approve (or request changes).")
+        if not checklist.get("grade_certainty"):
+            self.add_error("grade_certainty", "Rate the certainty to approve.")
+        if self.cites_label:
+            concordance = checklist.get("label_concordance")
+            if not concordance:
+                self.add_error("label_concordance", "Confirm label concordance to approve.")
+            elif (
+                concordance == "off_label_flagged"
+                and not (checklist.get("off_label_statements") or "").strip()
+            ):
+                self.add_error("off_label_statements", "List the off-label statements you checked.")
+        # anything else the shared rules find (none today) stays a form-level error
+        if not self.errors:
             for problem in checklist_problems(
-                self.checklist(), is_approval=True, cites_label=self.cites_label
+                checklist, is_approval=True, cites_label=self.cites_label
             ):
                 self.add_error(None, problem)
-        return cleaned
 
     def checklist(self) -> dict[str, Any]:
         keys = [*JAMA_BENCHMARKS, "grade_certainty"]
