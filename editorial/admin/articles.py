@@ -3,6 +3,7 @@ editorial.workflow; the admin never sets status itself."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,6 +18,7 @@ from articles.snapshot import article_snapshot, snapshot_hash
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin import review_page
+from editorial.admin.assignments import AssignmentDeskAdminMixin
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
@@ -80,7 +82,12 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
+class ArticleAdmin(
+    AssignmentDeskAdminMixin,
+    AuditTrailAdminMixin,
+    CitationCheckAdminMixin,
+    ReadOnlyHistoryAdmin,
+):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
@@ -331,6 +338,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "article": article,
             "form": form,
             "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
+            "needs_pharmacist": settings.REVIEW_PHARMACIST_FOR_LABELS
+            and article_cites_label(article),
             "excluded": suggestions.excluded,
         }
         return TemplateResponse(request, "admin/articles/article/assign.html", context)
@@ -356,6 +365,18 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
 @admin.register(Source)
 class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
+    list_display = (
+        "title",
+        "kind",
+        "issuer",
+        "current_version",
+        "version_date",
+        "retracted_mark",
+    )
     list_filter = ("kind", "retracted")
     search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")
+
+    @admin.display(description="Retracted", ordering="retracted")
+    def retracted_mark(self, source: Source) -> str:
+        # a mark only where it means something: a column of red crosses read as "all retracted"
+        return "Retracted" if source.retracted else ""

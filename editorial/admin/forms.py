@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 
 from editorial.workflow.checklist import (
     GRADE_CERTAINTY,
@@ -133,15 +136,39 @@ class DecisionForm(forms.Form):
         return {key: self.cleaned_data.get(key) for key in keys}
 
 
+def default_due_on() -> date:
+    """The review period's last day (settings.REVIEW_DUE_DAYS from today)."""
+    return timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS)
+
+
+def due_at_from(day: date | None) -> datetime | None:
+    """A due day as the end of that day, local time (None: the workflow's default)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+class DueDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past; pick today or later.")
+
+
 class AssignForm(forms.Form):
     """Pick reviewers among the ranked suggestions; excluded members are not offered."""
 
     reviewers = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple)
-    due_at = forms.DateTimeField(
-        required=False, help_text="Leave empty for the default review period."
+    due_at = DueDateField(
+        required=False,
+        label="Due on",
+        help_text="The reviewers' decision is due by the end of this day.",
     )
 
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"due_at": default_due_on()})
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
         self.fields["reviewers"].choices = [
@@ -151,6 +178,9 @@ class AssignForm(forms.Form):
     def clean_reviewers(self) -> list[BoardMember]:
         by_pk = {s.member.pk: s.member for s in self.suggestions.suggested}
         return [by_pk[pk] for pk in self.cleaned_data["reviewers"]]
+
+    def clean_due_at(self) -> datetime | None:
+        return due_at_from(self.cleaned_data.get("due_at"))
 
 
 class ReasonForm(forms.Form):

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from articles.models import Article, Status
-from editorial.notify.tasks import notify_approved, notify_assigned, notify_decided, notify_stale
+from editorial.notify.tasks import (
+    notify_approved,
+    notify_assigned,
+    notify_decided,
+    notify_declined,
+    notify_stale,
+)
 from reviewers.models import Decision, ReviewAssignment
 
 
@@ -31,6 +37,9 @@ def on_decided(assignment: ReviewAssignment, article: Article) -> None:
         _after_commit(notify_approved, article.pk, article.review_round)
     else:
         _after_commit(notify_decided, assignment.pk)
+    if assignment.decision == Decision.DECLINED:
+        # the editors must find someone else: they hear of it with a one-click replacement
+        _after_commit(notify_declined, assignment.pk)
 
 
 def on_stale(article: Article) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from editorial.notify import declines, sweep_notices
 from editorial.notify import notices as notifications
-from editorial.notify import sweep_notices
 
 RETRY = {
     "acks_late": True,
@@ -34,6 +34,12 @@ def notify_assigned(article_id: int, round_: int) -> int:
 def notify_decided(assignment_id: int) -> int:
     """Tell the author a board member's decision, with the comment (once per decision)."""
     return notifications.decision_notify(assignment_id=assignment_id)
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_declined"})
+def notify_declined(assignment_id: int) -> int:
+    """Tell the editors a reviewer declined, with a one-click replacement (once per decline)."""
+    return declines.decline_notify(assignment_id=assignment_id)
 
 
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})

@@ -14,6 +14,7 @@ from editorial.workflow.services import (
     review_assign,
     review_decide,
 )
+from editorial.workflow.withdraw import review_replace, review_withdraw
 
 __all__ = [
     "DECISIONS",
@@ -24,4 +25,6 @@ __all__ = [
     "article_submit",
     "review_assign",
     "review_decide",
+    "review_replace",
+    "review_withdraw",
 ]
