@@ -20,6 +20,7 @@ from editorial.access.roles import board_member_of, is_editor
 from editorial.admin import review_page
 from editorial.admin.assignments import AssignmentDeskAdminMixin
 from editorial.admin.audit import AuditTrailAdminMixin
+from editorial.admin.bulk import BULK_ACTIONS, BulkActionsAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
@@ -83,12 +84,14 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    BulkActionsAdminMixin,
     AssignmentDeskAdminMixin,
     AuditTrailAdminMixin,
     CitationCheckAdminMixin,
     ReadOnlyHistoryAdmin,
 ):
     change_form_template = "admin/articles/article/change_form.html"
+    actions = [*CitationCheckAdminMixin.actions, *BULK_ACTIONS]
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
     list_filter = ("status", "risk", "specialty")

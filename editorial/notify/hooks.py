@@ -12,6 +12,7 @@ from editorial.notify.tasks import (
     notify_decided,
     notify_declined,
     notify_stale,
+    remind_reviewers_now,
 )
 from reviewers.models import Decision, ReviewAssignment
 
@@ -45,3 +46,8 @@ def on_decided(assignment: ReviewAssignment, article: Article) -> None:
 def on_stale(article: Article) -> None:
     """After commit: tell the author and editors the article was flagged stale."""
     _after_commit(notify_stale, article.pk, article.review_round)
+
+
+def on_reminders_requested(article_ids: list[int]) -> None:
+    """After commit: remind the pending reviewers of these articles (an editor asked)."""
+    _after_commit(remind_reviewers_now, list(article_ids))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from editorial.notify import declines, sweep_notices
+from editorial.notify import desk, sweep_notices
 from editorial.notify import notices as notifications
 
 RETRY = {
@@ -39,7 +39,13 @@ def notify_decided(assignment_id: int) -> int:
 @shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_declined"})
 def notify_declined(assignment_id: int) -> int:
     """Tell the editors a reviewer declined, with a one-click replacement (once per decline)."""
-    return declines.decline_notify(assignment_id=assignment_id)
+    return desk.decline_notify(assignment_id=assignment_id)
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.remind_reviewers_now"})
+def remind_reviewers_now(article_ids: list[int]) -> int:
+    """Remind the pending reviewers of these articles now (at most once a day each)."""
+    return desk.reminders_now_send(article_ids=article_ids)
 
 
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})
