@@ -81,6 +81,13 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).select_related("source")
 
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        # A tabular row has column headings, not labels: name each input for screen readers.
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
 
 @admin.register(Article)
 class ArticleAdmin(
