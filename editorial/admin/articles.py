@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
-from articles.snapshot import article_snapshot, snapshot_hash
+from articles.snapshot import snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin import review_page
@@ -26,6 +26,7 @@ from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.workflow import permissions as perms
+from editorial.workflow.citation_check import article_prefetch_for_check
 from editorial.workflow.quorum import QuorumState, quorum_state, uncovered_roles
 from editorial.workflow.signatures import (
     approval_is_valid,
@@ -236,7 +237,9 @@ class ArticleAdmin(
     ) -> dict:
         """Quorum progress, each signature and its validity, and the next suggestion after a
         decline (snapshot: 2 queries; suggestions: 5 more, only when one is offered)."""
-        snapshot = article_snapshot(article)
+        # the citation check's prefetch (2 queries) also feeds the snapshot and the review page
+        article_prefetch_for_check(article)
+        snapshot = snapshot_of_prefetched(article)
         content_hash, cites_label = snapshot_hash(snapshot), snapshot_cites_label(snapshot)
         for a in assignments:
             a.signed = signature_of(a)

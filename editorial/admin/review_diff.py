@@ -12,8 +12,9 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# Words, runs of whitespace and single punctuation marks: "[12]" diffs as "[", "12", "]".
-TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# A word or a punctuation mark with the whitespace after it ("[12] " diffs as "[", "12", "] "):
+# half the tokens of splitting the whitespace off, and the same marks for a reader.
+TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 # Above this many token pairs difflib's quadratic worst case starts to show (a 50,000-character
 # section rewritten wholesale); the junk heuristic keeps such a diff fast, if coarser.
 EXACT_LIMIT = 4_000_000
@@ -35,17 +36,44 @@ def word_diff(old: str, new: str) -> SafeString:
     if old == new:
         return escape(new)
     a, b = TOKEN.findall(old), TOKEN.findall(new)
+    # An edit touches a few words: match the common head and tail outright, so difflib (quadratic
+    # at worst) only sees the part that changed.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    out: list[str] = [escape("".join(a[:head]))]
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    out += _changed(mid_a, mid_b)
+    out.append(escape("".join(a[len(a) - tail :])))
+    return mark_safe("".join(out))
+
+
+def _changed(a: list[str], b: list[str]) -> list[str]:
     matcher = SequenceMatcher(None, a, b, autojunk=len(a) * len(b) > EXACT_LIMIT)
     out: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             out.append(escape("".join(a[i1:i2])))
             continue
-        if i2 > i1:
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(out))
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        # "10 " -> "20 ": mark the words, not the space both keep after them
+        space = _common_trailing_space(removed, added) if removed and added else ""
+        if removed:
+            out.append(f"<del>{escape(removed[: len(removed) - len(space)])}</del>")
+        if added:
+            out.append(f"<ins>{escape(added[: len(added) - len(space)])}</ins>")
+        out.append(escape(space))
+    return out
+
+
+def _common_trailing_space(x: str, y: str) -> str:
+    n = 0
+    while n < min(len(x), len(y)) and x[-1 - n] == y[-1 - n] and x[-1 - n].isspace():
+        n += 1
+    return x[len(x) - n :]
 
 
 def _key(section: dict[str, Any]) -> tuple[str, str]:

@@ -9,17 +9,27 @@ article get a page saying why instead of the admin's "doesn't exist… deleted?"
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import get_template, render_to_string
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, Section, Status
 from articles.rendering import source_links
+from articles.snapshot import snapshot_hash
 from editorial.access.roles import board_member_of, is_author, is_editor
+from editorial.admin import review_diff
 from editorial.admin.review_diff import snapshot_diff
-from editorial.public.render import public_reference, public_section, render_body
+from editorial.public.render import public_reference, public_section, render_body, render_version
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_citation_problems
 from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
@@ -27,7 +37,10 @@ from reviewers.models import BoardMember
 
 REVIEW_TEMPLATE = "admin/articles/article/review.html"
 REFUSAL_TEMPLATE = "admin/articles/article/refused.html"
+DIFF_TEMPLATE = "admin/articles/article/_diff.html"
+SOURCE_TEMPLATE = "admin/articles/article/_source_text.html"
 REVIEWED_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -112,24 +125,122 @@ def references(article: Article, snapshot: dict[str, Any]) -> list[Reference]:
     return refs
 
 
+@functools.cache
+def cache_version() -> str:
+    """Fingerprint of the code and templates whose output is cached: a change to any of them
+    changes every key (nobody has to remember a bump)."""
+    digest = hashlib.sha256()
+    for name in (DIFF_TEMPLATE, SOURCE_TEMPLATE):
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    digest.update(Path(review_diff.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cached(kind: str, parts: list[str], compute: Callable[[], Any]) -> Any:
+    """Content-addressed: the key names the exact texts compared or rendered (their SHA-256),
+    so an entry never goes stale; the article cannot change while it is under review, so every
+    reviewer after the first (and every reload) reads it instead of recomputing."""
+    digest = hashlib.sha256("|".join([cache_version(), *parts]).encode()).hexdigest()
+    key = f"review-page:{kind}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _reader_body(snapshot: dict[str, Any], content_hash: str) -> str:
+    def render() -> str:
+        sections = [public_section(s) for s in snapshot.get("sections", [])]
+        references = [public_reference(c) for c in snapshot.get("citations", [])]
+        return str(render_body(sections, references))
+
+    return mark_safe(_cached("reader", [render_version(), content_hash], render))
+
+
+def _source_html(snapshot: dict[str, Any], content_hash: str) -> str:
+    def render() -> str:
+        return render_to_string(SOURCE_TEMPLATE, {"source_sections": snapshot.get("sections", [])})
+
+    return mark_safe(_cached("source", [content_hash, SOURCE_TEMPLATE], render))
+
+
+def reference_rows(refs: list[Reference]) -> str:
+    """The references table's rows (200 citations: format_html, not a template loop)."""
+    return format_html_join(
+        "\n",
+        '<tr class="{}"><td>[{}]</td><td>{}{}{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>',
+        (
+            (
+                "review-ref-warn" if ref.is_outdated or ref.retracted else "",
+                ref.number,
+                ref.title,
+                f" — {ref.locator}" if ref.locator else "",
+                format_html(' <strong class="review-flag">{}</strong>', "Retracted")
+                if ref.retracted
+                else "",
+                format_html_join(
+                    " · ",
+                    '<a href="{}" rel="noopener noreferrer" class="review-id-link">{}</a>',
+                    ((url, label) for label, url in ref.links),
+                )
+                or "—",
+                ref.cited_version or "—",
+                ref.current_version or "—",
+                format_html(' <strong class="review-flag">{}</strong>', "newer than cited")
+                if ref.is_outdated
+                else "",
+            )
+            for ref in refs
+        ),
+    )
+
+
+def _diff(old: dict[str, Any] | None, new: dict[str, Any], content_hash: str) -> Any:
+    """{"changed": how many blocks changed, "html": the rendered diff}, or None."""
+    if old is None:
+        return None
+    old_hash = snapshot_hash({k: v for k, v in old.items() if k != "at"})
+
+    def render() -> dict[str, Any]:
+        diff = snapshot_diff(old, new)
+        return {"changed": diff["changed"], "html": render_to_string(DIFF_TEMPLATE, {"diff": diff})}
+
+    rendered = _cached("diff", [old_hash, content_hash, DIFF_TEMPLATE], render)
+    return {"changed": rendered["changed"], "html": mark_safe(rendered["html"])}
+
+
+def _previous_diff(article: Article, snapshot: dict[str, Any], content_hash: str) -> Any:
+    previous = previous_round_snapshot(article)
+    if previous is None:
+        return False  # cached as "no previous round" (None would read as a miss)
+    return {**_diff(previous, snapshot, content_hash), "at": previous["at"]}
+
+
 def review_context(article: Article, snapshot: dict[str, Any]) -> dict[str, Any]:
     """What the review page shows besides the workflow panel (citation check: 2 queries;
     previous round: 2 queries from the second round on)."""
     problems = article_citation_problems(article)
-    reader_sections = [public_section(s) for s in snapshot.get("sections", [])]
-    reader_refs = [public_reference(c) for c in snapshot.get("citations", [])]
+    content_hash = snapshot_hash(snapshot)
     approved = article.approved_snapshot if isinstance(article.approved_snapshot, dict) else None
-    previous = previous_round_snapshot(article)
+    # A past round's text never changes (the history is append-only): its diff against this
+    # content is cached by article, round and content hash, skipping the 2 history queries.
+    previous_key = [str(article.pk), str(article.review_round - 1), content_hash]
+    diff_previous = _cached(
+        "previous", previous_key, lambda: _previous_diff(article, snapshot, content_hash)
+    )
     return {
-        "reader_body": render_body(reader_sections, reader_refs),
-        "source_sections": snapshot.get("sections", []),
+        "reader_body": _reader_body(snapshot, content_hash),
+        "source_html": _source_html(snapshot, content_hash),
         "snapshot": snapshot,
-        "references": references(article, snapshot),
+        "reference_rows": reference_rows(references(article, snapshot)),
         "problems": problems,
         "problem_errors": sum(p.is_error for p in problems),
-        "diff_approved": snapshot_diff(approved, snapshot) if approved else None,
-        "diff_previous": snapshot_diff(previous, snapshot) if previous else None,
-        "previous_at": previous["at"] if previous else None,
+        "diff_approved": _diff(approved, snapshot, content_hash),
+        "diff_previous": diff_previous
+        and {**diff_previous, "html": mark_safe(diff_previous["html"])},
+        "previous_at": diff_previous["at"] if diff_previous else None,
     }
 
 
