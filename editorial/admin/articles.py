@@ -22,6 +22,7 @@ from editorial.admin.assignments import AssignmentDeskAdminMixin
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.bulk import BULK_ACTIONS, BulkActionsAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
+from editorial.admin.concurrency import OptimisticSaveAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.source_registry import SourceRegistryAdminMixin
@@ -92,6 +93,7 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    OptimisticSaveAdminMixin,
     BulkActionsAdminMixin,
     AssignmentDeskAdminMixin,
     AuditTrailAdminMixin,

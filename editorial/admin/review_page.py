@@ -84,10 +84,17 @@ def previous_round_snapshot(article: Article) -> dict[str, Any] | None:
     )
     if row is None:
         return None
+    return text_as_of(article.pk, row)
+
+
+def text_as_of(article_id: int, row: Any, before: Any = None) -> dict[str, Any]:
+    """Title, summaries and sections of an article as they were at a history row of it, or
+    just before the moment `before` (1 query: the sections' history up to that moment)."""
     latest: dict[int, Any] = {}
-    for version in Section.history.filter(
-        article_id=article.pk, history_date__lte=row.history_date
-    ).order_by("id", "-history_date", "-history_id"):
+    upto = {"history_date__lt": before} if before else {"history_date__lte": row.history_date}
+    for version in Section.history.filter(article_id=article_id, **upto).order_by(
+        "id", "-history_date", "-history_id"
+    ):
         latest.setdefault(version.id, version)
     sections = sorted(
         (v for v in latest.values() if v.history_type != "-"), key=lambda v: (v.position, v.id)
