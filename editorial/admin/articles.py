@@ -3,8 +3,11 @@ editorial.workflow; the admin never sets status itself."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -14,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
+from articles.querysets import ArticleQuerySet
 from articles.snapshot import snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
@@ -25,6 +29,7 @@ from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.concurrency import OptimisticSaveAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_prefetch_for_check
@@ -50,7 +55,7 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-class EditableWithArticleMixin:
+class EditableWithArticleMixin(InlineMixinBase):
     """Inlines are editable only while their article is (draft, changes requested)."""
 
     def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
@@ -130,7 +135,7 @@ class ArticleAdmin(
         if member is not None:
             assigned = ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer=member)
             return qs.filter(Q(Exists(assigned)) | Q(author=user))
-        return qs.filter(author=user)
+        return cast(ArticleQuerySet, qs).authored_by(user)  # Article.objects' queryset class
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):
@@ -147,7 +152,7 @@ class ArticleAdmin(
 
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change:
-            obj.author = request.user
+            obj.author = cast(User, request.user)  # the admin lets only signed-in staff in
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -243,7 +248,7 @@ class ArticleAdmin(
         article_prefetch_for_check(article)
         snapshot = snapshot_of_prefetched(article)
         content_hash, cites_label = snapshot_hash(snapshot), snapshot_cites_label(snapshot)
-        for a in assignments:
+        for a in cast(list[Any], assignments):  # .signed, .is_valid_approval: for the page
             a.signed = signature_of(a)
             a.is_valid_approval = approval_is_valid(a, content_hash)
         in_round = [a for a in assignments if a.round == article.review_round]
@@ -321,8 +326,9 @@ class ArticleAdmin(
         # their fields.
         context = self._workflow_context(request, article, decision_form=form)
         if context["decision_form"] is None:
-            for msg in form.non_field_errors():
-                messages.error(request, msg)
+            for message in form.non_field_errors():
+                # an ErrorList yields message strings; the stubs say ValidationError | str
+                messages.error(request, message)  # type: ignore[arg-type]
             return self._back(article)
         return review_page.review_response(self, request, article, context)
 

@@ -4,6 +4,8 @@ editorial.workflow."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.urls import path, reverse
 
 from articles.models import Article
 from editorial import workflow
+from editorial.admin.mixins import AdminMixinBase
 from editorial.workflow import permissions as perms
 from reviewers.models import BoardMember, Decision, ReviewAssignment
 from reviewers.selectors import Suggestion, board_member_suggestions_for_article
@@ -29,7 +32,8 @@ class ReplaceForm(forms.Form):
 
     def __init__(self, *args, suggestions: list[Suggestion], needs_reason: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement"].choices = [(s.member.pk, _label(s)) for s in suggestions]
+        choices = [(s.member.pk, _label(s)) for s in suggestions]
+        cast(forms.ChoiceField, self.fields["replacement"]).choices = choices
         self.fields["reason"].required = needs_reason
 
 
@@ -47,7 +51,7 @@ def _role(member: BoardMember) -> str:
     return "pharmacist" if member.is_pharmacist else "other"
 
 
-class AssignmentDeskAdminMixin:
+class AssignmentDeskAdminMixin(AdminMixinBase):
     """Mix into ArticleAdmin: the withdraw and replace views."""
 
     def get_urls(self):

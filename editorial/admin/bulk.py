@@ -18,6 +18,7 @@ from articles.models import Article, Status
 from editorial import workflow
 from editorial.access.roles import is_editor
 from editorial.admin.forms import DueDateField, default_due_on
+from editorial.admin.mixins import AdminMixinBase
 from editorial.notify import hooks
 from reviewers.models import BoardMember
 
@@ -60,7 +61,7 @@ def _outcome(article: Article, call, done: str) -> Outcome:
     return Outcome(article, True, done)
 
 
-class BulkActionsAdminMixin:
+class BulkActionsAdminMixin(AdminMixinBase):
     """Mix into ArticleAdmin; list BULK_ACTIONS in its `actions`."""
 
     def get_actions(self, request: HttpRequest):

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 from articles.snapshot import article_snapshot
+from editorial.admin.mixins import AdminMixinBase
 from editorial.admin.review_diff import snapshot_diff
 from editorial.admin.review_page import text_as_of
 
@@ -44,7 +45,7 @@ def other_change(article: Article, loaded: str) -> dict[str, Any]:
     return {"saves": saves, "diff": diff}
 
 
-class OptimisticSaveAdminMixin:
+class OptimisticSaveAdminMixin(AdminMixinBase):
     """Mix into ArticleAdmin (its change_form template renders the token in form_top)."""
 
     def changeform_view(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -93,7 +93,8 @@ class DecisionForm(forms.Form):
         return password
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         decision = cleaned.get("decision")
         if (
             decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED)
@@ -171,7 +172,7 @@ class AssignForm(forms.Form):
         kwargs.setdefault("initial", {"due_at": default_due_on()})
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
-        self.fields["reviewers"].choices = [
+        cast(forms.ChoiceField, self.fields["reviewers"]).choices = [
             (s.member.pk, str(s.member)) for s in suggestions.suggested
         ]
 

@@ -17,7 +17,7 @@ from editorial.notify.tasks import (
 from reviewers.models import Decision, ReviewAssignment
 
 
-def _after_commit(task, *args: int) -> None:
+def _after_commit(task, *args: int | list[int]) -> None:
     # robust: the action is committed; a broker (or, eagerly, SMTP) failure is logged by Django
     # and must not turn the editor's or reviewer's request into an error page.
     def enqueue() -> None:  # a named function: Django logs a robust callback's __qualname__
