@@ -22,7 +22,7 @@ from articles.snapshot import snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin import review_page
-from editorial.admin.assignments import AssignmentDeskAdminMixin
+from editorial.admin.assignments import AssignmentDeskAdminMixin, next_suggestion
 from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.bulk import BULK_ACTIONS, BulkActionsAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
@@ -33,15 +33,15 @@ from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_prefetch_for_check
-from editorial.workflow.quorum import QuorumState, quorum_state, uncovered_roles
+from editorial.workflow.quorum import quorum_state
 from editorial.workflow.signatures import (
     approval_is_valid,
     article_cites_label,
     signature_of,
     snapshot_cites_label,
 )
-from reviewers.models import Decision, ReviewAssignment
-from reviewers.selectors import Suggestion, board_member_suggestions_for_article
+from reviewers.models import ReviewAssignment
+from reviewers.selectors import board_member_suggestions_for_article
 
 WORKFLOW_ACTIONS = {
     "submit": workflow.article_submit,
@@ -262,28 +262,8 @@ class ArticleAdmin(
             "cites_label": cites_label,
             "content_hash": content_hash,
             "quorum": state,
-            "next_suggestion": self._next_suggestion(request, article, in_round, state),
+            "next_suggestion": next_suggestion(request.user, article, in_round, state),
         }
-
-    def _next_suggestion(
-        self,
-        request: HttpRequest,
-        article: Article,
-        in_round: list[ReviewAssignment],
-        state: QuorumState | None,
-    ) -> Suggestion | None:
-        """After a decline, offer the best suggestion for a role the round no longer covers."""
-        if (
-            state is None
-            or article.status != "under_review"
-            or not perms.can_assign(article, request.user)
-            or not any(a.decision == Decision.DECLINED for a in in_round)
-        ):
-            return None
-        roles = uncovered_roles(state, in_round)
-        if not roles:
-            return None
-        return board_member_suggestions_for_article(article).first_for(roles)
 
     def _article_or_404(self, request: HttpRequest, pk: int) -> Article:
         return get_object_or_404(self.get_queryset(request), pk=pk)

@@ -16,8 +16,10 @@ from django.urls import path, reverse
 
 from articles.models import Article
 from editorial import workflow
+from editorial.access.roles import AnyUser
 from editorial.admin.mixins import AdminMixinBase
 from editorial.workflow import permissions as perms
+from editorial.workflow.quorum import QuorumState, uncovered_roles
 from reviewers.models import BoardMember, Decision, ReviewAssignment
 from reviewers.selectors import Suggestion, board_member_suggestions_for_article
 
@@ -49,6 +51,23 @@ def _role(member: BoardMember) -> str:
     if member.is_physician:
         return "physician"
     return "pharmacist" if member.is_pharmacist else "other"
+
+
+def next_suggestion(
+    user: AnyUser, article: Article, in_round: list[ReviewAssignment], state: QuorumState | None
+) -> Suggestion | None:
+    """After a decline, offer the best suggestion for a role the round no longer covers."""
+    if (
+        state is None
+        or article.status != "under_review"
+        or not perms.can_assign(article, user)
+        or not any(a.decision == Decision.DECLINED for a in in_round)
+    ):
+        return None
+    roles = uncovered_roles(state, in_round)
+    if not roles:
+        return None
+    return board_member_suggestions_for_article(article).first_for(roles)
 
 
 class AssignmentDeskAdminMixin(AdminMixinBase):
