@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from articles import citations as citation_checks
 from articles.markers import parse_markers
-from articles.models import Article, Citation, Section
+from articles.models import Article, Citation, RegistryFinding, Section
 from editorial.authoring.forms import (
     ArticleMetaForm,
     CitationForm,
@@ -21,6 +21,7 @@ from editorial.authoring.forms import (
     SectionForm,
 )
 from editorial.authoring.preview import render_markdown
+from editorial.staleness.findings import finding_list_for_article
 from editorial.workflow.submission import submission_problems
 
 
@@ -146,6 +147,8 @@ class Checks:
     previews: dict[int, str] = field(default_factory=dict)  # section id -> safe HTML
     # how the citations would read, in order of first use, when that is not 1, 2, 3
     reading_order: str = ""
+    # the registries' latest word on cited sources that disagrees (mismatch, retraction, none)
+    findings: list[RegistryFinding] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -193,4 +196,5 @@ def run_checks(draft: Article) -> Checks:
         # the submission rules may repeat the check's errors: those are already listed
         blockers=[b for b in submission_problems(draft) if b not in listed],
         previews={s.pk: render_markdown(s.body, anchors) for s in sections},
+        findings=[f for f in finding_list_for_article(draft) if f.is_problem] if draft.pk else [],
     )
