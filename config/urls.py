@@ -26,3 +26,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
     path("editorial-policy/", public_views.editorial_policy, name="editorial-policy"),
 ]
+
+# 403/404 in the admin's look under the admin and the author UI (issue 19)
+handler403 = "editorial.admin.errors.permission_denied"
+handler404 = "editorial.admin.errors.page_not_found"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,17 +18,22 @@ from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
 from articles.querysets import ArticleQuerySet
-from articles.snapshot import article_snapshot, snapshot_hash
+from articles.snapshot import snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
+from editorial.admin import review_page
+from editorial.admin.assignments import AssignmentDeskAdminMixin, next_suggestion
 from editorial.admin.audit import AuditTrailAdminMixin
+from editorial.admin.bulk import BULK_ACTIONS, BulkActionsAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
+from editorial.admin.concurrency import OptimisticSaveAdminMixin
 from editorial.admin.forms import AssignForm, CitationInlineForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.workflow import permissions as perms
-from editorial.workflow.quorum import QuorumState, quorum_state, uncovered_roles
+from editorial.workflow.citation_check import article_prefetch_for_check
+from editorial.workflow.quorum import quorum_state
 from editorial.workflow.signatures import (
     approval_is_valid,
     article_cites_label,
@@ -35,8 +41,8 @@ from editorial.workflow.signatures import (
     snapshot_cites_label,
 )
 from reviewers.conflicts import new_issuer_names
-from reviewers.models import Decision, ReviewAssignment
-from reviewers.selectors import Suggestion, board_member_suggestions_for_article
+from reviewers.models import ReviewAssignment
+from reviewers.selectors import board_member_suggestions_for_article
 
 WORKFLOW_ACTIONS = {
     "submit": workflow.article_submit,
@@ -88,10 +94,25 @@ class CitationInline(EditableWithArticleMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).select_related("source")
 
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        # A tabular row has column headings, not labels: name each input for screen readers.
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
 
 @admin.register(Article)
-class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistoryAdmin):
+class ArticleAdmin(
+    OptimisticSaveAdminMixin,
+    BulkActionsAdminMixin,
+    AssignmentDeskAdminMixin,
+    AuditTrailAdminMixin,
+    CitationCheckAdminMixin,
+    ReadOnlyHistoryAdmin,
+):
     change_form_template = "admin/articles/article/change_form.html"
+    actions = [*CitationCheckAdminMixin.actions, *BULK_ACTIONS]
     list_display = ("title", "status", "author", "specialty", "risk", "review_round", "updated_at")
     list_select_related = ("author", "specialty")
     list_filter = ("status", "risk", "specialty")
@@ -176,12 +197,17 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if article is not None:
-            extra_context.update(self._workflow_context(request, article))
+        if article is None:
+            return review_page.refusal_response(self, request, object_id)
+        context = self._workflow_context(request, article)
+        if review_page.shows_review_page(request, article, context["assignments"]):
+            return review_page.review_response(self, request, article, context)
+        extra_context = {**(extra_context or {}), **context}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
+    def _workflow_context(
+        self, request: HttpRequest, article: Article, decision_form: DecisionForm | None = None
+    ) -> dict:
         user = request.user
         assignments = list(
             ReviewAssignment.objects.filter(article=article)
@@ -219,7 +245,9 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "article": article,
             "assignments": assignments,
             "my_assignment": mine,
-            "decision_form": DecisionForm(cites_label=board["cites_label"]) if mine else None,
+            "decision_form": (decision_form or DecisionForm(cites_label=board["cites_label"]))
+            if mine
+            else None,
             "workflow_actions": actions,
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
@@ -235,7 +263,9 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
     ) -> dict:
         """Quorum progress, each signature and its validity, and the next suggestion after a
         decline (snapshot: 2 queries; suggestions: 5 more, only when one is offered)."""
-        snapshot = article_snapshot(article)
+        # the citation check's prefetch (2 queries) also feeds the snapshot and the review page
+        article_prefetch_for_check(article)
+        snapshot = snapshot_of_prefetched(article)
         content_hash, cites_label = snapshot_hash(snapshot), snapshot_cites_label(snapshot)
         for a in cast(list[Any], assignments):  # .signed, .is_valid_approval: for the page
             a.signed = signature_of(a)
@@ -247,31 +277,12 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
                 article, in_round, content_hash=content_hash, cites_label=cites_label
             )
         return {
+            "snapshot": snapshot,
             "cites_label": cites_label,
             "content_hash": content_hash,
             "quorum": state,
-            "next_suggestion": self._next_suggestion(request, article, in_round, state),
+            "next_suggestion": next_suggestion(request.user, article, in_round, state),
         }
-
-    def _next_suggestion(
-        self,
-        request: HttpRequest,
-        article: Article,
-        in_round: list[ReviewAssignment],
-        state: QuorumState | None,
-    ) -> Suggestion | None:
-        """After a decline, offer the best suggestion for a role the round no longer covers."""
-        if (
-            state is None
-            or article.status != "under_review"
-            or not perms.can_assign(article, request.user)
-            or not any(a.decision == Decision.DECLINED for a in in_round)
-        ):
-            return None
-        roles = uncovered_roles(state, in_round)
-        if not roles:
-            return None
-        return board_member_suggestions_for_article(article).first_for(roles)
 
     def _article_or_404(self, request: HttpRequest, pk: int) -> Article:
         return get_object_or_404(self.get_queryset(request), pk=pk)
@@ -295,28 +306,32 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             request=request,
             cites_label=article_cites_label(article),
         )
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for msg in errors:
-                    # an ErrorList yields message strings; the stubs say ValidationError | str
-                    messages.error(request, msg)  # type: ignore[arg-type]
+        if form.is_valid():
+            try:
+                workflow.review_decide(
+                    assignment=assignment,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    checklist=form.checklist(),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            except PermissionDenied as exc:  # a conflict of interest: say which, on the page
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Your decision was recorded.")
+                return self._back(article)
+        # Refused: the page again, with everything typed except the password, errors beside
+        # their fields.
+        context = self._workflow_context(request, article, decision_form=form)
+        if context["decision_form"] is None:
+            for message in form.non_field_errors():
+                # an ErrorList yields message strings; the stubs say ValidationError | str
+                messages.error(request, message)  # type: ignore[arg-type]
             return self._back(article)
-        try:
-            workflow.review_decide(
-                assignment=assignment,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                checklist=form.checklist(),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            for msg in _errors(exc):
-                messages.error(request, msg)
-        except PermissionDenied as exc:  # a conflict of interest: say which, on the page
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Your decision was recorded.")
-        return self._back(article)
+        return review_page.review_response(self, request, article, context)
 
     def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = self._article_or_404(request, pk)
@@ -350,6 +365,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "article": article,
             "form": form,
             "rows": list(zip(form["reviewers"], suggestions.suggested, strict=True)),
+            "needs_pharmacist": settings.REVIEW_PHARMACIST_FOR_LABELS
+            and article_cites_label(article),
             "excluded": suggestions.excluded,
             "new_issuers": new_issuer_names(article),
             "risk_proposal": proposal,
@@ -385,6 +402,18 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
 @admin.register(Source)
 class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("title", "kind", "issuer", "current_version", "version_date", "retracted")
+    list_display = (
+        "title",
+        "kind",
+        "issuer",
+        "current_version",
+        "version_date",
+        "retracted_mark",
+    )
     list_filter = ("kind", "retracted")
     search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")
+
+    @admin.display(description="Retracted", ordering="retracted")
+    def retracted_mark(self, source: Source) -> str:
+        # a mark only where it means something: a column of red crosses read as "all retracted"
+        return "Retracted" if source.retracted else ""

@@ -38,11 +38,11 @@ def render_problems(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
     rows = format_html_join(
         "",
-        '<tr><td><strong style="color:{}">{}</strong></td><td><code>{}</code></td>'
+        '<tr><td><strong class="{}">{}</strong></td><td><code>{}</code></td>'
         "<td>{}</td><td>{}</td></tr>",
         (
             (
-                "var(--error-fg, #ba2121)" if p.is_error else "inherit",
+                "citation-error" if p.is_error else "citation-warning",
                 p.severity,
                 p.code,
                 p.location,
@@ -53,7 +53,7 @@ def render_problems(problems: list[Problem]) -> str:
     )
     return format_html(
         "<p>{} error(s), {} warning(s). Errors block submission.</p>"
-        '<table style="width:100%"><thead><tr><th>Severity</th><th>Code</th><th>Where</th>'
+        '<table class="full-width"><thead><tr><th>Severity</th><th>Code</th><th>Where</th>'
         "<th>Problem</th></tr></thead><tbody>{}</tbody></table>",
         errors,
         len(problems) - errors,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 
 from articles.models import Citation, Risk
 from editorial.workflow.checklist import (
@@ -93,12 +96,40 @@ class DecisionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        if cleaned.get("decision") == Decision.APPROVED:
+        decision = cleaned.get("decision")
+        if (
+            decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED)
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
+            self.add_error("comment", f"Please add a comment saying {what}.")
+        if decision == Decision.APPROVED:
+            self._approval_errors()
+        return cleaned
+
+    def _approval_errors(self) -> None:
+        """The checklist's problems, each beside the field it is about."""
+        checklist = self.checklist()
+        for key in JAMA_BENCHMARKS:
+            if checklist.get(key) is not True:
+                self.add_error(key, "Confirm this to approve (or request changes).")
+        if not checklist.get("grade_certainty"):
+            self.add_error("grade_certainty", "Rate the certainty to approve.")
+        if self.cites_label:
+            concordance = checklist.get("label_concordance")
+            if not concordance:
+                self.add_error("label_concordance", "Confirm label concordance to approve.")
+            elif (
+                concordance == "off_label_flagged"
+                and not (checklist.get("off_label_statements") or "").strip()
+            ):
+                self.add_error("off_label_statements", "List the off-label statements you checked.")
+        # anything else the shared rules find (none today) stays a form-level error
+        if not self.errors:
             for problem in checklist_problems(
-                self.checklist(), is_approval=True, cites_label=self.cites_label
+                checklist, is_approval=True, cites_label=self.cites_label
             ):
                 self.add_error(None, problem)
-        return cleaned
 
     def checklist(self) -> dict[str, Any]:
         keys = [*JAMA_BENCHMARKS, "grade_certainty"]
@@ -107,12 +138,35 @@ class DecisionForm(forms.Form):
         return {key: self.cleaned_data.get(key) for key in keys}
 
 
+def default_due_on() -> date:
+    """The review period's last day (settings.REVIEW_DUE_DAYS from today)."""
+    return timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS)
+
+
+def due_at_from(day: date | None) -> datetime | None:
+    """A due day as the end of that day, local time (None: the workflow's default)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+class DueDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past; pick today or later.")
+
+
 class AssignForm(forms.Form):
     """Pick reviewers among the ranked suggestions; excluded members are not offered."""
 
     reviewers = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple)
-    due_at = forms.DateTimeField(
-        required=False, help_text="Leave empty for the default review period."
+    due_at = DueDateField(
+        required=False,
+        label="Due on",
+        help_text="The reviewers' decision is due by the end of this day.",
     )
     risk = forms.ChoiceField(
         label="Risk level (sets the quorum)", choices=Risk.choices, required=False
@@ -123,6 +177,7 @@ class AssignForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"due_at": default_due_on()})
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
         cast(forms.ChoiceField, self.fields["reviewers"]).choices = [
@@ -132,6 +187,9 @@ class AssignForm(forms.Form):
     def clean_reviewers(self) -> list[BoardMember]:
         by_pk = {s.member.pk: s.member for s in self.suggestions.suggested}
         return [by_pk[pk] for pk in self.cleaned_data["reviewers"]]
+
+    def clean_due_at(self) -> datetime | None:
+        return due_at_from(self.cleaned_data.get("due_at"))
 
 
 class ReasonForm(forms.Form):

@@ -10,9 +10,11 @@ from editorial.notify.tasks import (
     notify_approved,
     notify_assigned,
     notify_decided,
+    notify_declined,
     notify_stale,
     notify_superseded,
     notify_withdrawn,
+    remind_reviewers_now,
 )
 from editorial.outbox import outbox_enqueue
 from reviewers.models import Decision, ReviewAssignment
@@ -42,6 +44,9 @@ def on_decided(
     else:
         progress = (approvals, required) if assignment.decision == Decision.APPROVED else ()
         _after_commit(notify_decided, assignment.pk, *progress)
+    if assignment.decision == Decision.DECLINED:
+        # the editors must find someone else: they hear of it with a one-click replacement
+        _after_commit(notify_declined, assignment.pk)
 
 
 def on_stale(article: Article) -> None:
@@ -57,3 +62,8 @@ def on_superseded(article: Article) -> None:
 def on_withdrawn(article: Article, *, reason: str) -> None:
     """After commit: tell the editors the author withdrew the submission, and why."""
     _after_commit(notify_withdrawn, article.pk, article.review_round, reason)
+
+
+def on_reminders_requested(article_ids: list[int]) -> None:
+    """After commit: remind the pending reviewers of these articles (an editor asked)."""
+    _after_commit(remind_reviewers_now, list(article_ids))

@@ -10,8 +10,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from editorial.notify import desk, sweep_notices
 from editorial.notify import notices as notifications
-from editorial.notify import sweep_notices
 
 # A database that went away (restart, dropped connection) is retried like a failed send: the
 # retry runs on a fresh connection (Celery's Django fix-up drops unusable ones before a task).
@@ -58,6 +58,18 @@ def notify_superseded(article_id: int, round_: int) -> int:
 def notify_withdrawn(article_id: int, round_: int, reason: str) -> int:
     """Tell the editors the author withdrew a submission (once per round)."""
     return notifications.withdrawal_notify(article_id=article_id, round_=round_, reason=reason)
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_declined"})
+def notify_declined(assignment_id: int) -> int:
+    """Tell the editors a reviewer declined, with a one-click replacement (once per decline)."""
+    return desk.decline_notify(assignment_id=assignment_id)
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.remind_reviewers_now"})
+def remind_reviewers_now(article_ids: list[int]) -> int:
+    """Remind the pending reviewers of these articles now (at most once a day each)."""
+    return desk.reminders_now_send(article_ids=article_ids)
 
 
 @shared_task(**{**RETRY, "name": "editorial.report_tasks.notify_approved"})

@@ -16,6 +16,7 @@ from editorial.workflow.services import (
     review_assign,
     review_decide,
 )
+from editorial.workflow.withdraw import review_replace, review_withdraw
 from editorial.workflow.withdrawal import article_withdraw
 
 __all__ = [
@@ -31,4 +32,6 @@ __all__ = [
     "article_withdraw",
     "review_assign",
     "review_decide",
+    "review_replace",
+    "review_withdraw",
 ]

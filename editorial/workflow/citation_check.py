@@ -17,6 +17,12 @@ def _prefetches() -> tuple:
     )
 
 
+def article_prefetch_for_check(article: Article) -> None:
+    """Prefetch what the check reads (sections, citations with sources; 2 queries) onto the
+    article, for callers that read them too."""
+    prefetch_related_objects([article], *_prefetches())
+
+
 def article_citation_problems(article: Article) -> list[Problem]:
     """The citation check of one article (two queries: sections, citations with sources)."""
     prefetch_related_objects([article], *_prefetches())

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Article, Citation, Section
 from editorial import workflow
 from editorial.authoring import services as authoring
+from editorial.authoring.citations import citations_renumber
 from editorial.authoring.forms import parse_version
 from editorial.authoring.preview import render_markdown
 from editorial.authoring.selectors import (
@@ -160,9 +161,26 @@ def _save(request, article, forms, arg) -> tuple[str, str]:
 
 
 def _submit(request, article, forms, arg) -> tuple[str, str]:
+    # Readers would see the markers out of order ([1], [3], [2]): say so before the board
+    # reviews it; "Renumber citations" fixes it, "Submit anyway" keeps the order on purpose.
+    order = run_checks(article).reading_order
+    if order:
+        raise ValidationError(
+            f"The published article would cite its sources in the order {order}, not 1, 2, 3. "
+            "Press “Renumber citations” first, or “Submit anyway” to keep this order."
+        )
+    return _submit_anyway(request, article, forms, arg)
+
+
+def _submit_anyway(request, article, forms, arg) -> tuple[str, str]:
     resubmit = article.status == "changes_requested"
     workflow.article_submit(article=article, actor=request.user)
     return ("Resubmitted for review." if resubmit else "Submitted for review."), ""
+
+
+def _renumber(request, article, forms, arg) -> tuple[str, str]:
+    citations_renumber(article=article, actor=request.user)
+    return "Citations renumbered in order of first use; the markers in the text match.", ""
 
 
 def _add_section(request, article, forms, arg) -> tuple[str, str]:
@@ -253,6 +271,8 @@ def _remove_citation(request, article, forms, pk) -> tuple[str, str]:
 ACTIONS: dict[str, Callable] = {
     "save": _save,
     "submit": _submit,
+    "submit-anyway": _submit_anyway,
+    "renumber": _renumber,
     "add-section": _add_section,
     "add-citation": _add_citation,
     "add-source": _add_source,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from articles import citations as citation_checks
+from articles.markers import parse_markers
 from articles.models import Article, Citation, RegistryFinding, Section
 from editorial.authoring.forms import (
     ArticleMetaForm,
@@ -144,6 +145,8 @@ class Checks:
     problems: list[dict] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)  # why submission is refused
     previews: dict[int, str] = field(default_factory=dict)  # section id -> safe HTML
+    # how the citations would read, in order of first use, when that is not 1, 2, 3
+    reading_order: str = ""
     # the registries' latest word on cited sources that disagrees (mismatch, retraction, none)
     findings: list[RegistryFinding] = field(default_factory=list)
 
@@ -183,7 +186,12 @@ def run_checks(draft: Article) -> Checks:
             }
         )
     listed = {p["message"] for p in problems}
+    reading_order = ""
+    if any(p["code"] == "citation-order" for p in problems):
+        used = citation_checks.first_use_order(parse_markers(s.body) for s in sections)
+        reading_order = ", ".join(f"[{n}]" for n in used)
     return Checks(
+        reading_order=reading_order,
         problems=problems,
         # the submission rules may repeat the check's errors: those are already listed
         blockers=[b for b in submission_problems(draft) if b not in listed],

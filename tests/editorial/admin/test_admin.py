@@ -70,8 +70,11 @@ def test_reviewer_request_changes_without_comment_changes_nothing(client, review
 
 def test_unassigned_reviewer_sees_no_form_and_post_is_refused(client, other_reviewer, under_review):
     client.force_login(other_reviewer.user)
-    # not assigned: the article is not even in their admin queryset
-    assert client.get(change_url(under_review)).status_code == 404  # issue 20: as if absent
+    # not assigned: a styled refusal saying why, never the admin's "doesn't exist… deleted?"
+    page = client.get(change_url(under_review))
+    assert page.status_code == 403
+    assert "You are not assigned to review this article." in page.content.decode()
+    assert "deleted" not in page.content.decode()
     response = client.post(
         reverse("admin:articles_article_decide", args=[under_review.pk]),
         {"decision": "approved"},
@@ -151,9 +154,9 @@ def test_author_cannot_edit_submitted_article(client):
 
 def test_other_author_cannot_see_article(client, other_author, draft):
     client.force_login(other_author)
-    assert (
-        client.get(change_url(draft)).status_code == 404
-    )  # issue 20: per-article views answer 404
+    page = client.get(change_url(draft))
+    assert page.status_code == 403
+    assert "This is not your draft" in page.content.decode()
     assert not Article.objects.filter(pk=draft.pk, title="x").exists()
 
 

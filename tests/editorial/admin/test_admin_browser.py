@@ -34,4 +34,4 @@ def test_reviewer_approves_from_my_reviews_in_the_browser(browser_page, live_ser
     page.wait_for_selector("text=Your decision was recorded.")
 
     assert Article.objects.get(pk=article.pk).status == "approved"
-    assert "Approved" in page.inner_text("#workflow")
+    assert "Your decision this round: Approved" in page.inner_text("#decision")
