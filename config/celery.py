@@ -14,6 +14,7 @@ TASK_MODULES = (
     "editorial.reporting.tasks",
     "editorial.audit.tasks",
     "editorial.public.tasks",
+    "editorial.webhooks.tasks",
 )
 
 app = Celery("imprimatur")

@@ -13,6 +13,8 @@ STORAGES = {
 }
 # Login throttling would make unrelated tests that log in flaky; the axes tests enable it.
 AXES_ENABLED = False
+# The webhook tests run a receiver on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE = True
 
 # Audit trail (issue 9): the history tables refuse TRUNCATE on PostgreSQL unless the session
 # allows it. pytest-django empties the tables between transactional tests with TRUNCATE

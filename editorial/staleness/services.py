@@ -19,6 +19,7 @@ from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
 from editorial.models import Resolution, StalenessFlag
 from editorial.staleness.sweep import FlagSpec, Scope, sweep
+from editorial.webhooks import articles_swept_stale, source_version_event
 
 REASON_SOURCE_CHANGED = "source changed"
 REASON_RETRACTED = "retracted"
@@ -105,8 +106,12 @@ def source_record_version(
                 f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
             ),
         )
-        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+        flags = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
+        # the feeds hear of the new version, the publishing sites of each article gone stale
+        source_version_event(source, previous=previous, flagged=flags)
+        if not flags:
             return []
+        articles_swept_stale(now)
     return _flagged(source=source, to_version=version, detected_at=now)
 
 
@@ -134,6 +139,7 @@ def source_mark_retracted(
         )
         if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
             return []
+        articles_swept_stale(now)
     return _flagged(source=source, to_version=RETRACTED_VERSION, detected_at=now)
 
 
@@ -154,7 +160,10 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
     )
     scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
     with transaction.atomic():
-        return sweep(scope=scope, spec=spec, actor=actor, now=now)
+        flagged = sweep(scope=scope, spec=spec, actor=actor, now=now)
+        if flagged:
+            articles_swept_stale(now)
+    return flagged
 
 
 # --- resolving ---------------------------------------------------------------------------

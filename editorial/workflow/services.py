@@ -22,6 +22,7 @@ from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
 from editorial.notify import hooks as notifications
 from editorial.public.tasks import prerender_article
+from editorial.webhooks import article_state_event
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.quorum import quorum_state
@@ -80,6 +81,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
             f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         )
         _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
+        article_state_event(article)
     return article
 
 
@@ -115,6 +117,7 @@ def review_assign(
         if starting:
             article.assign()
             _save(article, actor=actor, reason=f"review started: assigned to {names}")
+            article_state_event(article)
         notifications.on_assigned(article)
     return assignments
 
@@ -204,9 +207,11 @@ def review_decide(
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
                 _save(article, actor=actor, reason=reason)
+                article_state_event(article)
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
+                article_state_event(article)
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(assignment, article)
     assignment.article = article
@@ -311,6 +316,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
         _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        article_state_event(article)
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -360,6 +366,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
         _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        article_state_event(article)
         notifications.on_stale(article)
     return article
 
@@ -381,4 +388,5 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
             actor=actor,
             reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
         )
+        article_state_event(article)
     return article
