@@ -296,6 +296,9 @@ class ApiIdempotencyKey(models.Model):
             models.UniqueConstraint(fields=["client", "key"], name="idempotency_once_per_client")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.key}"
+
 
 class WebhookSubscription(models.Model):
     """Where a client wants to hear about events, and the secret the payloads are signed with."""

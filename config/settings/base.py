@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_htmx",
+    "ninja",  # the API docs' static files (served locally: the CSP allows no CDN)
     "articles",
     "reviewers",
     "editorial",

@@ -40,6 +40,10 @@ def target_problem(url: str) -> str:
     loopback, link-local or reserved address behind its host unless WEBHOOK_ALLOW_PRIVATE
     (every address the host resolves to is checked)."""
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (a malformed port raises)
+    except ValueError:
+        return "The URL's port is not valid."
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return "The URL must start with https:// and name a host."
     if settings.WEBHOOK_REQUIRE_HTTPS and parts.scheme != "https":
