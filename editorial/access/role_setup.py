@@ -48,6 +48,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "notificationpreference": ["add", "change", "view"],
             "reportdelivery": ["view"],
             "notificationdelivery": ["view"],
+            # the API (issue 18): clients and keys, webhook subscriptions, deliveries (replay)
+            "apiclient": ["add", "change", "view"],
+            "apikey": ["change", "view"],
+            "webhooksubscription": ["add", "change", "view", "delete"],
+            "webhookdelivery": ["change", "view"],
+            "webhookattempt": ["view"],
         },
         "django_celery_beat": {
             "periodictask": ["view", "change"],

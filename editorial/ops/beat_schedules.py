@@ -20,6 +20,7 @@ TIMEZONE = "UTC"
 STALENESS = "0004_beat_schedules"
 EMAIL = "0021_email_schedules"
 AUDIT = "0022_audit_schedule"
+WEBHOOKS = "0026_webhook_retry_schedule"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -100,6 +101,17 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
             "minute": "15",
             "hour": "3",
             "description": "Recomputes every article's audit chain and records the outcome.",
+        },
+    ],
+    WEBHOOKS: [
+        # Every minute: webhook deliveries whose retry is due (backoff WEBHOOK_RETRY_BACKOFF *
+        # 2**n) and any whose first publish was lost; a delivery is claimed before it is sent.
+        {
+            "name": "Retry due webhook deliveries",
+            "task": "editorial.webhooks.deliver_due",
+            "minute": "*",
+            "hour": "*",
+            "description": "Sends pending webhook deliveries whose next attempt is due.",
         },
     ],
 }

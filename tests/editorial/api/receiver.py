@@ -20,7 +20,7 @@ def webhook_receiver():
     state: dict = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(receiver.status)
