@@ -96,6 +96,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(max_length=1000, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=[(e, e) for e in EVENTS], widget=forms.CheckboxSelectMultiple
     )
