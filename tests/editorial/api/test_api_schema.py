@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -32,7 +34,13 @@ def bearer(db, editor):
     api_client.save()
     client = Api(key)
     client.post("/articles", draft_body())  # something for the article paths to find
-    return {"Authorization": f"Bearer {key}"}
+    # As Django's test client does (after its own requests, which reconnect it): the WSGI app
+    # must not close the test's connection, and with it the test transaction, per request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield {"Authorization": f"Bearer {key}"}
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
