@@ -240,23 +240,7 @@ def article_list(
     items, next_cursor = selectors.article_page_for_user(
         request.user, state=state, updated_since=updated_since, cursor=cursor, limit=limit
     )
-    return Status(
-        200,
-        {
-            "items": [
-                {
-                    "slug": a.slug,
-                    "title": a.title,
-                    "state": a.status,
-                    "round": a.review_round,
-                    "updated_at": a.updated_at,
-                    "approved_at": a.approved_at,
-                }
-                for a in items
-            ],
-            "next_cursor": next_cursor,
-        },
-    )
+    return Status(200, {"items": items, "next_cursor": next_cursor})
 
 
 @router.get(
