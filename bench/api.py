@@ -26,7 +26,10 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,7 +76,7 @@ def draft(i: int, sources: list[Source]) -> dict:
     }
 
 
-def timed(fn) -> tuple[float, int, object]:
+def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         result = fn()
@@ -82,14 +85,16 @@ def timed(fn) -> tuple[float, int, object]:
 
 
 def via_api(i: int, http: Client, key: str, sources: list[Source]) -> tuple[float, int]:
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    auth = {"Authorization": f"Bearer {key}"}
     payload = json.dumps(draft(i, sources))
     ms1, q1, created = timed(
-        lambda: http.post("/api/v1/articles", payload, content_type="application/json", **auth)
+        lambda: http.post(
+            "/api/v1/articles", payload, content_type="application/json", headers=auth
+        )
     )
     assert created.status_code == 201, created.content
     slug = created.json()["slug"]
-    ms2, q2, submitted = timed(lambda: http.post(f"/api/v1/articles/{slug}/submit", **auth))
+    ms2, q2, submitted = timed(lambda: http.post(f"/api/v1/articles/{slug}/submit", headers=auth))
     assert submitted.status_code == 200, submitted.content
     return ms1 + ms2, q1 + q2
 
@@ -127,12 +132,12 @@ def via_ui(i: int, http: Client, sources: list[Source]) -> tuple[float, int]:
     bodies = {p + 1: body_text(p) for p in range(SECTIONS)}
     steps = [("add-section", {"ns-kind": "research", "ns-heading": f"Finding {s}"}) for s in
              range(SECTIONS)]  # fmt: skip
-    steps += [("add-citation", {"nc-source": s.pk, "nc-locator": "Table 2"}) for s in sources]
+    steps += [("add-citation", {"nc-source": str(s.pk), "nc-locator": "Table 2"}) for s in sources]
     steps += [("submit", {})]
     for action, extra in steps:
         article = Article.objects.get(pk=pk)
         data = _editor_form(article, action, extra, bodies)
-        ms, q, response = timed(lambda data=data: http.post(f"/author/articles/{pk}/", data))
+        ms, q, response = timed(partial(http.post, f"/author/articles/{pk}/", data))
         assert response.status_code == 302, response.content[:2000]
         total_ms, total_q = total_ms + ms, total_q + q
     assert Article.objects.get(pk=pk).status == "submitted"
@@ -180,7 +185,7 @@ def main() -> int:
         print("Set DATABASE_URL=postgres://... (the benchmark runs on PostgreSQL).")
         return 2
     logging.disable(logging.WARNING)  # eager task logs would bury the figures
-    import api_list  # bench/ is not a package: found through sys.path
+    import api_list  # type: ignore[import-not-found]  # bench/ is not a package
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

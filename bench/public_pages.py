@@ -202,6 +202,7 @@ def _sign_approvals() -> None:
         hashes: dict[int, str] = {}
         signatures = []
         for a in unsigned.iterator(chunk_size=2000):
+            assert a.decided_at is not None and a.article.approved_snapshot is not None  # approved
             if a.article_id not in hashes:
                 hashes[a.article_id] = snapshot_hash(a.article.approved_snapshot)
             signatures.append(
@@ -392,7 +393,9 @@ def _run_wrk(base: str, paths: list[str], connections: int, duration: int) -> di
         ).stdout
     finally:
         os.unlink(script.name)
-    requests, duration_us, errors, p50, p95 = re.search(r"RESULT (.*)", out).group(1).split()
+    result = re.search(r"RESULT (.*)", out)
+    assert result is not None, out
+    requests, duration_us, errors, p50, p95 = result.group(1).split()
     return {
         "p50": float(p50) / 1000,
         "p95": float(p95) / 1000,
@@ -487,7 +490,9 @@ def worker_peak_memory(master_pid: int) -> list[tuple[int, int]]:
     peaks = []
     for pid in _worker_pids(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append((pid, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))))
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
+        assert peak is not None, status
+        peaks.append((pid, int(peak.group(1))))
     return peaks
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Path, Query, Router, Status
+from pydantic import Field
 
 from articles.models import Article
 from editorial import workflow
 from editorial.api import selectors
-from editorial.api.auth import ARTICLES_READ, DRAFTS_WRITE
+from editorial.api.auth import ARTICLES_READ, DRAFTS_WRITE, api_client
 from editorial.api.problems import ApiProblem, validation_problem
 from editorial.api.schemas import (
+    NO_NUL,
     ArticleCreated,
     ArticleIn,
     ArticleOut,
@@ -27,7 +30,6 @@ from editorial.api.schemas import (
     PublishedArticle,
     StateName,
 )
-from editorial.api.schemas import text as text_type
 from editorial.api.spec import errors
 from editorial.authoring import drafts
 from editorial.authoring.services import EditConflict
@@ -83,11 +85,12 @@ def article_create(
     request: HttpRequest,
     response: HttpResponse,
     payload: ArticleIn,
-    idempotency_key: text_type(200, 1) | None = IDEMPOTENCY_KEY,
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=200), NO_NUL]
+    | None = IDEMPOTENCY_KEY,
 ):
     """A draft with its sections and citations (sources matched by identifier, or created).
     With `Idempotency-Key`, a retried POST returns the first answer instead of a second draft."""
-    client = request.auth
+    client = api_client(request)
     digest = hashlib.sha256(request.body).hexdigest()
     if idempotency_key:
         replay = _replay(client, idempotency_key, digest, response)
@@ -168,7 +171,7 @@ def article_revise(
     response: HttpResponse,
     payload: ArticlePatch,
     slug: str = Slug,
-    if_match: text_type(100) | None = IF_MATCH,
+    if_match: Annotated[str, Field(max_length=100), NO_NUL] | None = IF_MATCH,
 ):
     """Revise a draft or a changes-requested article. `sections` and `citations`, when sent,
     replace the lists. A stale If-Match answers 412 and changes nothing."""
@@ -233,7 +236,7 @@ def article_list(
     request: HttpRequest,
     state: StateName | None = None,
     updated_since: datetime | None = None,
-    cursor: text_type(200) | None = None,
+    cursor: Annotated[str, Field(max_length=200), NO_NUL] | None = None,
     limit: int = Query(settings.API_PAGE_SIZE, ge=1, le=200),
 ):
     """Newest-changed first; follow `next_cursor` for the next page."""

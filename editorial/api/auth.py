@@ -50,12 +50,19 @@ class ApiKeyAuth(HttpBearer):
         return client
 
 
+def api_client(request: HttpRequest) -> ApiClient:
+    """The client the operation's auth found (ninja sets request.auth)."""
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    return client
+
+
 def _check_address(client: ApiClient, request: HttpRequest) -> None:
     allowed = [line.strip() for line in client.allowed_ips.splitlines() if line.strip()]
     if not allowed:
         return
     try:
-        address = ipaddress.ip_address(client_address(request))
+        address = ipaddress.ip_address(client_address(request) or "")
         if any(address in ipaddress.ip_network(net, strict=False) for net in allowed):
             return
     except ValueError:

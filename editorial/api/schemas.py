@@ -9,8 +9,6 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from articles.models import Risk, SectionKind, SourceKind, Status
-
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
@@ -18,16 +16,17 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def text(max_length: int, min_length: int = 0):
-    return Annotated[
-        str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)
-    ]
-
-
-SectionKindName = Literal[tuple(SectionKind.values)]  # type: ignore[valid-type]
-SourceKindName = Literal[tuple(SourceKind.values)]  # type: ignore[valid-type]
-RiskName = Literal[tuple(Risk.values)]  # type: ignore[valid-type]
-StateName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+NO_NUL = AfterValidator(_no_nul)
+# The choices, spelled out for the type checker (tests/editorial/api/test_api_drafts.py checks
+# them against the models' choices).
+SectionKindName = Literal["key_points", "guidelines", "drug_label", "research", "other"]
+SourceKindName = Literal[
+    "guideline", "drug_label", "journal_article", "clinical_trial", "book", "web"
+]
+RiskName = Literal["standard", "high"]
+StateName = Literal[
+    "draft", "submitted", "under_review", "changes_requested", "approved", "stale", "archived"
+]
 
 
 class In(Schema):
@@ -36,41 +35,41 @@ class In(Schema):
 
 class SourceIn(In):
     kind: SourceKindName
-    title: text(500, 1)
-    issuer: text(200) = ""
-    version: text(100) = ""
-    url: text(1000) = ""
-    doi: text(200) = ""
-    pmid: text(20) = ""
-    pmcid: text(20) = ""
-    nct_id: text(20) = ""
-    dailymed_setid: text(40) = ""
-    isbn: text(20) = ""
+    title: Annotated[str, Field(min_length=1, max_length=500), NO_NUL]
+    issuer: Annotated[str, Field(max_length=200), NO_NUL] = ""
+    version: Annotated[str, Field(max_length=100), NO_NUL] = ""
+    url: Annotated[str, Field(max_length=1000), NO_NUL] = ""
+    doi: Annotated[str, Field(max_length=200), NO_NUL] = ""
+    pmid: Annotated[str, Field(max_length=20), NO_NUL] = ""
+    pmcid: Annotated[str, Field(max_length=20), NO_NUL] = ""
+    nct_id: Annotated[str, Field(max_length=20), NO_NUL] = ""
+    dailymed_setid: Annotated[str, Field(max_length=40), NO_NUL] = ""
+    isbn: Annotated[str, Field(max_length=20), NO_NUL] = ""
 
 
 class CitationIn(In):
     number: int = Field(ge=1, le=10_000)
-    locator: text(200) = ""
+    locator: Annotated[str, Field(max_length=200), NO_NUL] = ""
     source: SourceIn
 
 
 class SectionIn(In):
     kind: SectionKindName = "other"
-    heading: text(200) = ""
-    body: text(50_000) = ""
+    heading: Annotated[str, Field(max_length=200), NO_NUL] = ""
+    body: Annotated[str, Field(max_length=50_000), NO_NUL] = ""
 
 
 class ArticleIn(In):
-    title: text(300, 1)
-    summary: text(5000) = ""
+    title: Annotated[str, Field(min_length=1, max_length=300), NO_NUL]
+    summary: Annotated[str, Field(max_length=5000), NO_NUL] = ""
     risk: RiskName = "standard"
     sections: list[SectionIn] = Field(default=[], max_length=300)
     citations: list[CitationIn] = Field(default=[], max_length=500)
 
 
 class ArticlePatch(In):
-    title: text(300, 1) | None = None
-    summary: text(5000) | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300), NO_NUL] | None = None
+    summary: Annotated[str, Field(max_length=5000), NO_NUL] | None = None
     risk: RiskName | None = None
     sections: list[SectionIn] | None = Field(default=None, max_length=300)
     citations: list[CitationIn] | None = Field(default=None, max_length=500)
@@ -223,9 +222,9 @@ class PublishedArticle(Schema):
 
 
 class SourceVersionIn(In):
-    version: text(100, 1)
+    version: Annotated[str, Field(min_length=1, max_length=100), NO_NUL]
     effective_on: date | None = None
-    note: text(2000) = ""
+    note: Annotated[str, Field(max_length=2000), NO_NUL] = ""
 
 
 class SourceVersionRecorded(Schema):
@@ -235,7 +234,7 @@ class SourceVersionRecorded(Schema):
 
 
 class WebhookIn(In):
-    url: text(1000, 1)
+    url: Annotated[str, Field(min_length=1, max_length=1000), NO_NUL]
     events: list[str] = Field(min_length=1, max_length=20)
 
 

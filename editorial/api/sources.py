@@ -9,7 +9,7 @@ from ninja import Path, Router, Status
 
 from articles.models import Source
 from editorial import staleness
-from editorial.api.auth import SOURCES_WRITE, WEBHOOKS_MANAGE
+from editorial.api.auth import SOURCES_WRITE, WEBHOOKS_MANAGE, api_client
 from editorial.api.problems import validation_problem
 from editorial.api.schemas import (
     SourceVersionIn,
@@ -78,7 +78,9 @@ def _out(sub: WebhookSubscription) -> dict:
 )
 def webhook_list(request: HttpRequest):
     """This client's webhook subscriptions."""
-    return Status(200, [_out(s) for s in WebhookSubscription.objects.filter(client=request.auth)])
+    return Status(
+        200, [_out(s) for s in WebhookSubscription.objects.filter(client=api_client(request))]
+    )
 
 
 @router.post(
@@ -91,7 +93,7 @@ def webhook_list(request: HttpRequest):
 def webhook_create(request: HttpRequest, payload: WebhookIn):
     """Subscribe to events; the answer carries the signing secret, shown this once."""
     try:
-        sub = webhook_subscribe(client=request.auth, url=payload.url, events=payload.events)
+        sub = webhook_subscribe(client=api_client(request), url=payload.url, events=payload.events)
     except ValidationError as exc:
         raise validation_problem(exc) from None
     return Status(201, {**_out(sub), "secret": sub.secret})
@@ -106,6 +108,6 @@ def webhook_create(request: HttpRequest, payload: WebhookIn):
 )
 def webhook_delete(request: HttpRequest, subscription_id: int = Id):
     """Delete one of this client's subscriptions."""
-    if not webhook_unsubscribe(client=request.auth, subscription_id=subscription_id):
+    if not webhook_unsubscribe(client=api_client(request), subscription_id=subscription_id):
         raise Http404(f"No subscription {subscription_id} of this client.")
     return Status(204, None)

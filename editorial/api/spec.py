@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from editorial.api.problems import CONTENT_TYPE, Problem
 
@@ -17,7 +18,7 @@ def errors(*codes: int) -> dict[int, type[Problem]]:
 class ProblemJsonAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document gives 4xx responses the problem+json media type."""
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():

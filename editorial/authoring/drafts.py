@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Citation, Section, SectionKind, Source, SourceKind
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import delete_attributed, history_user, save_attributed
 from editorial.authoring import services
 from editorial.authoring.validation import clean_fields
 
@@ -93,7 +94,7 @@ def _citations(actor: AnyUser, citations: Sequence[Mapping[str, Any]]) -> list[d
 
 
 def _add_children(article: Article, actor: AnyUser, sections: list, citations: list) -> None:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = history_user(actor)
     bulk_create_with_history(
         [Section(article=article, position=i, **row) for i, row in enumerate(sections, 1)],
         Section,
@@ -160,11 +161,11 @@ def draft_replace(
             citation_rows = None
         if not changed:
             return article
-        services._save(article, actor=actor, reason=services._edit_reason(changed))
+        save_attributed(article, actor=actor, reason=services._edit_reason(changed))
         for obj in (old_sections if section_rows is not None else []) + (
             old_citations if citation_rows is not None else []
         ):
-            services._delete(obj, actor=actor, reason=f"{obj._meta.verbose_name} replaced")
+            delete_attributed(obj, actor=actor, reason=f"{obj._meta.verbose_name} replaced")
         _add_children(article, actor, section_rows or [], citation_rows or [])
     return article
 

@@ -27,10 +27,11 @@ def outbox_enqueue(
     task = current_app.tasks.get(task_name)
 
     def publish() -> None:  # named: Django logs a robust callback's __qualname__
-        options = {"countdown": countdown} if countdown else {}
         if task is not None:
-            task.apply_async(args=list(args), kwargs=kwargs or {}, **options)
+            task.apply_async(args=tuple(args), kwargs=kwargs or {}, countdown=float(countdown))
         else:
-            current_app.send_task(task_name, args=list(args), kwargs=kwargs or {}, **options)
+            current_app.send_task(
+                task_name, args=tuple(args), kwargs=kwargs or {}, countdown=float(countdown)
+            )
 
     transaction.on_commit(publish, robust=True)

@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -146,11 +147,32 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
     stale = _stale_lines()  # 2 queries: stale articles, their open flags with the source
     review_due = [
         DueLine(row["id"], row["title"], row["author_id"], row["next_review_due"])
-        for row in Article.objects.filter(status=Status.APPROVED, next_review_due__lte=horizon)
+        for row in Article.objects.due_for_review(horizon)
         .order_by("next_review_due", "pk")
         .values("id", "title", "author_id", "next_review_due")
     ]
-    assignments = [
+    assignments = _assignment_lines(now, soon)
+    approvers = _approvers(horizon)
+    involved = (
+        {line.author_id for line in stale}
+        | {line.author_id for line in review_due}
+        | {line.reviewer_user_id for line in assignments}
+        | {uid for uids in approvers.values() for uid in uids}
+    )
+    return ReportFacts(
+        stale,
+        review_due,
+        assignments,
+        approvers,
+        _recipients(involved),
+        today,
+        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
+    )
+
+
+def _assignment_lines(now: datetime, soon: datetime) -> list[AssignmentLine]:
+    """Pending assignments of the current round due by `soon` (1 query)."""
+    return [
         AssignmentLine(
             row["id"],
             row["article_id"],
@@ -161,8 +183,8 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
                 row["reviewer__user__last_name"],
                 row["reviewer__user__username"],
             ),
-            row["due_at"],
-            row["due_at"] < now,
+            cast(datetime, row["due_at"]),  # due_at__lte below: never NULL
+            cast(datetime, row["due_at"]) < now,
         )
         for row in ReviewAssignment.objects.filter(
             decision=Decision.PENDING,
@@ -182,6 +204,10 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
             "due_at",
         )
     ]
+
+
+def _approvers(horizon: date) -> dict[int, set[int]]:
+    """{article id: user ids of the round that approved it}, for stale and due articles."""
     approvers: dict[int, set[int]] = defaultdict(set)
     # the approvals of the round that approved the article (a re-review starts a new round)
     for article_id, user_id in ReviewAssignment.objects.filter(
@@ -191,29 +217,13 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
         round=F("article__review_round"),
     ).values_list("article_id", "reviewer__user_id"):
         approvers[article_id].add(user_id)
-    involved = (
-        {line.author_id for line in stale}
-        | {line.author_id for line in review_due}
-        | {line.reviewer_user_id for line in assignments}
-        | {uid for uids in approvers.values() for uid in uids}
-    )
-    return ReportFacts(
-        stale,
-        review_due,
-        assignments,
-        approvers,
-        _recipients(involved),
-        today,
-        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
-    )
+    return approvers
 
 
 def _stale_lines() -> list[StaleLine]:
     articles = {
         row["id"]: row
-        for row in Article.objects.filter(status=Status.STALE).values(
-            "id", "title", "author_id", "updated_at"
-        )
+        for row in Article.objects.stale().values("id", "title", "author_id", "updated_at")
     }
     lines = []
     flagged = set()
@@ -285,14 +295,14 @@ def _admin_url(article_id: int) -> str:
 
 def _url_for(user: User, article_id: int, author_id: int) -> str:
     # Authors act in the author UI; editors and reviewers in the admin.
-    if not user.is_editor and author_id == user.pk:
+    if not cast(Any, user).is_editor and author_id == user.pk:  # annotated by the query
         return settings.SITE_URL + reverse("author:article_editor", args=[article_id])
     return _admin_url(article_id)
 
 
 def report_for(user: User, facts: ReportFacts) -> Report:
     """The part of `facts` that concerns `user` (no queries)."""
-    everything = user.is_editor
+    everything = cast(Any, user).is_editor  # annotated by the recipients' query
     stale = facts.stale if everything else facts.stale_of.get(user.pk, [])
     due = facts.review_due if everything else facts.due_of.get(user.pk, [])
     assignments = facts.assignments if everything else facts.assignments_of.get(user.pk, [])

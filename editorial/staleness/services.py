@@ -8,6 +8,7 @@ through editorial.workflow one article at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, DetectedBy, Source, SourceVersion
 from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
+from editorial.audit.attribution import attribute, history_user
 from editorial.models import Resolution, StalenessFlag
 from editorial.staleness.sweep import FlagSpec, Scope, sweep
 from editorial.webhooks import articles_swept_stale, source_version_event
@@ -35,10 +37,6 @@ def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
         raise PermissionDenied(f"Only an editor can {action}.")
 
 
-def _user(actor: AnyUser):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _short(source: Source) -> str:
     title = source.title
     return title if len(title) <= 40 else title[:39] + "…"
@@ -49,6 +47,18 @@ def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
         source=source, to_version=to_version, detected_at=detected_at
     )
     return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
+
+
+def _changed_spec(source: Source, previous: str, version: str) -> FlagSpec:
+    return FlagSpec(
+        source_id=source.pk,
+        from_version=previous,
+        to_version=version,
+        reason=REASON_SOURCE_CHANGED,
+        history_reason=(
+            f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
+        ),
+    )
 
 
 def source_record_version(
@@ -90,22 +100,15 @@ def source_record_version(
             last_modified=last_modified[:100],
             note=(note or "").strip()[:2000],
             recorded_at=now,
-            recorded_by=_user(actor),
+            recorded_by=history_user(actor),
         )
         source.current_version = version
         source.version_date = effective_on or now.date()
-        source._history_user = _user(actor)
-        source._change_reason = f"new version {version} (was {previous or 'unversioned'})"[:100]
-        source.save(update_fields=["current_version", "version_date"])
-        spec = FlagSpec(
-            source_id=source.pk,
-            from_version=previous,
-            to_version=version,
-            reason=REASON_SOURCE_CHANGED,
-            history_reason=(
-                f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
-            ),
+        attribute(
+            source, actor=actor, reason=f"new version {version} (was {previous or 'unversioned'})"
         )
+        source.save(update_fields=["current_version", "version_date"])
+        spec = _changed_spec(source, previous, version)
         flags = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
         # the feeds hear of the new version, the publishing sites of each article gone stale
         source_version_event(source, previous=previous, flagged=flags)
@@ -127,8 +130,9 @@ def source_mark_retracted(
         if source.retracted:
             return []
         source.retracted = True
-        source._history_user = _user(actor)
-        source._change_reason = f"retracted{': ' + note.strip() if note.strip() else ''}"[:100]
+        attribute(
+            source, actor=actor, reason=f"retracted{': ' + note.strip() if note.strip() else ''}"
+        )
         source.save(update_fields=["retracted"])
         spec = FlagSpec(
             source_id=source.pk,
@@ -168,7 +172,7 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
 
 # --- resolving ---------------------------------------------------------------------------
 
-RESOLUTION_SERVICES = {
+RESOLUTION_SERVICES: dict[str, Callable[[Article, AnyUser, str], Article]] = {
     Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
         article=article, actor=actor, note=note
     ),
@@ -192,7 +196,7 @@ def article_resolve_staleness(
         raise ValidationError("Choose: confirm still accurate, revise or withdraw.")
     if not note:
         raise ValidationError("Say why (it is kept with the flag).")
-    if _user(actor) is None:
+    if history_user(actor) is None:
         raise PermissionDenied("Sign in to resolve a staleness flag.")
     with transaction.atomic():
         # Article first, then its flags: the same order as the sweep, so the two never wait

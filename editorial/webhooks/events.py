@@ -58,7 +58,7 @@ def _emit(event: str, items: list[tuple[int | None, dict]]) -> int:
     """One delivery per (item, subscription that may see it); returns how many were owed."""
     if not items:
         return 0
-    authors = None if items[0][0] is None else {author for author, _ in items}
+    authors = None if items[0][0] is None else {a for a, _ in items if a is not None}
     subscriptions = _subscriptions(event, authors)
     if not subscriptions:
         return 0
@@ -68,7 +68,8 @@ def _emit(event: str, items: list[tuple[int | None, dict]]) -> int:
         message_id = f"msg_{uuid.uuid4().hex}"
         payload = {"type": event, "timestamp": now.isoformat(), "data": data}
         for sub in subscriptions:
-            if author_id is None or sub.sees_all or sub.client.user_id == author_id:
+            sees_all = getattr(sub, "sees_all", False)  # the query's annotation
+            if author_id is None or sees_all or sub.client.user_id == author_id:
                 rows.append(
                     WebhookDelivery(
                         subscription=sub, message_id=message_id, event=event, payload=payload

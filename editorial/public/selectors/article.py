@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -113,7 +113,7 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
     if visibility in (None, Visibility.GONE):
         return visibility
     if visibility == Visibility.REVIEWED:
-        content_hash = snapshot_hash(article.approved_snapshot)
+        content_hash = snapshot_hash(cast(dict[str, Any], article.approved_snapshot))
         page = _from_snapshot(article, content_hash)
         page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
     else:
@@ -124,7 +124,7 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
 
 
 def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
-    snap = article.approved_snapshot
+    snap = cast(dict[str, Any], article.approved_snapshot)  # REVIEWED: there is one
     rendered = stored_rendering(article.approved_rendering, content_hash) or render_snapshot(snap)
     return PublicArticle(
         slug=article.slug,
@@ -145,7 +145,7 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
 
 
 def _from_live_rows(article: Article) -> PublicArticle:
-    sections = article.sections.order_by("position", "pk")
+    section_rows = article.sections.order_by("position", "pk")
     citations = article.citations.select_related("source").order_by("number", "pk")
     references = [
         public_reference(
@@ -159,7 +159,7 @@ def _from_live_rows(article: Article) -> PublicArticle:
         for c in citations
     ]
     sections = [
-        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
+        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in section_rows
     ]
     return PublicArticle(
         slug=article.slug,

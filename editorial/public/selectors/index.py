@@ -100,7 +100,7 @@ def article_slice_for_public(
         rows = list(ids[start : start + PER_PAGE + 1])
         has_next, total = len(rows) > PER_PAGE, None
         rows = rows[:PER_PAGE]
-    return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
+    return ListingSlice(number, [(pk, at) for pk, at in rows], has_next, total)
 
 
 def article_page_for_public(listing: ListingSlice) -> PublicPage:
@@ -111,7 +111,7 @@ def article_page_for_public(listing: ListingSlice) -> PublicPage:
     specialties = specialties_for_public().by_id
     listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
     for article in listed:
-        article.specialty = specialties.get(article.specialty_id)
+        article.specialty = specialties.get(article.specialty_id) if article.specialty_id else None
     return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 

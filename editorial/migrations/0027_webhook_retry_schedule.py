@@ -16,7 +16,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0025_api_clients_and_webhooks"),
+        ("editorial", "0026_api_clients_and_webhooks"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

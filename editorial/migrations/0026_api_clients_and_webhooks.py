@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0024_audit_chain_per_statement'),
+        ('editorial', '0025_history_change_reason_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
