@@ -15,6 +15,9 @@ STORAGES = {
 AXES_ENABLED = False
 # The webhook tests run a receiver on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE = True
+# Registry lookups never leave the machine in tests: the resolver tests switch them on and
+# point them at a local server (tests/registry_server.py).
+CITATION_RESOLVERS_ENABLED = False
 
 # Audit trail (issue 9): the history tables refuse TRUNCATE on PostgreSQL unless the session
 # allows it. pytest-django empties the tables between transactional tests with TRUNCATE

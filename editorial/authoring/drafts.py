@@ -20,7 +20,7 @@ from articles.models import Article, Citation, Section, SectionKind, Source, Sou
 from editorial.access.roles import AnyUser
 from editorial.audit.attribution import delete_attributed, history_user, save_attributed
 from editorial.authoring import services
-from editorial.authoring.validation import clean_fields
+from editorial.authoring.validation import clean_fields, source_values_normalize
 
 IDENTIFIERS = ("doi", "pmid", "pmcid", "nct_id", "dailymed_setid", "isbn")
 
@@ -50,8 +50,10 @@ def _clean_sections(sections: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
 
 
 def source_find_or_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
-    """The library source with any of these identifiers (or, for a guideline, the same kind,
-    title and issuer), else a new one after the author UI's checks (source_create)."""
+    """The library source with any of these identifiers in canonical form (or, for a
+    guideline, the same kind, title and issuer), else a new one after the author UI's checks
+    (source_create)."""
+    data, _notes = source_values_normalize(data)  # canonical identifiers, or field errors
     match = Q()
     for name in IDENTIFIERS:
         if (data.get(name) or "").strip():

@@ -94,7 +94,8 @@ def test_citation_source_matches_existing_by_identifier(api):
         kind="journal_article", title="Old title", doi="10.1056/NEJMoa2000000"
     )
     body = draft_body(citations=1)
-    body["citations"][0]["source"]["doi"] = "10.1056/nejmoa2000000"  # case does not matter
+    # pasted with a wrapper and another case: matched on its canonical form
+    body["citations"][0]["source"]["doi"] = "https://doi.org/10.1056/nejmoa2000000"
     assert api.post("/articles", body).status_code == 201
     assert Source.objects.count() == 1
     assert Article.objects.get().citations.get().source == existing

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_history_change_reason_text'),
+        ('articles', '0008_registry_finding'),
         ('reviewers', '0002_board_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
