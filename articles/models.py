@@ -90,6 +90,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "next_review_due"], name="article_status_due"),
             # the public index, newest first (editorial.public.selectors.index): walks 20 rows
             # instead of sorting every article
+            # the API's article list (GET /api/v1/articles): newest-changed first, keyset cursor
+            models.Index(fields=["-updated_at", "-id"], name="article_updated_cursor"),
             models.Index(
                 Coalesce("approved_at", "submitted_at").desc(),
                 models.F("id").desc(),

@@ -15,6 +15,7 @@ TASK_MODULES = (
     "editorial.audit.tasks",
     "editorial.public.tasks",
     "editorial.ops.tasks",
+    "editorial.webhooks.tasks",
 )
 
 app = Celery("imprimatur")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from editorial.api.urls import api
 from editorial.notify.preferences import notification_preferences_view
 from editorial.ops.health import healthz
 from editorial.public import views as public_views
@@ -11,6 +12,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Load balancers probe this (SECURE_REDIRECT_EXEMPT keeps it on plain HTTP).
     path("healthz", healthz, name="healthz"),
+    # The REST API and its OpenAPI document (issue 18).
+    path("api/v1/", api.urls),
     # Author web UI (issue 5): sign-in, the dashboard and the article editor.
     path(
         "accounts/login/",

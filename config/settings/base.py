@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_htmx",
+    "ninja",  # the API docs' static files (served locally: the CSP allows no CDN)
     "articles",
     "reviewers",
     "editorial",
@@ -374,3 +375,20 @@ AUDIT_ANCHOR_EMAIL = env.str("AUDIT_ANCHOR_EMAIL", default="")
 # A write burst is checkpointed this many seconds after its first commit (one checkpoint for
 # everything committed meanwhile); beat writes one hourly whatever happens.
 AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.int("AUDIT_ANCHOR_DEBOUNCE_SECONDS", default=30)
+
+# --- The API and webhooks (issue 18) ---
+# Larger request bodies are refused with 413 before they are parsed.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_000_000)
+# Page size of GET /api/v1/articles (and its maximum ?limit=).
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+# Webhook receivers: seconds before one is given up on; attempts per delivery (waiting
+# WEBHOOK_RETRY_BACKOFF * 2**n seconds between them, at most 6 h); failed attempts in a row
+# after which a subscription is disabled and the editors are told.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BACKOFF = env.int("WEBHOOK_RETRY_BACKOFF", default=30)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=20)
+# Only https receivers (production turns this on); no private or loopback receivers unless
+# this is set (the tests' local receiver).
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)

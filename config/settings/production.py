@@ -87,3 +87,7 @@ LOGGING = {
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+# Webhooks go out over https only, never to a private or loopback address (issue 18).
+WEBHOOK_REQUIRE_HTTPS = True
+WEBHOOK_ALLOW_PRIVATE = False

@@ -17,6 +17,8 @@ STORAGES = {
 }
 # Login throttling would make unrelated tests that log in flaky; the axes tests enable it.
 AXES_ENABLED = False
+# The webhook tests run a receiver on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE = True
 # Registry lookups never leave the machine in tests: the resolver tests switch them on and
 # point them at a local server (tests/registry_server.py).
 CITATION_RESOLVERS_ENABLED = False

@@ -53,6 +53,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "notificationdelivery": ["view"],
             # outbox (issue 16): see what is owed and why a row died; requeue it
             "outboxmessage": ["view", "change"],
+            # the API (issue 18): clients and keys, webhook subscriptions, deliveries (replay)
+            "apiclient": ["add", "change", "view"],
+            "apikey": ["change", "view"],
+            "webhooksubscription": ["add", "change", "view", "delete"],
+            "webhookdelivery": ["change", "view"],
+            "webhookattempt": ["view"],
         },
         "django_celery_beat": {
             "periodictask": ["view", "change"],

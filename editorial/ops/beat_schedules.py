@@ -27,6 +27,7 @@ OPS = "0028_reports_hourly_and_heartbeat"
 REPORT_HOURS_BEFORE = "7"
 REPORT_HOURS = "7-23"
 ANCHOR = "0030_audit_anchor_schedule"
+WEBHOOKS = "0033_webhook_retry_schedule"
 
 # {data migration that created them: [schedule, ...]}, in migration order.
 SCHEDULES: dict[str, list[dict[str, str]]] = {
@@ -131,6 +132,17 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
             "minute": "5",
             "hour": "*",
             "description": "An HMAC checkpoint of every audit chain head (AUDIT_ANCHOR_DIR).",
+        },
+    ],
+    WEBHOOKS: [
+        # Every minute: webhook deliveries whose retry is due (backoff WEBHOOK_RETRY_BACKOFF *
+        # 2**n) and any whose first publish was lost; a delivery is claimed before it is sent.
+        {
+            "name": "Retry due webhook deliveries",
+            "task": "editorial.webhooks.deliver_due",
+            "minute": "*",
+            "hour": "*",
+            "description": "Sends pending webhook deliveries whose next attempt is due.",
         },
     ],
 }

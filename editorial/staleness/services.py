@@ -23,6 +23,7 @@ from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.attribution import attribute, history_user
 from editorial.models import FlagKind, Resolution, StalenessFlag
 from editorial.staleness.sweep import FlagSpec, Scope, sweep
+from editorial.webhooks import articles_swept_stale, source_version_event
 
 REASON_SOURCE_CHANGED = "source changed"
 REASON_RETRACTED = "retracted"
@@ -48,6 +49,18 @@ def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
         source=source, to_version=to_version, detected_at=detected_at
     )
     return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
+
+
+def _changed_spec(source: Source, previous: str, version: str) -> FlagSpec:
+    return FlagSpec(
+        source_id=source.pk,
+        from_version=previous,
+        to_version=version,
+        reason=REASON_SOURCE_CHANGED,
+        history_reason=(
+            f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
+        ),
+    )
 
 
 def _clean_version(source: Source, version: str) -> str:
@@ -105,17 +118,13 @@ def source_record_version(
             source, actor=actor, reason=f"new version {version} (was {previous or 'unversioned'})"
         )
         source.save(update_fields=["current_version", "version_date"])
-        spec = FlagSpec(
-            source_id=source.pk,
-            from_version=previous,
-            to_version=version,
-            reason=REASON_SOURCE_CHANGED,
-            history_reason=(
-                f"flagged stale: {_short(source)} changed from {previous or '—'} to {version}"
-            ),
-        )
-        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
+        spec = _changed_spec(source, previous, version)
+        flags = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
+        # the feeds hear of the new version, the publishing sites of each article gone stale
+        source_version_event(source, previous=previous, flagged=flags)
+        if not flags:
             return []
+        articles_swept_stale(now)
     return _flagged(source=source, to_version=version, detected_at=now)
 
 
@@ -144,6 +153,7 @@ def source_mark_retracted(
         )
         if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
             return []
+        articles_swept_stale(now)
     return _flagged(source=source, to_version=RETRACTED_VERSION, detected_at=now)
 
 
@@ -165,7 +175,10 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
     )
     scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
     with transaction.atomic():
-        return sweep(scope=scope, spec=spec, actor=actor, now=now)
+        flagged = sweep(scope=scope, spec=spec, actor=actor, now=now)
+        if flagged:
+            articles_swept_stale(now)
+    return flagged
 
 
 # --- resolving ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from editorial.audit.attribution import history_user, save_attributed
 from editorial.notify import hooks as notifications
 from editorial.outbox import outbox_enqueue
 from editorial.public.tasks import prerender_article
+from editorial.webhooks import article_state_event
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
@@ -79,6 +80,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
         save_attributed(
             article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}"
         )
+        article_state_event(article)
     return article
 
 
@@ -115,6 +117,7 @@ def review_assign(
         if starting:
             article.assign()
             save_attributed(article, actor=actor, reason=f"review started: assigned to {names}")
+            article_state_event(article)
         notifications.on_assigned(article)
     return assignments
 
@@ -198,11 +201,13 @@ def review_decide(
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
                 save_attributed(article, actor=actor, reason=reason)
+                article_state_event(article)
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot, interval_days=_interval_days(article))
                 save_attributed(article, actor=actor, reason=reason)
                 round_close(article, round_assignments, actor=actor)
                 flags_close_on_approval(article, actor=actor)
+                article_state_event(article)
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(
             assignment, article, approvals=state.approvals, required=state.required
@@ -319,6 +324,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
         save_attributed(
             article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
         )
+        article_state_event(article)
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -370,6 +376,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
         save_attributed(article, actor=actor, reason=f"flagged stale: {reason}")
+        article_state_event(article)
         notifications.on_stale(article)
     return article
 
@@ -391,4 +398,5 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
             actor=actor,
             reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
         )
+        article_state_event(article)
     return article

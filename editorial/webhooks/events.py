@@ -1,0 +1,143 @@
+"""Webhook events: the workflow and the staleness services call these inside their
+transaction. Each writes one WebhookDelivery row per interested subscription and enqueues its
+delivery through the outbox in the same transaction: a rolled-back action owes nothing, a
+committed one never loses its webhooks (the retry sweep re-sends whatever is still pending)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
+
+from articles.models import Article, Source, Status
+from editorial.access.roles import EDITORS
+from editorial.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
+from editorial.outbox import outbox_enqueue
+from editorial.webhooks.tasks import webhook_deliver
+
+ARTICLE_SUBMITTED = "article.submitted"
+ARTICLE_REVIEW_STARTED = "article.review_started"
+ARTICLE_CHANGES_REQUESTED = "article.changes_requested"
+ARTICLE_APPROVED = "article.approved"
+ARTICLE_STALE = "article.stale"
+ARTICLE_ARCHIVED = "article.archived"
+SOURCE_VERSION_RECORDED = "source.version_recorded"
+EVENTS = (
+    ARTICLE_SUBMITTED, ARTICLE_REVIEW_STARTED, ARTICLE_CHANGES_REQUESTED, ARTICLE_APPROVED,
+    ARTICLE_STALE, ARTICLE_ARCHIVED, SOURCE_VERSION_RECORDED,
+)  # fmt: skip
+
+
+def _subscriptions(event: str, author_ids: set[int] | None) -> list[WebhookSubscription]:
+    """Active subscriptions to `event` whose client may see it (one query): for an article
+    event, clients acting as an editor (`sees_all`) or as one of the articles' authors."""
+    in_editors = User.groups.through.objects.filter(
+        user_id=OuterRef("client__user_id"), group__name=EDITORS
+    )
+    rows = (
+        WebhookSubscription.objects.filter(active=True, client__active=True)
+        .select_related("client")
+        .annotate(
+            sees_all=ExpressionWrapper(
+                Q(client__user__is_superuser=True) | Exists(in_editors),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if author_ids is not None:
+        rows = rows.filter(Q(sees_all=True) | Q(client__user_id__in=author_ids))
+    # JSON "contains" is not on SQLite: the event list is short, filter here.
+    return [s for s in rows if event in s.events]
+
+
+def _emit(event: str, items: list[tuple[int | None, dict]]) -> int:
+    """One delivery per (item, subscription that may see it); returns how many were owed."""
+    if not items:
+        return 0
+    authors = None if items[0][0] is None else {a for a, _ in items if a is not None}
+    subscriptions = _subscriptions(event, authors)
+    if not subscriptions:
+        return 0
+    now = timezone.now()
+    rows = []
+    for author_id, data in items:
+        message_id = f"msg_{uuid.uuid4().hex}"
+        payload = {"type": event, "timestamp": now.isoformat(), "data": data}
+        for sub in subscriptions:
+            sees_all = getattr(sub, "sees_all", False)  # the query's annotation
+            if author_id is None or sees_all or sub.client.user_id == author_id:
+                rows.append(
+                    WebhookDelivery(
+                        subscription=sub, message_id=message_id, event=event, payload=payload
+                    )
+                )
+    for delivery in WebhookDelivery.objects.bulk_create(rows):
+        outbox_enqueue(webhook_deliver.name, args=[delivery.pk])
+    return len(rows)
+
+
+def article_data(article: Article) -> dict:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "state": article.status,
+        "round": article.review_round,
+        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
+    }
+
+
+def article_event(article: Article, event: str) -> int:
+    """Owe `event` about this article to every subscribed client that may see it."""
+    return _emit(event, [(article.author_id, article_data(article))])
+
+
+def article_state_event(article: Article) -> int:
+    """The event for the state the article just reached, if that state has one."""
+    event = STATE_EVENTS.get(article.status)
+    return article_event(article, event) if event else 0
+
+
+STATE_EVENTS = {
+    Status.SUBMITTED: ARTICLE_SUBMITTED,
+    Status.UNDER_REVIEW: ARTICLE_REVIEW_STARTED,
+    Status.CHANGES_REQUESTED: ARTICLE_CHANGES_REQUESTED,
+    Status.APPROVED: ARTICLE_APPROVED,
+    Status.STALE: ARTICLE_STALE,
+    Status.ARCHIVED: ARTICLE_ARCHIVED,
+}
+
+
+def articles_swept_stale(now: datetime) -> int:
+    """article.stale for every article the staleness sweep stamped at `now` (it sets
+    updated_at = now on the rows it moves): one query for the articles, one per event batch."""
+    moved = Article.objects.filter(status=Status.STALE, updated_at=now).only(
+        "id", "slug", "title", "status", "review_round", "updated_at", "author_id"
+    )
+    return _emit(ARTICLE_STALE, [(a.author_id, article_data(a)) for a in moved])
+
+
+def source_version_event(source: Source, *, previous: str, flagged: int) -> int:
+    """source.version_recorded to every subscribed client."""
+    data = {
+        "source_id": source.pk,
+        "title": source.title,
+        "version": source.current_version,
+        "previous_version": previous,
+        "articles_flagged": flagged,
+    }
+    return _emit(SOURCE_VERSION_RECORDED, [(None, data)])
+
+
+def delivery_replay(*, delivery: WebhookDelivery) -> None:
+    """Send a delivery again now, from the admin (same webhook-id: the receiver can tell)."""
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDeliveryStatus.PENDING,
+            next_attempt_at=timezone.now(),
+            claimed_until=None,
+        )
+        outbox_enqueue(webhook_deliver.name, args=[delivery.pk])
