@@ -237,3 +237,9 @@ REPORT_ASSIGNMENT_DUE_WITHIN_DAYS = env.int("REPORT_ASSIGNMENT_DUE_WITHIN_DAYS",
 # A failed send is retried this many times, waiting EMAIL_RETRY_BACKOFF * 2**n seconds.
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=5)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)
+
+# --- Reader feedback (issue 21) ---
+# Posts per sender address per hour, and from everyone per hour: beyond either, a 429.
+FEEDBACK_PER_ADDRESS_PER_HOUR = env.int("FEEDBACK_PER_ADDRESS_PER_HOUR", default=5)
+FEEDBACK_GLOBAL_PER_HOUR = env.int("FEEDBACK_GLOBAL_PER_HOUR", default=300)
+FEEDBACK_MESSAGE_MAX = 4000

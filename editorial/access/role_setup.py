@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "notificationpreference": ["add", "change", "view"],
             "reportdelivery": ["view"],
             "notificationdelivery": ["view"],
+            # reader feedback (issue 21): triage through editorial.feedback.feedback_resolve
+            "readerfeedback": ["view", "change"],
         },
         "django_celery_beat": {
             "periodictask": ["view", "change"],

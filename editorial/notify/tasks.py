@@ -9,8 +9,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from editorial.notify import feedback_notices, sweep_notices
 from editorial.notify import notices as notifications
-from editorial.notify import sweep_notices
 
 RETRY = {
     "acks_late": True,
@@ -58,3 +58,18 @@ def notify_recently_stale() -> int:
 def send_review_reminders() -> int:
     """Daily: remind reviewers of assignments due within 2 days; escalate overdue ones."""
     return notifications.review_reminders_send()
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_feedback_problem"})
+def notify_feedback_problem(feedback_id: int) -> int:
+    """Tell the editors and the approving board members of a reader's problem report (once per
+    item and person: NotificationDelivery)."""
+    return feedback_notices.feedback_problem_notify(feedback_id=feedback_id)
+
+
+@shared_task(
+    **{**RETRY, "autoretry_for": (Exception,), "name": "editorial.notify.tasks.send_feedback_reply"}
+)
+def send_feedback_reply(feedback_id: int) -> bool:
+    """Mail the reader the editors' reply (once: the queued -> sent claim under a row lock)."""
+    return feedback_notices.feedback_reply_send(feedback_id=feedback_id)

@@ -155,7 +155,7 @@ def article_index(request: HttpRequest) -> HttpResponse:
 
 def _article_index_render(request: HttpRequest) -> HttpResponse:
     query, specialty = _index_params(request)
-    page = selectors.article_page_for_public(_index_slice(request))
+    page = selectors.article_page_for_public(_index_slice(request), query=query)
     specialties = selectors.specialty_list_for_public()
     return render(
         request,

@@ -21,6 +21,7 @@ from articles.models import Article, Status
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
 from editorial.notify import hooks as notifications
+from editorial.public.search import search_document_store
 from editorial.public.tasks import prerender_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
@@ -80,6 +81,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
             f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         )
         _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
+        search_document_store(article)  # a first review is listed while pending
     return article
 
 
@@ -207,6 +209,7 @@ def review_decide(
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
                 _save(article, actor=actor, reason=reason)
+                search_document_store(article)  # readers find the approved wording
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(assignment, article)
     assignment.article = article

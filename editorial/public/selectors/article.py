@@ -83,6 +83,9 @@ class PublicArticle:
     next_review_due: date | None
     reviewers: list[PublicReviewer] = field(default_factory=list)
     stale_notice: StaleNotice | None = None
+    # SHA-256 of the approved content the page shows (empty while pending): the version a
+    # reader's feedback is about
+    content_hash: str = ""
 
     @property
     def is_reviewed(self) -> bool:
@@ -115,6 +118,7 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
     if visibility == Visibility.REVIEWED:
         content_hash = snapshot_hash(article.approved_snapshot)
         page = _from_snapshot(article, content_hash)
+        page.content_hash = content_hash
         page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
     else:
         page = _from_live_rows(article)

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Status
+from editorial.public import search
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public.selectors.visibility import PENDING_STATUSES, shows_pending
 from reviewers.models import Specialty
@@ -63,7 +62,7 @@ class ListingSlice:
 def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> PublicPage:
     """Published (and, if shown, pending) articles, newest first (2 queries: page ids, rows)."""
     return article_page_for_public(
-        article_slice_for_public(query=query, specialty=specialty, page=page)
+        article_slice_for_public(query=query, specialty=specialty, page=page), query=query
     )
 
 
@@ -103,31 +102,23 @@ def article_slice_for_public(
     return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
 
 
-def article_page_for_public(listing: ListingSlice) -> PublicPage:
-    """The listed articles with their approved title and summary (1 query; specialties come
-    from the directory)."""
+def article_page_for_public(listing: ListingSlice, *, query: str = "") -> PublicPage:
+    """The listed articles with their approved title and summary, and for a search the
+    highlighted passage (1 query; specialties come from the directory)."""
     page_ids = [pk for pk, _ in listing.rows]
-    by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
+    rows = search.snippet_annotate(_for_listing(Article.objects.filter(pk__in=page_ids)), query)
+    by_pk = {a.pk: a for a in rows}
     specialties = specialties_for_public().by_id
     listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
     for article in listed:
         article.specialty = specialties.get(article.specialty_id)
+        article.snippet_html = search.highlight(getattr(article, "snippet", "") or "")
     return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 
 def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
-    """Articles whose approved title or summary match; ranked (True) on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        matches = Q(public_title__icontains=query) | Q(public_summary__icontains=query)
-        return _with_public_text(articles).filter(matches), False
-    # The document must stay the expression of the article_public_search index (migration
-    # articles 0004) for PostgreSQL to use it.
-    search = SearchQuery(query, search_type="websearch", config="english")
-    vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
-        "public_summary", weight="B", config="english"
-    )
-    articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
-    return articles.annotate(rank=SearchRank(F("document"), search)), True
+    """Articles whose public wording matches `query`; ranked (True) on PostgreSQL."""
+    return search.search_filter(_with_public_text(articles), query)
 
 
 def page_number(page: Any) -> int:
