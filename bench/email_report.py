@@ -33,7 +33,7 @@ def main() -> None:
 
     from editorial.notify.delivery import mail_render
     from editorial.reporting.staleness_report import report_list_for_recipients
-    from tests.editorial.test_email_report_queries import make_stale
+    from tests.editorial.reporting.test_email_report_queries import make_stale
     from tests.factories import editor_user
 
     call_command("migrate", verbosity=0)
