@@ -9,14 +9,17 @@ import hashlib
 import json
 from typing import Any
 
-from articles.models import Article
+from articles.models import Article, Audience, Section
 
 
 def article_snapshot(article: Article) -> dict[str, Any]:
-    """Freeze the article's reviewed content: question, summary, sections, citations (2 queries)."""
-    sections = list(article.sections.order_by("position", "pk"))
+    """Freeze the article's reviewed content: question, summaries, the professional sections, the
+    patient version's sections (if any) and citations (2 queries)."""
+    every_section = list(article.sections.order_by("position", "pk"))
+    sections = [s for s in every_section if s.audience != Audience.PATIENT]
+    patient = [s for s in every_section if s.audience == Audience.PATIENT]
     citations = list(article.citations.select_related("source").order_by("number", "pk"))
-    return {
+    snapshot = {
         "title": article.title,
         "summary": article.summary,
         "plain_summary": article.plain_summary,
@@ -24,10 +27,7 @@ def article_snapshot(article: Article) -> dict[str, Any]:
         "review_round": article.review_round,
         "risk": article.risk,
         "specialty_id": article.specialty_id,
-        "sections": [
-            {"kind": s.kind, "heading": s.heading, "body": s.body, "position": s.position}
-            for s in sections
-        ],
+        "sections": [_section(s) for s in sections],
         "citations": [
             {
                 "number": c.number,
@@ -50,6 +50,15 @@ def article_snapshot(article: Article) -> dict[str, Any]:
             for c in citations
         ],
     }
+    if patient:
+        # Only when there is one: the hash of an article without a patient version stays what
+        # it was before patient versions existed, so earlier approvals keep verifying.
+        snapshot["patient_sections"] = [_section(s) for s in patient]
+    return snapshot
+
+
+def _section(s: Section) -> dict[str, Any]:
+    return {"kind": s.kind, "heading": s.heading, "body": s.body, "position": s.position}
 
 
 def canonical_json(snapshot: dict[str, Any]) -> bytes:

@@ -8,7 +8,16 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
+from articles.models import (
+    Article,
+    Audience,
+    Citation,
+    Risk,
+    Section,
+    SectionKind,
+    Source,
+    SourceKind,
+)
 from editorial.authoring.validation import IDENTIFIER_KINDS, MARKUP_RE, identifier_errors
 from reviewers.models import Specialty
 
@@ -64,11 +73,24 @@ class ArticleNewForm(forms.Form):
 
 
 class ArticleMetaForm(ArticleNewForm):
+    plain_summary = _text(
+        Article,
+        "plain_summary",
+        label="Plain-language summary (for patients and caregivers)",
+        rows=4,
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+_AUDIENCE_HELP = "The patient version is shown to readers who choose “patient or caregiver”."
 
 
 class SectionForm(forms.Form):
     kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind")
+    # not required: a POST without it (an older page) keeps the section's audience
+    audience = forms.ChoiceField(
+        choices=Audience.choices, label="Written for", help_text=_AUDIENCE_HELP, required=False
+    )
     heading = _text(Section, "heading", label="Heading")
     body = forms.CharField(
         label="Text",
@@ -87,6 +109,11 @@ class CitationForm(forms.Form):
 
 class NewSectionForm(forms.Form):
     kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind of section")
+    audience = forms.ChoiceField(choices=Audience.choices, label="Written for", required=False)
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data.get("audience") or Audience.CLINICIAN
+
     heading = _text(Section, "heading", label="Heading")
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from articles.models import Article, Citation, Section, Source
+from articles.models import Article, Audience, Citation, Section, Source
 from editorial import workflow
 from editorial.demo import content
 from reviewers.models import BoardMember, Disclosure, Specialty
@@ -102,6 +102,7 @@ def _article(spec, author, specialties, sources, created) -> Article | None:
         slug=spec["slug"],
         title=spec["title"],
         summary=spec["summary"],
+        plain_summary=spec.get("plain_summary", ""),
         specialty=specialties[spec["specialty"]],
         risk=spec["risk"],
         author=author,
@@ -109,8 +110,17 @@ def _article(spec, author, specialties, sources, created) -> Article | None:
     article._history_user = author
     article._change_reason = "drafted"
     article.save()
-    for position, (kind, heading, body) in enumerate(spec["sections"], start=1):
-        section = Section(article=article, kind=kind, heading=heading, body=body, position=position)
+    clinician = [(Audience.CLINICIAN, *row) for row in spec["sections"]]
+    patient = [(Audience.PATIENT, *row) for row in spec.get("patient_sections", [])]
+    for position, (audience, kind, heading, body) in enumerate(clinician + patient, start=1):
+        section = Section(
+            article=article,
+            audience=audience,
+            kind=kind,
+            heading=heading,
+            body=body,
+            position=position,
+        )
         section._history_user = author
         section._change_reason = "drafted"
         section.save()

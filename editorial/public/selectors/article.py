@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Status
+from articles.models import Article, Audience, Status
 from articles.snapshot import snapshot_hash
 from editorial.models import StalenessFlag
 from editorial.public.render import (
@@ -83,6 +83,8 @@ class PublicArticle:
     next_review_due: date | None
     reviewers: list[PublicReviewer] = field(default_factory=list)
     stale_notice: StaleNotice | None = None
+    # the plain-language body for patients and caregivers ("" when the article has none)
+    patient_body_html: SafeString = field(default_factory=lambda: mark_safe(""))
     # SHA-256 of the approved content the page shows (empty while pending): the version a
     # reader's feedback is about
     content_hash: str = ""
@@ -141,6 +143,7 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
         specialty=_specialty(article),
         # our own renderer's output, for exactly this content (stored_rendering checks)
         body_html=mark_safe(rendered["body_html"]),
+        patient_body_html=mark_safe(rendered["patient_body_html"]),
         citations_json_ld=json.loads(rendered["citations_json_ld"]),
         approved_at=article.approved_at,
         last_updated_at=article.approved_at,
@@ -162,9 +165,14 @@ def _from_live_rows(article: Article) -> PublicArticle:
         )
         for c in citations
     ]
-    sections = [
-        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in sections
-    ]
+    sections, patient = (
+        [
+            public_section({"kind": s.kind, "heading": s.heading, "body": s.body})
+            for s in sections
+            if (s.audience == Audience.PATIENT) == for_patients
+        ]
+        for for_patients in (False, True)
+    )
     return PublicArticle(
         slug=article.slug,
         visibility=Visibility.PENDING,
@@ -175,6 +183,7 @@ def _from_live_rows(article: Article) -> PublicArticle:
         risk=article.risk,
         specialty=_specialty(article),
         body_html=render_body(sections, references),
+        patient_body_html=render_body(patient, references) if patient else mark_safe(""),
         citations_json_ld=[citation_json_ld(r) for r in references],
         approved_at=None,
         last_updated_at=article.submitted_at,
