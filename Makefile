@@ -28,6 +28,7 @@ run: install
 
 test: install
 	$(BIN)/python scripts/ensure_browser.py
+	$(BIN)/python scripts/ensure_axe.py
 	$(BIN)/pytest
 
 test-fast: install
