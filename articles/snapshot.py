@@ -81,3 +81,41 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 def article_content_hash(article: Article) -> str:
     """SHA-256 of the article's current content (2 queries)."""
     return snapshot_hash(article_snapshot(article))
+
+
+def sections_changed(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """What changed between two snapshots, in words a reader follows: the summary, and which
+    sections (by heading) were added, changed or removed, professional and patient versions."""
+    if not old:
+        return ""
+    parts = []
+    for key, label in (("title", "question"), ("summary", "summary")):
+        if old.get(key) != new.get(key):
+            parts.append(f"{label} reworded")
+    if old.get("plain_summary") != new.get("plain_summary"):
+        parts.append("plain-language summary updated")
+    for key, version in (("sections", ""), ("patient_sections", " (patient version)")):
+        before = {s.get("heading") or s.get("kind"): s.get("body") for s in old.get(key, [])}
+        after = {s.get("heading") or s.get("kind"): s.get("body") for s in new.get(key, [])}
+        changed = [h for h in after if h in before and before[h] != after[h]]
+        for verb, headings in (
+            ("updated", changed),
+            ("added", [h for h in after if h not in before]),
+            ("removed", [h for h in before if h not in after]),
+        ):
+            if headings:
+                parts.append(f"{verb}{version}: " + ", ".join(f"“{h}”" for h in headings))
+    if old.get("citations") != new.get("citations"):
+        parts.append("references updated")
+    if not parts:
+        return "No change to the text."
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
+
+
+def snapshot_change_summary(article: Article) -> str:
+    """The prefill of the board's "what changed" on approving a revision (2 queries): the
+    article's current content against its last approved version; "" for a first approval."""
+    if not article.approved_snapshot:
+        return ""
+    return sections_changed(article.approved_snapshot, article_snapshot(article))

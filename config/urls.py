@@ -25,6 +25,11 @@ urlpatterns = [
     # The public site (issue 8): what readers see.
     path("", public_views.article_index, name="public-index"),
     path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
+    path(
+        "articles/<slug:slug>/versions/<int:number>/",
+        public_views.article_version,
+        name="public-article-version",
+    ),
     # Reader feedback (issue 21): the form posts to /articles/<slug>/feedback/ (contract).
     path("articles/<slug:slug>/feedback/", feedback_views.feedback_form, name="public-feedback"),
     path(

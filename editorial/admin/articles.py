@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
-from articles.snapshot import article_snapshot, snapshot_hash
+from articles.snapshot import article_snapshot, snapshot_change_summary, snapshot_hash
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin.audit import AuditTrailAdminMixin
@@ -198,7 +198,12 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
             "article": article,
             "assignments": assignments,
             "my_assignment": mine,
-            "decision_form": DecisionForm(cites_label=board["cites_label"]) if mine else None,
+            "decision_form": DecisionForm(
+                cites_label=board["cites_label"],
+                initial={"change_summary": snapshot_change_summary(article)},
+            )
+            if mine
+            else None,
             "workflow_actions": actions,
             "can_assign": article.status in ("submitted", "under_review")
             and perms.can_assign(article, user),
@@ -281,6 +286,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
                 assignment=assignment,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
+                change_summary=form.cleaned_data["change_summary"],
                 checklist=form.checklist(),
                 actor=request.user,
             )

@@ -14,6 +14,9 @@ USERS = [
     ("editor", "Jonah", "Reyes", "editor@example.org", ["Editors"]),
 ]
 
+# username, credentials shown in the byline
+AUTHOR_CREDENTIALS = [("author", "MD, MPH")]
+
 SPECIALTIES = [
     ("Oncology", "oncology"),
     ("Cardiology", "cardiology"),

@@ -11,7 +11,7 @@ from django.db import transaction
 from articles.models import Article, Audience, Citation, Section, Source
 from editorial import workflow
 from editorial.demo import content
-from reviewers.models import BoardMember, Disclosure, Specialty
+from reviewers.models import AuthorProfile, BoardMember, Disclosure, Specialty
 
 
 def seed_demo() -> list[str]:
@@ -45,6 +45,11 @@ def _users(created: list[str]) -> dict[str, User]:
             user.groups.set(Group.objects.filter(name__in=groups))
             created.append(f"user {username}")
         users[username] = user
+    # the byline's credentials (issue 21)
+    for username, credentials in content.AUTHOR_CREDENTIALS:
+        AuthorProfile.objects.get_or_create(
+            user=users[username], defaults={"credentials": credentials}
+        )
     return users
 
 

@@ -158,10 +158,13 @@ def review_decide(
     actor: AnyUser,
     comment: str = "",
     checklist: dict | None = None,
+    change_summary: str = "",
 ) -> ReviewAssignment:
     """Record and sign a board member's decision; fires approve or request_changes when it
     settles the round. Concurrent deciders serialise on the article row lock: one transition,
-    every decision kept. The admin form re-authenticates the signer before calling this."""
+    every decision kept. The admin form re-authenticates the signer before calling this. An
+    approval may carry `change_summary`: what changed since the last approved version, for
+    readers (the article's "Changes" list)."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise ValidationError(
@@ -189,6 +192,8 @@ def review_decide(
         content_hash = snapshot_hash(snapshot)
         assignment.decision = decision
         assignment.comment = comment
+        if decision == Decision.APPROVED:
+            assignment.change_summary = " ".join((change_summary or "").split())[:2000]
         assignment.decided_at = timezone.now()
         assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
         round_assignments = [

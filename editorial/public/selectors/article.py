@@ -20,6 +20,12 @@ from editorial.public.render import (
     render_snapshot,
     stored_rendering,
 )
+from editorial.public.selectors.changes import (
+    Approval,
+    PublicChange,
+    article_approvals,
+    article_changes_for_public,
+)
 from editorial.public.selectors.directory import (
     PublicDisclosure,
     board_for_public,
@@ -30,7 +36,7 @@ from editorial.public.selectors.visibility import (
     article_row_for_public,
     article_visibility,
 )
-from reviewers.models import Decision, ReviewAssignment, Specialty
+from reviewers.models import Specialty
 
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 # The source fields a pending page shows, as the approved snapshot stores them.
@@ -83,6 +89,10 @@ class PublicArticle:
     next_review_due: date | None
     reviewers: list[PublicReviewer] = field(default_factory=list)
     stale_notice: StaleNotice | None = None
+    # "Name, credentials" of the author
+    byline: str = ""
+    # every approved version, newest first (what changed, who approved)
+    changes: list[PublicChange] = field(default_factory=list)
     # the plain-language body for patients and caregivers ("" when the article has none)
     patient_body_html: SafeString = field(default_factory=lambda: mark_safe(""))
     # SHA-256 of the approved content the page shows (empty while pending): the version a
@@ -121,9 +131,14 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
         content_hash = snapshot_hash(article.approved_snapshot)
         page = _from_snapshot(article, content_hash)
         page.content_hash = content_hash
-        page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+        approvals = article_approvals(article)
+        page.reviewers = article_reviewers_for_public(
+            article, content_hash=content_hash, approvals=approvals
+        )
+        page.changes = article_changes_for_public(article, approvals=approvals)
     else:
         page = _from_live_rows(article)
+    page.byline = article_byline(article)
     if article.status == Status.STALE:
         page.stale_notice = article_stale_notice_for_public(article)
     return page
@@ -197,8 +212,23 @@ def _specialty(article: Article) -> Specialty | None:
     return specialty_for_public(pk=article.specialty_id)
 
 
+def article_byline(article: Article) -> str:
+    """ "Name, credentials" of the author (no query when the row came with the author and the
+    profile: article_row_for_public)."""
+    author = article.author
+    name = author.get_full_name() or author.get_username()
+    try:
+        credentials = author.author_profile.credentials
+    except AttributeError:  # no profile (RelatedObjectDoesNotExist is an AttributeError)
+        credentials = ""
+    return f"{name}, {credentials}" if credentials else name
+
+
 def article_reviewers_for_public(
-    article: Article, *, content_hash: str | None = None
+    article: Article,
+    *,
+    content_hash: str | None = None,
+    approvals: list[Approval] | None = None,
 ) -> list[PublicReviewer]:
     """The board members whose signed approval covers the published content, of the published
     round, with credentials and current disclosures (1 query; members come from the directory).
@@ -208,15 +238,11 @@ def article_reviewers_for_public(
         return []
     if content_hash is None:
         content_hash = snapshot_hash(article.approved_snapshot)
-    approvals = list(
-        ReviewAssignment.objects.filter(
-            article_id=article.pk,
-            decision=Decision.APPROVED,
-            signature__content_sha256=content_hash,
-        )
-        .order_by("-round", "decided_at", "pk")
-        .values_list("reviewer_id", "round", "decided_at")
-    )
+    if approvals is None:
+        approvals = article_approvals(article)
+    approvals = [
+        (a.member_id, a.round, a.decided_at) for a in approvals if a.content_sha256 == content_hash
+    ]
     round_ = (article.approved_snapshot or {}).get("review_round")
     if round_ is None:
         # Snapshots taken before the round was recorded: the latest round approved by then.
