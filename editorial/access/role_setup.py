@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "boardmember": ["add", "change", "view"],
             "disclosure": ["add", "change", "view", "delete"],  # inline on the board member
             "reviewassignment": ["view"],
+            "authorprofile": ["add", "change", "view"],  # the byline's credentials
         },
         "editorial": {
             "stalenessflag": ["view", "change"],

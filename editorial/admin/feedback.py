@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from editorial.access.roles import is_editor
 from editorial.feedback import feedback_resolve
 from editorial.models import Disposition, ReaderFeedback
 
@@ -84,14 +83,8 @@ class ReaderFeedbackAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # the record of what readers told us is kept
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_editor(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_editor(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user)
+    # view/change: the Editors group's model permissions (role_setup); feedback_resolve checks
+    # the editor role again on save
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         try:

@@ -14,7 +14,7 @@ from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
 from editorial.workflow.signatures import signature_of
-from reviewers.models import BoardMember, Disclosure, ReviewAssignment, Specialty
+from reviewers.models import AuthorProfile, BoardMember, Disclosure, ReviewAssignment, Specialty
 from reviewers.selectors import open_load_annotation
 
 
@@ -23,6 +23,16 @@ class SpecialtyAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(ReadOnlyHistoryAdmin):
+    """The byline's credentials of each author (issue 21)."""
+
+    list_display = ("user", "credentials")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "credentials")
+    autocomplete_fields = ("user",)
 
 
 class LicenceDueFilter(admin.SimpleListFilter):

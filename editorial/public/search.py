@@ -24,8 +24,12 @@ from articles.search_sql import PUBLIC_TITLE_SQL, SQLITE_INSERT, public_text
 # Highlight markers no article text uses; the snippet is escaped, then they become <mark>.
 START, STOP = "\u27e6", "\u27e7"
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
-_PG_MATCH = f"(search_document @@ {_TSQUERY} OR %s <%% {PUBLIC_TITLE_SQL})"
-_PG_RANK = f"(ts_rank(search_document, {_TSQUERY}) + word_similarity(%s, {PUBLIC_TITLE_SQL}))"
+_PG_MATCH = f"search_document @@ {_TSQUERY}"
+_PG_RANK = f"ts_rank(search_document, {_TSQUERY})"
+# typo tolerance: the words as typed are similar to words of the title (pg_trgm, `<%` uses
+# the article_public_title_trgm index); tried only when the full-text search found nothing
+_PG_TYPO_MATCH = f"%s <%% {PUBLIC_TITLE_SQL}"
+_PG_TYPO_RANK = f"word_similarity(%s, {PUBLIC_TITLE_SQL})"
 _PG_SNIPPET = (
     f"ts_headline('english'::regconfig, {PUBLIC_TITLE_SQL} || ' ' || "
     "COALESCE((approved_snapshot ->> 'summary'), summary, '')"
@@ -49,12 +53,18 @@ def fts5_query(query: str) -> str:
     return " AND ".join(f'"{w}"' for w in words)
 
 
-def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
-    """Articles readers can find with `query`; ranked (True) on PostgreSQL."""
+def search_filter(
+    articles: QuerySet[Article], query: str, *, typos: bool = False
+) -> tuple[QuerySet[Article] | None, bool]:
+    """Articles readers can find with `query`, ranked (True) on PostgreSQL; with `typos`, the
+    typo-tolerant title match (PostgreSQL only: None elsewhere)."""
     if connection.vendor == "postgresql":
-        hit = RawSQL(_PG_MATCH, [query, query], output_field=BooleanField())
-        rank = RawSQL(_PG_RANK, [query, query], output_field=FloatField())
+        match, order = (_PG_TYPO_MATCH, _PG_TYPO_RANK) if typos else (_PG_MATCH, _PG_RANK)
+        hit = RawSQL(match, [query], output_field=BooleanField())
+        rank = RawSQL(order, [query], output_field=FloatField())
         return articles.filter(hit).annotate(rank=rank), True
+    if typos:
+        return None, False
     substring = Q(public_title__icontains=query) | Q(public_summary__icontains=query)
     words = fts5_query(query)
     if words:

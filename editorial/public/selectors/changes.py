@@ -76,11 +76,7 @@ def article_changes_for_public(
     members = board_for_public(members=[a.member_id for a in approvals])
     changes = []
     for number, (approved_at, round_) in enumerate(versions, start=1):
-        mine = [
-            a
-            for a in approvals
-            if a.round == round_ and (a.decided_at is None or a.decided_at <= approved_at)
-        ]
+        mine = _approvers_of(approvals, round_, approved_at)
         summary = next((a.change_summary for a in mine if a.change_summary), "")
         names = tuple(
             f"{members[a.member_id].name}, {members[a.member_id].credentials}"
@@ -97,6 +93,21 @@ def article_changes_for_public(
             )
         )
     return list(reversed(changes))
+
+
+def _approvers_of(approvals: list[Approval], round_: int, approved_at: datetime) -> list:
+    """The approvals that count for the version approved at `approved_at`: of its round, by
+    then, and signed over the same content as the last one (the approval that completed the
+    quorum signed the approved content; one signed over other content is void)."""
+    by_then = [
+        a
+        for a in approvals
+        if a.round == round_ and (a.decided_at is None or a.decided_at <= approved_at)
+    ]
+    if not by_then:
+        return []
+    last = max(by_then, key=lambda a: a.decided_at or approved_at)
+    return [a for a in by_then if a.content_sha256 == last.content_sha256]
 
 
 def superseded_snapshot(article: Article, number: int) -> tuple[dict[str, Any], datetime] | None:

@@ -69,7 +69,8 @@ def article_list_for_public(*, query: str = "", specialty: str = "", page: Any =
 def article_slice_for_public(
     *, query: str = "", specialty: str = "", page: Any = 1
 ) -> ListingSlice:
-    """The ids (and last saves) of one listing page (1 query; none for an unknown specialty)."""
+    """The ids (and last saves) of one listing page (1 query, a second for a search that found
+    nothing and is retried typo-tolerant; none for an unknown specialty)."""
     articles = _visible_articles()
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
@@ -77,29 +78,43 @@ def article_slice_for_public(
         articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
-    if query:
-        articles, ranked = search_filter(articles, query)
-        if ranked:
-            ordering = ["-rank", *ordering]
-    # Sort and slice on plain columns first (the article_public_listing index): reading the
-    # title out of every approved snapshot while sorting would decompress all of them.
-    ids = articles.order_by(*ordering).values_list("pk", "updated_at")
     number = page_number(page)
     if query:
-        # ranking reads every hit's snapshot text: fetch the ranked ids in one query instead of
-        # a count and a page query that would each pay for it
-        hits = list(ids[:MAX_SEARCH_RESULTS])
+        hits = _search_hits(articles, query, ordering, typos=False)
+        if not hits:
+            # nothing for the words as typed: try them typo-tolerant (title similarity); only
+            # then, or a common word's near-misses would flood every search
+            hits = _search_hits(articles, query, ordering, typos=True)
         number = min(number, max(1, -(-len(hits) // PER_PAGE)))
         start = (number - 1) * PER_PAGE
         rows = hits[start : start + PER_PAGE]
         has_next, total = len(hits) > start + PER_PAGE, len(hits)
     else:
+        # Sort and slice on plain columns first (the article_public_listing index): reading
+        # the title out of every approved snapshot while sorting would decompress all of them.
+        ids = articles.order_by(*ordering).values_list("pk", "updated_at")
         # no COUNT(*) over every article: one row more than a page says whether there is a next
         start = (number - 1) * PER_PAGE
         rows = list(ids[start : start + PER_PAGE + 1])
         has_next, total = len(rows) > PER_PAGE, None
         rows = rows[:PER_PAGE]
     return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
+
+
+def _search_hits(
+    articles: QuerySet[Article], query: str, ordering: list[str], *, typos: bool
+) -> list[tuple[int, datetime]]:
+    """Ranked (pk, updated_at) of the hits, at most MAX_SEARCH_RESULTS (1 query): ranking
+    reads every hit's document, so the ranked ids come in one query rather than a count and a
+    page query that would each pay for it."""
+    found, ranked = search_filter(articles, query, typos=typos)
+    if found is None:
+        return []
+    ordering = ["-rank", *ordering] if ranked else ordering
+    return [
+        tuple(r)
+        for r in found.order_by(*ordering).values_list("pk", "updated_at")[:MAX_SEARCH_RESULTS]
+    ]
 
 
 def article_page_for_public(listing: ListingSlice, *, query: str = "") -> PublicPage:
@@ -116,9 +131,12 @@ def article_page_for_public(listing: ListingSlice, *, query: str = "") -> Public
     return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 
-def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
-    """Articles whose public wording matches `query`; ranked (True) on PostgreSQL."""
-    return search.search_filter(_with_public_text(articles), query)
+def search_filter(
+    articles: QuerySet[Article], query: str, *, typos: bool = False
+) -> tuple[QuerySet[Article] | None, bool]:
+    """Articles whose public wording matches `query` (None: no typo search on this database);
+    ranked (True) on PostgreSQL."""
+    return search.search_filter(_with_public_text(articles), query, typos=typos)
 
 
 def page_number(page: Any) -> int:
