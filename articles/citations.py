@@ -23,7 +23,7 @@ __all__ = ["Problem", "check_article", "check_content", "check_identifier", "ren
 Parsed = list[tuple[Section, list[Marker]]]
 
 # Section kind -> (source kind it must cite, code, what to say).
-SECTION_REQUIREMENTS = {
+SECTION_REQUIREMENTS: dict[str, tuple[SourceKind, str, str]] = {
     SectionKind.DRUG_LABEL: (SourceKind.DRUG_LABEL, "section-needs-drug-label", "a drug label"),
     SectionKind.GUIDELINES: (SourceKind.GUIDELINE, "section-needs-guideline", "a guideline"),
 }

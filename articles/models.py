@@ -7,6 +7,7 @@ Who may fire a transition and the cross-model rules are decided in editorial.wor
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from articles.querysets import ArticleQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Status(models.TextChoices):
@@ -67,6 +71,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     # approved_rendering is derived from approved_snapshot, which the history keeps
     history = HistoricalRecords(excluded_fields=["approved_rendering"])
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -194,6 +200,8 @@ class Section(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["article", "position", "pk"]
@@ -230,6 +238,8 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["title"]
@@ -249,6 +259,8 @@ class Citation(models.Model):
     )
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["article", "number", "pk"]

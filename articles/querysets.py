@@ -9,17 +9,11 @@ from django.db.models import ProtectedError
 
 
 class ArticleQuerySet(models.QuerySet):
-    def by_status(self, *statuses: str) -> ArticleQuerySet:
-        return self.filter(status__in=statuses)
-
-    def approved(self) -> ArticleQuerySet:
-        return self.filter(status="approved")
-
     def under_review(self) -> ArticleQuerySet:
         return self.filter(status="under_review")
 
-    def awaiting_assignment(self) -> ArticleQuerySet:
-        return self.filter(status="submitted")
+    def stale(self) -> ArticleQuerySet:
+        return self.filter(status="stale")
 
     def authored_by(self, user) -> ArticleQuerySet:
         return self.filter(author=user)
@@ -27,8 +21,9 @@ class ArticleQuerySet(models.QuerySet):
     def citing(self, source) -> ArticleQuerySet:
         return self.filter(citations__source=source).distinct()
 
-    def due_for_review(self, today: date) -> ArticleQuerySet:
-        return self.filter(status="approved", next_review_due__lte=today)
+    def due_for_review(self, by: date) -> ArticleQuerySet:
+        """Approved articles whose periodic review falls due on or before `by`."""
+        return self.filter(status="approved", next_review_due__lte=by)
 
     # --- retention (issue 9) ---
     def submitted_ever(self) -> ArticleQuerySet:

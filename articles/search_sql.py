@@ -39,7 +39,7 @@ SQLITE_INSERT = "INSERT INTO public_search (rowid, title, summary, body) VALUES 
 
 
 def public_text(
-    snapshot: dict[str, Any] | None, title: str, summary: str, live_sections: list[dict]
+    snapshot: dict[str, Any] | None, title: str, summary: str, live_sections: list[Any]
 ) -> tuple[str, str, str]:
     """(title, summary, body) readers see: the approved snapshot's, else the live rows'."""
     if isinstance(snapshot, dict):

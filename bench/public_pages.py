@@ -35,6 +35,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,13 +76,16 @@ def main() -> int:
     print(f"load average before: {load_average()} on {os.cpu_count()} CPUs (shared machine)")
 
     database = connection.settings_dict["NAME"]
-    figures = {"articles": len(slugs), "this": measure(slugs, args, database, ROOT)}
+    figures: dict[str, Any] = {
+        "articles": len(slugs),
+        "this": measure(slugs, args, database, ROOT),
+    }
     if args.baseline:
         with tempfile.TemporaryDirectory() as tree:
             export_tree(args.baseline, Path(tree))
             print(f"--- baseline: {args.baseline} (same database, same load) ---")
-            figures["baseline"] = {"ref": args.baseline}
-            figures["baseline"].update(measure(slugs, args, database, Path(tree)))
+            baseline = measure(slugs, args, database, Path(tree))
+            figures["baseline"] = {"ref": args.baseline, **baseline}
     this = figures["this"]
     figures["search_p95_over_article_p95"] = round(
         this["search"]["p95"] / max(this["article"]["p95"], 0.001), 2
@@ -248,6 +252,7 @@ def _sign_approvals() -> None:
         hashes: dict[int, str] = {}
         signatures = []
         for a in unsigned.iterator(chunk_size=2000):
+            assert a.decided_at is not None and a.article.approved_snapshot is not None  # approved
             if a.article_id not in hashes:
                 hashes[a.article_id] = snapshot_hash(a.article.approved_snapshot)
             signatures.append(
@@ -439,7 +444,9 @@ def _run_wrk(base: str, paths: list[str], connections: int, duration: int) -> di
         ).stdout
     finally:
         os.unlink(script.name)
-    requests, duration_us, errors, p50, p95 = re.search(r"RESULT (.*)", out).group(1).split()
+    result = re.search(r"RESULT (.*)", out)
+    assert result is not None, out
+    requests, duration_us, errors, p50, p95 = result.group(1).split()
     return {
         "p50": float(p50) / 1000,
         "p95": float(p95) / 1000,
@@ -534,7 +541,9 @@ def worker_peak_memory(master_pid: int) -> list[tuple[int, int]]:
     peaks = []
     for pid in _worker_pids(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append((pid, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))))
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
+        assert peak is not None, status
+        peaks.append((pid, int(peak.group(1))))
     return peaks
 
 

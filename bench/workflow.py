@@ -129,8 +129,8 @@ def run(n: int) -> None:
         Source.objects.create(kind="journal_article", title=f"Trial {k}", doi=f"10.1000/t{k}")
         for k in range(7)
     ]
-    times = {op: [] for op in OPERATIONS}
-    queries = {op: [] for op in OPERATIONS}
+    times: dict[str, list[float]] = {op: [] for op in OPERATIONS}
+    queries: dict[str, list[int]] = {op: [] for op in OPERATIONS}
     for i in range(n):
         article, t, q = measure(lambda i=i: create_article(i, author, sources))
         times["create"].append(t)

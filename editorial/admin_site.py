@@ -13,7 +13,10 @@ class ImprimaturAdminSite(admin.AdminSite):
     site_title = "Imprimatur editorial"
     index_title = "Editorial workflow"
 
-    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    # The stub pins the base's TemplateResponse; a view may answer with any HttpResponse (redirect).
+    def index(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         user = request.user
         if board_member_of(user) is not None and not is_editor(user):
             return redirect("admin:editorial_myreview_changelist")

@@ -8,6 +8,8 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self) -> None:
+        # Imports here, not at the top: Django loads this module before the models exist, and
+        # everything imported below imports models (Django requires ready() for this).
         from editorial.access.role_setup import ensure_roles_after_migrate
         from editorial.ops.beat_schedules import ensure_schedules_after_migrate
 

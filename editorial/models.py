@@ -1,6 +1,8 @@
 """Editorial records. MyReview is the board member's own view of their open assignments;
 StalenessFlag says why an approved article went stale and how the flag was resolved."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reviewers.models import ReviewAssignment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class MyReview(ReviewAssignment):
@@ -61,6 +66,8 @@ class StalenessFlag(models.Model):
 
     # A flag's history is read by flag (id) or article; fewer indexes to write in a sweep.
     history = HistoricalRecords(no_db_index=["source", "resolved_by"])
+    _history_user: "User | None"  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["-detected_at", "-pk"]

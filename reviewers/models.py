@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PHYSICIAN_CREDENTIALS = ("MD", "DO")
 PHARMACIST_CREDENTIALS = ("PHARMD",)
@@ -21,6 +25,8 @@ class Specialty(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +87,13 @@ class BoardMember(models.Model):
     )
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = BoardMemberQuerySet.as_manager()
+    # Set by queries, not columns: .annotate(open_load=open_load_annotation()) and
+    # current_disclosures_prefetch() (reviewers.selectors, reviewers.conflicts).
+    open_load: int
+    current_disclosures: list[Disclosure]
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -121,7 +133,7 @@ class DisclosureKind(models.TextChoices):
 
 
 # How a disclosure reads in a sentence: "Ada Quill, MD discloses consulting for Pfizer".
-DISCLOSURE_PHRASES = {
+DISCLOSURE_PHRASES: dict[str, str] = {
     DisclosureKind.CONSULTING: "consulting for",
     DisclosureKind.SPEAKER: "speaking for",
     DisclosureKind.GRANT: "a grant from",
@@ -153,6 +165,8 @@ class Disclosure(models.Model):
     note = models.TextField(blank=True, max_length=2000)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = DisclosureQuerySet.as_manager()
 
     class Meta:
@@ -211,6 +225,8 @@ class ReviewAssignment(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # who and why of the next save(), for simple-history
+    _change_reason: str
     objects = ReviewAssignmentQuerySet.as_manager()
 
     class Meta:

@@ -88,7 +88,8 @@ def board_member_suggestions_for_article(article: Article) -> Suggestions:
             article=article, round=F("article__review_round")
         ).values_list("reviewer_id", flat=True)
     )
-    suggested, excluded = [], []
+    suggested: list[Suggestion] = []
+    excluded: list[Suggestion] = []
     for member in members:
         member.current_disclosures = disclosures[member.pk]
         reasons = _exclusion_reasons(member, article, issuers, in_round)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -21,7 +22,7 @@ def main() -> int:
         return 0
     print("Installing Debian's chromium for the browser tests...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    quiet = {"stdout": subprocess.DEVNULL, "env": env, "check": True}
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "env": env, "check": True}
     subprocess.run(["apt-get", "update", "-q"], **quiet)
     subprocess.run(
         ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"], **quiet

@@ -25,7 +25,7 @@ def parse_history(setid: str, payload: object) -> SourceMetadata:
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, dict):
         raise ResolverError("DailyMed answered without data")
-    spl = data.get("spl") if isinstance(data.get("spl"), dict) else data
+    spl = data["spl"] if isinstance(data.get("spl"), dict) else data
     history = [h for h in data.get("history") or [] if isinstance(h, dict)]
     if not spl.get("title") and not history:
         raise NotFound("not found")

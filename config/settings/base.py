@@ -128,6 +128,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # simple-history: the history admin never reverts (STACK-NOTES: a revert POST bypasses the FSM).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The audit keeps the whole "why": change reasons are text, not cut at 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Editorial rules (the editorial policy page prints these) ---
 # Approvals needed in one review round, by the article's risk.
@@ -216,8 +218,7 @@ SOURCE_POLL_TIMEOUT = env.float("SOURCE_POLL_TIMEOUT", default=15.0)
 SOURCE_POLL_RETRIES = env.int("SOURCE_POLL_RETRIES", default=2)
 # Wait before retry n: SOURCE_POLL_BACKOFF * 2**(n-1) seconds (a Retry-After header wins).
 SOURCE_POLL_BACKOFF = env.float("SOURCE_POLL_BACKOFF", default=2.0)
-# Politeness per host: at most this many requests at once, this many seconds apart.
-SOURCE_POLL_PER_HOST = env.int("SOURCE_POLL_PER_HOST", default=2)
+# Politeness per host: requests to one host start this many seconds apart.
 SOURCE_POLL_HOST_INTERVAL = env.float("SOURCE_POLL_HOST_INTERVAL", default=1.0)
 # Bodies larger than this are not hashed (a guideline PDF is a few MB).
 SOURCE_POLL_MAX_BYTES = env.int("SOURCE_POLL_MAX_BYTES", default=50 * 1024 * 1024)

@@ -8,6 +8,9 @@ editorial.workflow.permissions.
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
     "Authors": {
         "articles": {
@@ -62,8 +65,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
 
 def ensure_roles(apps) -> None:
     """Create the groups and grant their permissions (missing permissions are created first)."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         if app_config.label in ("articles", "reviewers", "editorial"):
             # migration state apps are stubs without models_module; create_permissions
@@ -88,6 +89,4 @@ def ensure_roles(apps) -> None:
 
 def ensure_roles_after_migrate(sender, apps=None, **kwargs) -> None:
     """post_migrate receiver: migrate and flush both end here."""
-    from django.apps import apps as global_apps
-
     ensure_roles(apps or global_apps)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib.auth.models import AnonymousUser, User
+
+from reviewers.models import BoardMember
 
 AUTHORS = "Authors"
 REVIEWERS = "Board reviewers"
@@ -18,7 +22,7 @@ def group_names(user: AnyUser) -> frozenset[str]:
     cached = getattr(user, "_imprimatur_groups", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._imprimatur_groups = cached
+        cast(Any, user)._imprimatur_groups = cached  # a per-request cache on the user
     return cached
 
 
@@ -37,7 +41,5 @@ def board_member_of(user: AnyUser):
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_imprimatur_member"):
-        from reviewers.models import BoardMember
-
-        user._imprimatur_member = BoardMember.objects.filter(user=user).first()
-    return user._imprimatur_member
+        cast(Any, user)._imprimatur_member = BoardMember.objects.filter(user=user).first()
+    return cast(Any, user)._imprimatur_member

@@ -3,7 +3,10 @@ editorial.workflow; the admin never sets status itself."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -13,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
+from articles.querysets import ArticleQuerySet
 from articles.snapshot import article_snapshot, snapshot_change_summary, snapshot_hash
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
@@ -20,6 +24,7 @@ from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
+from editorial.admin.mixins import InlineMixinBase
 from editorial.admin.source_registry import SourceRegistryAdminMixin
 from editorial.workflow import permissions as perms
 from editorial.workflow.quorum import QuorumState, quorum_state, uncovered_roles
@@ -44,7 +49,7 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-class EditableWithArticleMixin:
+class EditableWithArticleMixin(InlineMixinBase):
     """Inlines are editable only while their article is (draft, changes requested)."""
 
     def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
@@ -109,7 +114,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if member is not None:
             assigned = ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer=member)
             return qs.filter(Q(Exists(assigned)) | Q(author=user))
-        return qs.filter(author=user)
+        return cast(ArticleQuerySet, qs).authored_by(user)  # Article.objects' queryset class
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):
@@ -126,7 +131,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
 
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change:
-            obj.author = request.user
+            obj.author = cast(User, request.user)  # the admin lets only signed-in staff in
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -218,7 +223,7 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         decline (snapshot: 2 queries; suggestions: 5 more, only when one is offered)."""
         snapshot = article_snapshot(article)
         content_hash, cites_label = snapshot_hash(snapshot), snapshot_cites_label(snapshot)
-        for a in assignments:
+        for a in cast(list[Any], assignments):  # .signed, .is_valid_approval: for the page
             a.signed = signature_of(a)
             a.is_valid_approval = approval_is_valid(a, content_hash)
         in_round = [a for a in assignments if a.round == article.review_round]
@@ -279,7 +284,8 @@ class ArticleAdmin(AuditTrailAdminMixin, CitationCheckAdminMixin, ReadOnlyHistor
         if not form.is_valid():
             for errors in form.errors.values():
                 for msg in errors:
-                    messages.error(request, msg)
+                    # an ErrorList yields message strings; the stubs say ValidationError | str
+                    messages.error(request, msg)  # type: ignore[arg-type]
             return self._back(article)
         try:
             workflow.review_decide(

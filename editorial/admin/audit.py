@@ -14,11 +14,12 @@ from django.urls import path
 from django.utils import timezone
 
 from articles.models import Article
+from editorial.admin.mixins import AdminMixinBase
 from editorial.audit.export import audit_pdf, signatures_csv, timeline_csv
 from editorial.audit.timeline import ArticleAudit, article_timeline, can_view_audit
 
 
-class AuditTrailAdminMixin:
+class AuditTrailAdminMixin(AdminMixinBase):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [

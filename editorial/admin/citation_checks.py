@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from articles.citations import Problem, renumber_mapping
 from articles.models import Article
 from editorial.access.roles import AnyUser, is_editor
+from editorial.admin.mixins import AdminMixinBase
 from editorial.authoring.citations import citations_renumber
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_citation_problems
@@ -58,7 +59,7 @@ def render_problems(problems: list[Problem]) -> str:
     )
 
 
-class CitationCheckAdminMixin:
+class CitationCheckAdminMixin(AdminMixinBase):
     """Mix into ArticleAdmin before the ModelAdmin class."""
 
     actions = ["renumber_citations"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -97,7 +97,8 @@ class DecisionForm(forms.Form):
         return password
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == Decision.APPROVED:
             for problem in checklist_problems(
                 self.checklist(), is_approval=True, cites_label=self.cites_label
@@ -123,7 +124,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
-        self.fields["reviewers"].choices = [
+        cast(forms.ChoiceField, self.fields["reviewers"]).choices = [
             (s.member.pk, str(s.member)) for s in suggestions.suggested
         ]
 

@@ -12,12 +12,13 @@ from django.http import HttpRequest
 from articles.models import Source
 from articles.resolvers import is_enabled
 from editorial.access.roles import is_editor
+from editorial.admin.mixins import AdminMixinBase
 from editorial.staleness.source_verification import DISABLED_MESSAGE, source_verify
 
 MAX_SOURCES_PER_RUN = 20  # each source is up to three web requests, made while the admin waits
 
 
-class SourceRegistryAdminMixin:
+class SourceRegistryAdminMixin(AdminMixinBase):
     """Mix into SourceAdmin before the ModelAdmin class."""
 
     actions = ["verify_against_registry"]

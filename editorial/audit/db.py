@@ -16,6 +16,10 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from editorial.audit.chain import history_models
+from editorial.audit.pg import install_chain_triggers_as_migrated
+from editorial.models import AuditEntry
+
 FUNCTION = "imprimatur_audit_append_only"
 ROW_TRIGGER = "imprimatur_append_only"
 TRUNCATE_TRIGGER = "imprimatur_no_truncate"
@@ -36,9 +40,6 @@ $$;
 
 def protected_tables() -> list[str]:
     """Every simple-history table plus the hash chain table."""
-    from editorial.audit.chain import history_models
-    from editorial.models import AuditEntry
-
     return sorted({m._meta.db_table for m in history_models()} | {AuditEntry._meta.db_table})
 
 
@@ -69,8 +70,6 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: protect every history table that exists now (runs once per migrate)."""
     if sender.name != "editorial":
         return
-    from editorial.audit.pg import install_chain_triggers_as_migrated
-
     install_append_only(connections[using])
     install_chain_triggers_as_migrated(connections[using])
 

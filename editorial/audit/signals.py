@@ -18,10 +18,16 @@ from typing import Any
 import django.dispatch
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import ProtectedError
+from django.db.models import Model, ProtectedError
 from django.db.models.signals import post_migrate, pre_delete, pre_save
-from simple_history.manager import HistoryManager
+from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.signals import post_create_historical_record
+
+from articles.models import Article
+from editorial.audit.chain import audit_append, audit_append_bulk, history_models
+from editorial.audit.db import on_post_migrate
+from editorial.audit.pg import is_chained_in_database
+from editorial.models import AuditEntry
 
 # Arguments: "sender" (the history model), "rows" (the created history rows)
 post_bulk_history_create = django.dispatch.Signal()
@@ -33,21 +39,15 @@ class HistoryIsAppendOnly(PermissionDenied):
 
 def _chained_in_database(row: Any) -> bool:
     # PostgreSQL appends the link itself (editorial.audit.pg trigger): no round trip here.
-    from editorial.audit.pg import is_chained_in_database
-
     return is_chained_in_database(connections[row._state.db or DEFAULT_DB_ALIAS])
 
 
 def _chain_row(sender: Any, history_instance: Any, **kwargs: Any) -> None:
-    from editorial.audit.chain import audit_append
-
     if not _chained_in_database(history_instance):
         audit_append(history_instance)
 
 
 def _chain_rows(sender: Any, rows: list, **kwargs: Any) -> None:
-    from editorial.audit.chain import audit_append_bulk
-
     if rows and not _chained_in_database(rows[0]):
         audit_append_bulk(rows, fresh=True)
 
@@ -94,8 +94,6 @@ def _cache_history_manager_classes() -> None:
     # simple-history 3.13 builds a new manager class (`from_queryset`, which inspects every
     # queryset method) on each `Model.history` access: ~8 times per workflow operation.
     # The class depends only on the descriptor, so build it once per descriptor.
-    from simple_history.manager import HistoryDescriptor
-
     if getattr(HistoryDescriptor.__get__, "_imprimatur_cached", False):
         return
 
@@ -112,16 +110,12 @@ def _cache_history_manager_classes() -> None:
 
 def connect() -> None:
     """Called from EditorialConfig.ready()."""
-    from articles.models import Article
-    from editorial.audit.chain import history_models
-    from editorial.audit.db import on_post_migrate
-    from editorial.models import AuditEntry
-
     post_create_historical_record.connect(_chain_row, dispatch_uid="imprimatur_audit_chain")
     post_bulk_history_create.connect(_chain_rows, dispatch_uid="imprimatur_audit_chain_bulk")
     _wrap_bulk_history_create()
     _cache_history_manager_classes()
-    for model in (*history_models(), AuditEntry):
+    append_only: tuple[type[Model], ...] = (*history_models(), AuditEntry)
+    for model in append_only:
         uid = f"imprimatur_append_only_{model._meta.label_lower}"
         pre_save.connect(_refuse_update, sender=model, dispatch_uid=uid)
         pre_delete.connect(_refuse_delete, sender=model, dispatch_uid=uid)

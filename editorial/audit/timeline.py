@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -18,12 +18,7 @@ from articles.models import Article, Citation
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.chain import canonical, chained_models, history_models
 from editorial.models import AuditEntry
-from reviewers.models import BoardMember, ReviewAssignment
-
-try:  # issue 4's signed decisions; without them the signatures are derived from history
-    from reviewers.models import Signature
-except ImportError:  # pragma: no cover
-    Signature = None
+from reviewers.models import BoardMember, ReviewAssignment, Signature
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Columns that change on every save and say nothing to an inspector.
@@ -86,7 +81,7 @@ def _source_history_models() -> list[tuple[type[models.Model], str]]:
             found.append((model, "id"))
         elif model._meta.label_lower not in chained_models():
             try:
-                found.append((model, model._meta.get_field("source").attname))
+                found.append((model, cast(models.Field, model._meta.get_field("source")).attname))
             except Exception:
                 continue
     return found
@@ -226,9 +221,7 @@ def _content_as_of(rows: list[tuple[str, Any]], at: datetime) -> dict[str, Any]:
 
 
 def _signed_decisions(article: Article) -> dict[int, Any]:
-    """{assignment id: Signature} for the article (one query), empty without issue 4."""
-    if Signature is None:
-        return {}
+    """{assignment id: Signature} for the article (one query)."""
     return {s.assignment_id: s for s in Signature.objects.filter(assignment__article=article)}
 
 
@@ -237,7 +230,7 @@ def approval_content_hash(
 ) -> str:
     """SHA-256 of the content the reviewer approved: the signature's own hash when signed,
     else rebuilt from history at the decision (approvals recorded before signatures)."""
-    if signature is not None and getattr(signature, "content_sha256", ""):
+    if signature is not None and getattr(signature, "content_sha256", None):
         return signature.content_sha256
     content = _content_as_of(rows, decision_row.history_date)
     return hashlib.sha256(canonical("content", content).encode("utf-8")).hexdigest()

@@ -11,13 +11,8 @@ from articles.citations import renumber_mapping
 from articles.markers import cited_numbers, replace_markers
 from articles.models import Article, Citation, Section
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import save_attributed
 from editorial.workflow import permissions as perms
-
-
-def _save(obj: Article | Section | Citation, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = actor if actor is not None and actor.is_authenticated else None
-    obj._change_reason = reason[:100]
-    obj.save()
 
 
 def _refuse_ambiguous(sections: list[Section], citations: list[Citation]) -> None:
@@ -62,11 +57,13 @@ def citations_renumber(*, article: Article, actor: AnyUser) -> Article:
             if citation.number in moved:
                 old = citation.number
                 citation.number = moved[old]
-                _save(citation, actor=actor, reason=f"renumbered [{old}] to [{citation.number}]")
+                save_attributed(
+                    citation, actor=actor, reason=f"renumbered [{old}] to [{citation.number}]"
+                )
         for section in sections:
             body = replace_markers(section.body, moved)
             if body != section.body:
                 section.body = body
-                _save(section, actor=actor, reason="citation markers renumbered")
-        _save(article, actor=actor, reason=f"citations renumbered: {summary}")
+                save_attributed(section, actor=actor, reason="citation markers renumbered")
+        save_attributed(article, actor=actor, reason=f"citations renumbered: {summary}")
     return article

@@ -4,9 +4,11 @@ enforced again by editorial.authoring.services (a forged POST skips the form, ne
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from articles.models import (
     Article,
@@ -29,8 +31,8 @@ def no_markup(value: str) -> None:
         )
 
 
-def _max(model: type, name: str) -> int:
-    return model._meta.get_field(name).max_length
+def _max(model: type[models.Model], name: str) -> int | None:
+    return cast(models.Field, model._meta.get_field(name)).max_length
 
 
 def _text(model: type, name: str, *, label: str, rows: int | None = None, **kwargs) -> forms.Field:
@@ -133,7 +135,8 @@ class NewCitationForm(forms.Form):
         return source
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and data.get("source") is None:
             self.add_error("source", "Pick a source from the search results first.")
         return data
@@ -158,7 +161,8 @@ class NewSourceForm(forms.Form):
     locator = _text(Citation, "locator", label="Where in the source")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for field, kind in IDENTIFIER_KINDS.items():
             value = data.get(field)
             if value and field not in self.errors:

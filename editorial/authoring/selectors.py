@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -50,7 +51,7 @@ def dashboard_for_user(user: AnyUser) -> Dashboard:
     needs_action = [a for a in articles if a.status in NEEDS_ACTION]
     _attach_change_requests(needs_action)
     labels = dict(Status.choices)
-    groups = [
+    groups: list[tuple[str, str, list[Article]]] = [
         (status, labels[status], [a for a in articles if a.status == status])
         for status in STATUS_ORDER
         if counts.get(status)
@@ -76,7 +77,7 @@ def _attach_change_requests(articles: list[Article]) -> None:
             if row.round == rounds[row.article_id]:
                 by_article[row.article_id].append(row)
     for article in articles:
-        article.change_requests = by_article[article.pk]
+        cast(Any, article).change_requests = by_article[article.pk]  # read by the template
 
 
 def article_for_editor(user: AnyUser, pk: int) -> Article:

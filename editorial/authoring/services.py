@@ -14,15 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles.models import Article, Audience, Citation, Risk, Section, SectionKind, Source
+from articles.models import (
+    Article,
+    Audience,
+    Citation,
+    Risk,
+    Section,
+    SectionKind,
+    Source,
+    SourceKind,
+)
 from editorial.access.roles import AnyUser, is_author, is_editor
+from editorial.audit.attribution import delete_attributed, save_attributed
 from editorial.authoring.validation import clean_fields, source_identifier_errors
 from editorial.workflow import permissions as perms
 from reviewers.models import Specialty
@@ -46,18 +56,6 @@ class EditConflict(ValidationError):
             "saved: compare them with the other change below, then save again.",
             code="conflict",
         )
-
-
-def _save(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = actor if actor is not None and actor.is_authenticated else None
-    obj._change_reason = reason[:100]
-    obj.save()
-
-
-def _delete(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = actor if actor is not None and actor.is_authenticated else None
-    obj._change_reason = reason[:100]
-    obj.delete()
 
 
 def _lock_for_edit(
@@ -104,7 +102,7 @@ def article_create(
     with transaction.atomic():
         article = Article(author=author, specialty=specialty, risk=risk, **values)
         article.slug = _unique_slug(article.title)
-        _save(article, actor=author, reason="article created")
+        save_attributed(article, actor=author, reason="article created")
     return article
 
 
@@ -121,7 +119,7 @@ def article_update(
     meta = {k: data[k] for k in ARTICLE_FIELDS if k in data}
     if "specialty" in meta:  # compare ids: no query for the current specialty
         meta["specialty_id"] = getattr(meta.pop("specialty"), "pk", None)
-    texts = {k: meta[k] for k in ("title", "summary", "plain_summary") if k in meta}
+    texts: dict[str, Any] = {k: meta[k] for k in ("title", "summary", "plain_summary") if k in meta}
     cleaned = clean_fields(Article, texts, required=("title",))
     if "risk" in meta:
         _check_choice(meta["risk"], Risk.values, "risk", "risk level")
@@ -132,9 +130,9 @@ def article_update(
         children += _changed_children(article, Citation, data.get("citations") or {})
         changed += [f"{obj._meta.verbose_name}s" for obj in children]
         if changed:
-            _save(article, actor=actor, reason=_edit_reason(changed))
+            save_attributed(article, actor=actor, reason=_edit_reason(changed))
             for obj in children:
-                _save(obj, actor=actor, reason=f"{obj._meta.verbose_name} {obj} edited")
+                save_attributed(obj, actor=actor, reason=f"{obj._meta.verbose_name} {obj} edited")
     return article
 
 
@@ -193,8 +191,8 @@ def section_add(
         article = _lock_for_edit(article, actor, expected_updated_at)
         last = article.sections.aggregate(m=Max("position"))["m"] or 0
         section = Section(article=article, position=last + 1, **values)
-        _save(article, actor=actor, reason=f"section added: {section}")
-        _save(section, actor=actor, reason="section added")
+        save_attributed(article, actor=actor, reason=f"section added: {section}")
+        save_attributed(section, actor=actor, reason="section added")
     return section
 
 
@@ -223,8 +221,8 @@ def section_remove(
         article = _lock_for_edit(section.article, actor, expected_updated_at)
         section = _child(Section, article, section.pk)
         label = str(section)
-        _save(article, actor=actor, reason=f"section removed: {label}")
-        _delete(section, actor=actor, reason="section removed")
+        save_attributed(article, actor=actor, reason=f"section removed: {label}")
+        delete_attributed(section, actor=actor, reason="section removed")
 
 
 def section_reorder(
@@ -245,9 +243,9 @@ def section_reorder(
             if sections[pk].position != position:
                 sections[pk].position = position
                 moved.append(sections[pk])
-        _save(article, actor=actor, reason="sections reordered")
+        save_attributed(article, actor=actor, reason="sections reordered")
         for section in moved:
-            _save(section, actor=actor, reason="sections reordered")
+            save_attributed(section, actor=actor, reason="sections reordered")
     return [sections[pk] for pk in order]
 
 
@@ -279,8 +277,8 @@ def citation_add(
             raise ValidationError({"source": "That source is not in the library."})
         number = (article.citations.aggregate(m=Max("number"))["m"] or 0) + 1
         citation = Citation(article=article, source=source, number=number, **values)
-        _save(article, actor=actor, reason=f"citation [{number}] added")
-        _save(citation, actor=actor, reason="citation added")
+        save_attributed(article, actor=actor, reason=f"citation [{number}] added")
+        save_attributed(citation, actor=actor, reason="citation added")
     return citation
 
 
@@ -309,8 +307,8 @@ def citation_remove(
         article = _lock_for_edit(citation.article, actor, expected_updated_at)
         citation = _child(Citation, article, citation.pk)
         number = citation.number
-        _save(article, actor=actor, reason=f"citation [{number}] removed")
-        _delete(citation, actor=actor, reason="citation removed")
+        save_attributed(article, actor=actor, reason=f"citation [{number}] removed")
+        delete_attributed(citation, actor=actor, reason="citation removed")
 
 
 def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
@@ -318,8 +316,7 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
     if not (is_author(actor) or is_editor(actor)):
         raise PermissionDenied("Only authors and editors can add sources.")
     values = {k: data.get(k) or "" for k in SOURCE_FIELDS}
-    kinds = Source._meta.get_field("kind").choices
-    _check_choice(values["kind"], [k for k, _ in kinds], "kind", "source type")
+    _check_choice(values["kind"], SourceKind.values, "kind", "source type")
     values = clean_fields(Source, values, required=("kind", "title"))
     errors = source_identifier_errors(values)
     if errors:
@@ -327,7 +324,7 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
     _reject_duplicate(values)
     source = Source(**values)
     with transaction.atomic():
-        _save(source, actor=actor, reason="added from the author editor")
+        save_attributed(source, actor=actor, reason="added from the author editor")
     return source
 
 
@@ -335,7 +332,7 @@ def _reject_duplicate(values: Mapping[str, str]) -> None:
     for field in ("doi", "pmid", "nct_id", "dailymed_setid"):
         value = values.get(field)
         if value and Source.objects.filter(**{f"{field}__iexact": value}).exists():
-            label = Source._meta.get_field(field).verbose_name
+            label = cast(models.Field, Source._meta.get_field(field)).verbose_name
             raise ValidationError(
                 {field: f"A source with this {label} is already in the library: search for it."}
             )

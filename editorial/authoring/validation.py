@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -43,7 +43,7 @@ _FALLBACK_PATTERNS = {
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    label = str(model._meta.get_field(name).verbose_name)
+    label = str(cast(models.Field, model._meta.get_field(name)).verbose_name)
     return label[:1].upper() + label[1:]
 
 
@@ -55,7 +55,7 @@ def clean_fields(
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
-        field = model._meta.get_field(name)
+        field = cast(models.Field, model._meta.get_field(name))
         value = "" if value is None else str(value)
         if isinstance(field, models.CharField):
             value = value.strip()

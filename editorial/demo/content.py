@@ -3,6 +3,8 @@ cancer) and three shorter articles waiting at other steps. Facts follow the seed
 sources; the wording is ours. DailyMed set ids are placeholders until an editor runs
 "verify against registry" (docs: README, demo data)."""
 
+from typing import Any
+
 DEMO_PASSWORD = "imprimatur-demo"
 
 USERS = [
@@ -284,7 +286,7 @@ BREAST = {
     ],
 }
 
-OTHER_ARTICLES = [
+OTHER_ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "first-line-treatment-uncomplicated-cystitis",
         "title": "What is the first-line treatment for acute uncomplicated cystitis in women?",

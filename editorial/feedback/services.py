@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -16,7 +15,8 @@ from django.utils.crypto import salted_hmac
 
 from articles.models import Article
 from articles.snapshot import snapshot_hash
-from editorial.access.roles import is_editor
+from editorial.access.roles import AnyUser, is_editor
+from editorial.audit.attribution import history_user, save_attributed
 from editorial.models import (
     PROBLEM_KINDS,
     Disposition,
@@ -113,15 +113,18 @@ def feedback_submit(
             sender_key=key,
             created_at=now,
         )
-        feedback._change_reason = f"reader feedback: {feedback.get_kind_display().lower()}"
-        feedback.save()
+        save_attributed(
+            feedback,
+            actor=None,
+            reason=f"reader feedback: {feedback.get_kind_display().lower()}",
+        )
         if kind in PROBLEM_KINDS and visibility == Visibility.REVIEWED:
             outbox_enqueue(notify_feedback_problem.name, args=[feedback.pk])
     return feedback
 
 
 def feedback_resolve(
-    *, feedback: ReaderFeedback, disposition: str, actor: User, note: str = ""
+    *, feedback: ReaderFeedback, disposition: str, actor: AnyUser, note: str = ""
 ) -> ReaderFeedback:
     """Record an editor's disposition (who, when, a note). With a note and the reader's address,
     the note goes to the reader as the reply (once), through the outbox; never for spam."""
@@ -137,7 +140,7 @@ def feedback_resolve(
         feedback.disposition = disposition
         feedback.resolution_note = note
         feedback.resolved_at = timezone.now()
-        feedback.resolved_by = actor
+        feedback.resolved_by = history_user(actor)
         replies = (
             bool(feedback.email and note)
             and disposition != Disposition.SPAM
@@ -145,9 +148,8 @@ def feedback_resolve(
         )
         if replies:
             feedback.reply_status = ReplyStatus.QUEUED
-        feedback._history_user = actor
-        feedback._change_reason = f"disposition: {feedback.get_disposition_display().lower()}"
-        feedback.save()
+        reason = f"disposition: {feedback.get_disposition_display().lower()}"
+        save_attributed(feedback, actor=actor, reason=reason)
         if replies:
             outbox_enqueue(send_feedback_reply.name, args=[feedback.pk])
     return feedback

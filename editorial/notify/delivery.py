@@ -18,9 +18,11 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from editorial.models import DeliveryStatus
+from editorial.models import Delivery, DeliveryStatus, NotificationDelivery, ReportDelivery
 
 log = logging.getLogger(__name__)
+
+AnyDelivery = ReportDelivery | NotificationDelivery  # the concrete kinds (each has recipient)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def mail_render(template: str, context: dict) -> Mail:
     )
 
 
-def delivery_claim(model: type[models.Model], *, recipient: User, key: dict) -> models.Model | None:
+def delivery_claim(model: type[AnyDelivery], *, recipient: User, key: dict) -> Delivery | None:
     """Claim the (recipient, key) delivery; None when it was sent or is being sent."""
     try:
         with transaction.atomic():
@@ -56,7 +58,7 @@ def delivery_claim(model: type[models.Model], *, recipient: User, key: dict) -> 
     return model.objects.get(recipient=recipient, **key) if taken else None
 
 
-def delivery_send(model: type[models.Model], *, recipient: User, key: dict, mail: Mail) -> bool:
+def delivery_send(model: type[AnyDelivery], *, recipient: User, key: dict, mail: Mail) -> bool:
     """Send `mail` to `recipient` once per key; True if sent now. Raises on a failed send
     (after marking the row failed, so a retry sends)."""
     if not recipient.email:

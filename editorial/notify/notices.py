@@ -226,7 +226,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
     editors = editors_for_mail()
     reminders, escalations = [], []
     for a in late:
-        overdue = a.due_at < now
+        overdue = a.due_at is not None and a.due_at < now  # due_at__lte above: never None
         state = f"overdue since {_when(a.due_at)}" if overdue else f"due {_when(a.due_at)}"
         reminders.append(
             (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
@@ -48,10 +50,11 @@ class PreferenceForm(forms.ModelForm):
 @login_required
 def notification_preferences_view(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own preferences; nobody edits someone else's here."""
-    form = PreferenceForm(request.POST or None, instance=notification_preference_of(request.user))
+    user = cast(User, request.user)  # @login_required
+    form = PreferenceForm(request.POST or None, instance=notification_preference_of(user))
     if request.method == "POST":
         if form.is_valid():
-            notification_preference_update(user=request.user, **form.cleaned_data)
+            notification_preference_update(user=user, **form.cleaned_data)
             messages.success(request, "Your email preferences were saved.")
             return HttpResponseRedirect(request.path)
         messages.error(request, "Please correct the choice below.")

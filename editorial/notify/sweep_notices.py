@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,7 +64,8 @@ def recently_stale_notify(*, now: datetime | None = None, days: int = 2) -> int:
             "article__author_id",
         )
     ):
-        sweeps[_sweep_key(flag)].append(flag)
+        row = cast(dict[str, Any], flag)  # a TypedDict to the stubs, a plain dict at run time
+        sweeps[_sweep_key(row)].append(row)
     if not sweeps:
         return 0
     editors = editors_for_mail()
@@ -79,7 +82,6 @@ def recently_stale_notify(*, now: datetime | None = None, days: int = 2) -> int:
 
 
 def _authors(ids: set[int]) -> dict:
-    from django.contrib.auth.models import User
 
     return {
         u.pk: u

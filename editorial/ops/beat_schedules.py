@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -152,8 +153,6 @@ def ensure_schedules_after_migrate(
 ) -> int:
     """post_migrate receiver: migrate and flush both end here. Only the schedules of the
     applied data migrations (a migration unapplied on purpose stays without its rows)."""
-    from django.apps import apps as global_apps
-
     connection = connections[using]
     if "django_celery_beat_periodictask" not in connection.introspection.table_names():
         return 0

@@ -25,6 +25,6 @@ def outbox_enqueue(
         if current_app.conf.task_always_eager:
             signature.apply()
         else:
-            signature.apply_async(countdown=countdown or None)
+            signature.apply_async(countdown=countdown)
 
     transaction.on_commit(publish, robust=True)

@@ -46,7 +46,8 @@ def render_version() -> str:
     the compose `migrate` job) stores the new ones."""
     digest = hashlib.sha256()
     sources = (
-        get_template(BODY_TEMPLATE).origin.name,
+        # Django's template backends all give .origin; the stubs' template protocol leaves it out
+        get_template(BODY_TEMPLATE).origin.name,  # type: ignore[attr-defined]
         rendering.__file__,  # the Markdown policy
         markers.__file__,  # [n] citation markers to links
         article_models.__file__,  # section and source kind labels

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,8 +39,8 @@ def _audience(request: HttpRequest) -> tuple[str, bool]:
 def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
     # condition() asks for the ETag and Last-Modified separately: probe the database once.
     if not hasattr(request, "_public_version"):
-        request._public_version = selectors.article_version_for_public(slug)
-    return request._public_version
+        cast(Any, request)._public_version = selectors.article_version_for_public(slug)
+    return cast(Any, request)._public_version
 
 
 def _etag(request: HttpRequest, slug: str) -> str | None:
@@ -93,7 +93,7 @@ def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> Ht
     page = selectors.article_for_public(slug, article=version.article if version else None)
     if page is None:
         return render(request, "public/not_found.html", status=404)
-    if page == Visibility.GONE:
+    if isinstance(page, str):  # Visibility.GONE
         return render(request, "public/gone.html", status=410)
     canonical = request.build_absolute_uri(reverse("public-article", args=[page.slug]))
     return render(
@@ -118,10 +118,10 @@ def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
     # condition() asks for the ETag, the view renders the same slice: one query for both.
     if not hasattr(request, "_index_slice"):
         query, specialty = _index_params(request)
-        request._index_slice = selectors.article_slice_for_public(
+        cast(Any, request)._index_slice = selectors.article_slice_for_public(
             query=query, specialty=specialty, page=request.GET.get("page", 1)
         )
-    return request._index_slice
+    return cast(Any, request)._index_slice
 
 
 def _index_etag(request: HttpRequest) -> str:

@@ -63,6 +63,17 @@ def dashboard_for_editors(*, now: datetime | None = None) -> dict:
     articles by source and the 12-week chart."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    weeks = _weeks(today)  # queries 6-8
+    return {
+        "tiles": _tiles(now, today),  # queries 1-3
+        "under_review": _under_review(now),  # query 4
+        "stale_by_source": _stale_by_source(),  # query 5
+        "weeks": weeks,
+        "chart": chart_geometry(weeks),
+    }
+
+
+def _tiles(now: datetime, today: date) -> list[Tile]:
     horizon = today + timedelta(days=settings.REPORT_REVIEW_DUE_WITHIN_DAYS)
     by_status = dict(  # query 1
         Article.objects.order_by().values_list("status").annotate(n=Count("pk"))
@@ -75,11 +86,9 @@ def dashboard_for_editors(*, now: datetime | None = None) -> dict:
             due_at__lt=now,
         ).count()
     )
-    due = Article.objects.filter(  # query 3
-        status=Status.APPROVED, next_review_due__lte=horizon
-    ).count()
+    due = Article.objects.due_for_review(horizon).count()  # query 3
     article_list = "articles_article"
-    tiles = [
+    return [
         Tile(
             "Awaiting assignment",
             by_status.get(Status.SUBMITTED, 0),
@@ -110,17 +119,23 @@ def dashboard_for_editors(*, now: datetime | None = None) -> dict:
             ),
         ),
     ]
-    under_review = [  # query 4
+
+
+def _under_review(now: datetime) -> list[UnderReview]:
+    return [
         UnderReview(
             title,
             reverse("admin:articles_article_change", args=[pk]),
             (now - submitted_at).days if submitted_at else 0,
         )
-        for pk, title, submitted_at in Article.objects.filter(status=Status.UNDER_REVIEW)
+        for pk, title, submitted_at in Article.objects.under_review()
         .order_by(F("submitted_at").asc(nulls_last=True), "pk")
         .values_list("pk", "title", "submitted_at")[:UNDER_REVIEW_SHOWN]
     ]
-    stale_by_source = [  # query 5
+
+
+def _stale_by_source() -> list[StaleSource]:
+    return [
         StaleSource(
             row["source__title"] or "No source (periodic review)",
             row["n"],
@@ -142,14 +157,6 @@ def dashboard_for_editors(*, now: datetime | None = None) -> dict:
         .annotate(n=Count("article_id", distinct=True))
         .order_by("-n", "source__title")
     ]
-    weeks = _weeks(today)  # queries 6-8
-    return {
-        "tiles": tiles,
-        "under_review": under_review,
-        "stale_by_source": stale_by_source,
-        "weeks": weeks,
-        "chart": chart_geometry(weeks),
-    }
 
 
 def _week_start(day: date) -> date:

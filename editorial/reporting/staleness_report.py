@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -153,51 +154,12 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
     stale = _stale_lines()  # 2 queries: stale articles, their open flags with the source
     review_due = [
         DueLine(row["id"], row["title"], row["author_id"], row["next_review_due"])
-        for row in Article.objects.filter(status=Status.APPROVED, next_review_due__lte=horizon)
+        for row in Article.objects.due_for_review(horizon)
         .order_by("next_review_due", "pk")
         .values("id", "title", "author_id", "next_review_due")
     ]
-    assignments = [
-        AssignmentLine(
-            row["id"],
-            row["article_id"],
-            row["article__title"],
-            row["reviewer__user_id"],
-            _name(
-                row["reviewer__user__first_name"],
-                row["reviewer__user__last_name"],
-                row["reviewer__user__username"],
-            ),
-            row["due_at"],
-            row["due_at"] < now,
-        )
-        for row in ReviewAssignment.objects.filter(
-            decision=Decision.PENDING,
-            article__status=Status.UNDER_REVIEW,
-            round=F("article__review_round"),
-            due_at__lte=soon,
-        )
-        .order_by("due_at", "pk")
-        .values(
-            "id",
-            "article_id",
-            "article__title",
-            "reviewer__user_id",
-            "reviewer__user__first_name",
-            "reviewer__user__last_name",
-            "reviewer__user__username",
-            "due_at",
-        )
-    ]
-    approvers: dict[int, set[int]] = defaultdict(set)
-    # the approvals of the round that approved the article (a re-review starts a new round)
-    for article_id, user_id in ReviewAssignment.objects.filter(
-        Q(article__status=Status.STALE)
-        | Q(article__status=Status.APPROVED, article__next_review_due__lte=horizon),
-        decision=Decision.APPROVED,
-        round=F("article__review_round"),
-    ).values_list("article_id", "reviewer__user_id"):
-        approvers[article_id].add(user_id)
+    assignments = _assignment_lines(now, soon)
+    approvers = _approvers(horizon)
     reader_reports = reader_report_lines()  # 1 query
     involved = (
         {line.author_id for line in stale}
@@ -218,12 +180,60 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
     )
 
 
+def _assignment_lines(now: datetime, soon: datetime) -> list[AssignmentLine]:
+    """Pending assignments of the current round due by `soon` (1 query)."""
+    return [
+        AssignmentLine(
+            row["id"],
+            row["article_id"],
+            row["article__title"],
+            row["reviewer__user_id"],
+            _name(
+                row["reviewer__user__first_name"],
+                row["reviewer__user__last_name"],
+                row["reviewer__user__username"],
+            ),
+            cast(datetime, row["due_at"]),  # due_at__lte below: never NULL
+            cast(datetime, row["due_at"]) < now,
+        )
+        for row in ReviewAssignment.objects.filter(
+            decision=Decision.PENDING,
+            article__status=Status.UNDER_REVIEW,
+            round=F("article__review_round"),
+            due_at__lte=soon,
+        )
+        .order_by("due_at", "pk")
+        .values(
+            "id",
+            "article_id",
+            "article__title",
+            "reviewer__user_id",
+            "reviewer__user__first_name",
+            "reviewer__user__last_name",
+            "reviewer__user__username",
+            "due_at",
+        )
+    ]
+
+
+def _approvers(horizon: date) -> dict[int, set[int]]:
+    """{article id: user ids of the round that approved it}, for stale and due articles."""
+    approvers: dict[int, set[int]] = defaultdict(set)
+    # the approvals of the round that approved the article (a re-review starts a new round)
+    for article_id, user_id in ReviewAssignment.objects.filter(
+        Q(article__status=Status.STALE)
+        | Q(article__status=Status.APPROVED, article__next_review_due__lte=horizon),
+        decision=Decision.APPROVED,
+        round=F("article__review_round"),
+    ).values_list("article_id", "reviewer__user_id"):
+        approvers[article_id].add(user_id)
+    return approvers
+
+
 def _stale_lines() -> list[StaleLine]:
     articles = {
         row["id"]: row
-        for row in Article.objects.filter(status=Status.STALE).values(
-            "id", "title", "author_id", "updated_at"
-        )
+        for row in Article.objects.stale().values("id", "title", "author_id", "updated_at")
     }
     lines = []
     flagged = set()
@@ -295,14 +305,14 @@ def _admin_url(article_id: int) -> str:
 
 def _url_for(user: User, article_id: int, author_id: int) -> str:
     # Authors act in the author UI; editors and reviewers in the admin.
-    if not user.is_editor and author_id == user.pk:
+    if not cast(Any, user).is_editor and author_id == user.pk:  # annotated by the query
         return settings.SITE_URL + reverse("author:article_editor", args=[article_id])
     return _admin_url(article_id)
 
 
 def report_for(user: User, facts: ReportFacts) -> Report:
     """The part of `facts` that concerns `user` (no queries)."""
-    everything = user.is_editor
+    everything = cast(Any, user).is_editor  # annotated by the recipients' query
     stale = facts.stale if everything else facts.stale_of.get(user.pk, [])
     due = facts.review_due if everything else facts.due_of.get(user.pk, [])
     assignments = facts.assignments if everything else facts.assignments_of.get(user.pk, [])

@@ -15,8 +15,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from articles.models import DetectedBy, Source, SourceVersion
 from articles.resolvers import is_enabled
+from articles.transport import RETRYABLE_STATUS, attempts_made, retrying_client
 from editorial.staleness.registry_check import (
     REGISTRY_FIELDS,
     has_registry_identifier,
@@ -37,8 +37,6 @@ from editorial.staleness.registry_check import (
 from editorial.staleness.services import source_record_version
 
 logger = logging.getLogger(__name__)
-
-RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 class PollError(Exception):
@@ -66,42 +64,35 @@ class Fetched:
 
 
 class HostLimiter:
-    """Per host: at most `concurrency` requests at once, started `interval` seconds apart.
-    Thread-safe; one instance per polling run."""
+    """Per host: requests started `interval` seconds apart (politeness towards publishers'
+    servers when one run polls many sources of one host). Thread-safe; one per polling run.
+    Across workers the fan-out task staggers its polls per host instead."""
 
-    def __init__(self, *, concurrency: int, interval: float) -> None:
-        self.concurrency = max(1, concurrency)
+    def __init__(self, *, interval: float) -> None:
         self.interval = max(0.0, interval)
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = defaultdict(float)
 
     @classmethod
     def from_settings(cls) -> HostLimiter:
-        return cls(
-            concurrency=settings.SOURCE_POLL_PER_HOST, interval=settings.SOURCE_POLL_HOST_INTERVAL
-        )
+        return cls(interval=settings.SOURCE_POLL_HOST_INTERVAL)
 
-    @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def wait_turn(self, host: str) -> None:
         with self._lock:
-            semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self.concurrency))
-        with semaphore:
-            with self._lock:
-                now = time.monotonic()
-                start = max(now, self._next_start[host])
-                self._next_start[host] = start + self.interval
-            if start > now:
-                time.sleep(start - now)  # politeness towards the publisher's server
-            yield
+            now = time.monotonic()
+            start = max(now, self._next_start[host])
+            self._next_start[host] = start + self.interval
+        if start > now:
+            time.sleep(start - now)
 
 
 def poll_client() -> httpx.Client:
-    """An HTTP client with the poller's timeouts and user agent."""
-    return httpx.Client(
-        timeout=httpx.Timeout(settings.SOURCE_POLL_TIMEOUT),
-        follow_redirects=True,
-        headers={"User-Agent": settings.SOURCE_POLL_USER_AGENT},
+    """The shared retrying client with the poller's timeouts, retries and user agent."""
+    return retrying_client(
+        timeout=settings.SOURCE_POLL_TIMEOUT,
+        retries=settings.SOURCE_POLL_RETRIES,
+        backoff=settings.SOURCE_POLL_BACKOFF,
+        user_agent=settings.SOURCE_POLL_USER_AGENT,
     )
 
 
@@ -123,13 +114,6 @@ def _conditional_headers(latest: SourceVersion | None) -> dict[str, str]:
     return headers
 
 
-def _backoff(attempt: int, response_headers: httpx.Headers | None) -> float:
-    retry_after = response_headers.get("Retry-After", "") if response_headers else ""
-    if retry_after.isdigit():
-        return min(float(retry_after), 300.0)
-    return settings.SOURCE_POLL_BACKOFF * 2 ** (attempt - 1)
-
-
 def _read(response: httpx.Response) -> Fetched:
     if response.status_code == 304:
         return Fetched(True, "", response.headers.get("ETag", ""), "")
@@ -146,31 +130,23 @@ def _read(response: httpx.Response) -> Fetched:
 
 
 def fetch(client: httpx.Client, url: str, headers: dict[str, str], limiter: HostLimiter) -> Fetched:
-    """GET with retries and backoff; raises PollError once the attempts are spent."""
+    """GET through the retrying client; raises PollError once the attempts are spent."""
     attempts = settings.SOURCE_POLL_RETRIES + 1
-    host = urlsplit(url).hostname or ""
-    error = "not attempted"
-    for attempt in range(1, attempts + 1):
-        response_headers = None
-        try:
-            with limiter.slot(host), client.stream("GET", url, headers=headers) as response:
-                if response.status_code in (200, 203, 304):
-                    return _read(response)
-                error, response_headers = f"HTTP {response.status_code}", response.headers
-                if response.status_code not in RETRYABLE_STATUS:
-                    raise PollError(error)  # 404, 410, 403: retrying will not help
-        except httpx.TimeoutException:
-            error = f"timed out after {settings.SOURCE_POLL_TIMEOUT:g} s"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        if attempt < attempts:
-            wait = _backoff(attempt, response_headers)
-            logger.warning(
-                "source poll %s: attempt %d of %d failed (%s); retrying in %.1f s",
-                url, attempt, attempts, error, wait,
-            )  # fmt: skip
-            time.sleep(wait)
-    raise PollError(f"{error} (after {attempts} attempts)")
+    limiter.wait_turn(urlsplit(url).hostname or "")
+    try:
+        with client.stream("GET", url, headers=headers) as response:
+            if response.status_code in (200, 203, 304):
+                return _read(response)
+            error = f"HTTP {response.status_code}"
+            if response.status_code in RETRYABLE_STATUS:
+                error += f" (after {attempts_made(response)} attempts)"
+            raise PollError(error)  # 404, 410, 403: retrying would not help
+    except httpx.TimeoutException as exc:
+        raise PollError(
+            f"timed out after {settings.SOURCE_POLL_TIMEOUT:g} s (after {attempts} attempts)"
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise PollError(f"{type(exc).__name__}: {exc} (after {attempts} attempts)") from exc
 
 
 def _effective_on(last_modified: str) -> date:

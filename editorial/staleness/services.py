@@ -8,6 +8,7 @@ through editorial.workflow one article at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, DetectedBy, Source, SourceVersion
 from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
+from editorial.audit.attribution import attribute, history_user
 from editorial.models import Resolution, StalenessFlag
 from editorial.staleness.sweep import FlagSpec, Scope, sweep
 
@@ -32,10 +34,6 @@ FLAGGED_FIELDS = ("id", "title", "slug", "status", "author_id", "next_review_due
 def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
     if actor is not None and not is_editor(actor):
         raise PermissionDenied(f"Only an editor can {action}.")
-
-
-def _user(actor: AnyUser):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _short(source: Source) -> str:
@@ -89,12 +87,13 @@ def source_record_version(
             last_modified=last_modified[:100],
             note=(note or "").strip()[:2000],
             recorded_at=now,
-            recorded_by=_user(actor),
+            recorded_by=history_user(actor),
         )
         source.current_version = version
         source.version_date = effective_on or now.date()
-        source._history_user = _user(actor)
-        source._change_reason = f"new version {version} (was {previous or 'unversioned'})"[:100]
+        attribute(
+            source, actor=actor, reason=f"new version {version} (was {previous or 'unversioned'})"
+        )
         source.save(update_fields=["current_version", "version_date"])
         spec = FlagSpec(
             source_id=source.pk,
@@ -122,8 +121,9 @@ def source_mark_retracted(
         if source.retracted:
             return []
         source.retracted = True
-        source._history_user = _user(actor)
-        source._change_reason = f"retracted{': ' + note.strip() if note.strip() else ''}"[:100]
+        attribute(
+            source, actor=actor, reason=f"retracted{': ' + note.strip() if note.strip() else ''}"
+        )
         source.save(update_fields=["retracted"])
         spec = FlagSpec(
             source_id=source.pk,
@@ -159,7 +159,7 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
 
 # --- resolving ---------------------------------------------------------------------------
 
-RESOLUTION_SERVICES = {
+RESOLUTION_SERVICES: dict[str, Callable[[Article, AnyUser, str], Article]] = {
     Resolution.CONFIRMED: lambda article, actor, note: workflow.article_rereview(
         article=article, actor=actor, note=note
     ),
@@ -183,7 +183,7 @@ def article_resolve_staleness(
         raise ValidationError("Choose: confirm still accurate, revise or withdraw.")
     if not note:
         raise ValidationError("Say why (it is kept with the flag).")
-    if _user(actor) is None:
+    if history_user(actor) is None:
         raise PermissionDenied("Sign in to resolve a staleness flag.")
     with transaction.atomic():
         # Article first, then its flags: the same order as the sweep, so the two never wait

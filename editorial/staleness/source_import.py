@@ -89,6 +89,7 @@ def _match(rows: list[VersionRow]) -> tuple[dict[int, Source], list[str]]:
             value = getattr(source, f"{name}_l")
             if value in wanted:
                 by_identifier.setdefault(value, set()).add(source)
+    seen: dict[int, int]  # source id: the row that named it
     matched, errors, seen = {}, [], {}
     for row in rows:
         sources = by_identifier.get(row.identifier.lower(), set())

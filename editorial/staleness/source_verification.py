@@ -21,6 +21,7 @@ from articles.resolvers import (
 )
 from articles.resolvers.matching import label_titles_match, titles_match
 from editorial.access.roles import AnyUser, is_editor
+from editorial.audit.attribution import save_attributed
 from editorial.staleness.services import source_mark_retracted
 
 DISABLED_MESSAGE = (
@@ -60,9 +61,7 @@ def source_verify(
         if changes:
             for name, value in changes.items():
                 setattr(locked, name, value)
-            locked._history_user = actor
-            locked._change_reason = _reason(report, changes)[:100]
-            locked.save()
+            save_attributed(locked, actor=actor, reason=_reason(report, changes))
         if is_retraction:
             note = _reason(report, {"retracted": True})
             source_mark_retracted(source=locked, actor=actor, note=note)

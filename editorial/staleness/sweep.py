@@ -38,7 +38,6 @@ from editorial.models import StalenessFlag
 
 HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type")
 HISTORY_USER = "history_user_id"
-REASON_LENGTH = 100  # simple-history's history_change_reason
 FLAG_COLUMNS = (
     "article_id, source_id, from_version, to_version, reason, detected_at,"
     " resolution, resolution_note"
@@ -120,7 +119,7 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
         **scope.params,
         "now": connection.ops.adapt_datetimefield_value(now),
         "user_id": actor.pk if actor is not None and actor.is_authenticated else None,
-        "history_reason": spec.history_reason[:REASON_LENGTH],
+        "history_reason": spec.history_reason,
         "approved": Status.APPROVED,
         "stale": Status.STALE,
         "source_id": spec.source_id,

@@ -27,7 +27,10 @@ def poll_sources() -> int:
         host = urlsplit(url).hostname or ""
         countdown = per_host[host] * settings.SOURCE_POLL_HOST_INTERVAL
         per_host[host] += 1
-        poll_source.apply_async_on_commit(args=(source_id,), countdown=countdown)
+        # A Django project's tasks are DjangoTasks; the stubs type shared_task as a plain Task.
+        poll_source.apply_async_on_commit(  # type: ignore[attr-defined]
+            args=(source_id,), countdown=countdown
+        )
         queued += 1
     return queued
 

@@ -11,7 +11,9 @@ from reviewers.models import ReviewAssignment
 
 
 def _is_owner(article: Article, user: AnyUser) -> bool:
-    return bool(user and user.is_authenticated and user.is_active) and article.author_id == user.pk
+    if user is None:
+        return False
+    return bool(user.is_authenticated and user.is_active) and article.author_id == user.pk
 
 
 def can_submit(article: Article, user: AnyUser) -> bool:

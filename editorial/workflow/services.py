@@ -20,6 +20,8 @@ from simple_history.utils import bulk_create_with_history
 from articles.models import Article, Status
 from articles.snapshot import article_snapshot, snapshot_hash
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import attribute, history_user, save_attributed
+from editorial.models import StalenessFlag
 from editorial.notify import hooks as notifications
 from editorial.public.search import search_document_store
 from editorial.public.tasks import prerender_article
@@ -38,12 +40,6 @@ def _lock(article: Article) -> Article:
     return (
         Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
     )
-
-
-def _save(obj, *, actor: AnyUser, reason: str) -> None:
-    obj._history_user = actor if actor is not None and actor.is_authenticated else None
-    obj._change_reason = reason[:100]
-    obj.save()
 
 
 def _after_commit(task, *args: int) -> None:
@@ -80,7 +76,9 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
         checked = "citation check passed" + (
             f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         )
-        _save(article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}")
+        save_attributed(
+            article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}"
+        )
         search_document_store(article)  # a first review is listed while pending
     return article
 
@@ -101,9 +99,10 @@ def review_assign(
         due_at = due_at or timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         starting = article.status == Status.SUBMITTED
         round_ = article.review_round
+        by = history_user(actor)
         assignments = [
             ReviewAssignment(
-                article=article, reviewer=m, round=round_, assigned_by=actor, due_at=due_at
+                article=article, reviewer=m, round=round_, assigned_by=by, due_at=due_at
             )
             for m in members
         ]
@@ -116,12 +115,12 @@ def review_assign(
         )
         if starting:
             article.assign()
-            _save(article, actor=actor, reason=f"review started: assigned to {names}")
+            save_attributed(article, actor=actor, reason=f"review started: assigned to {names}")
         notifications.on_assigned(article)
     return assignments
 
 
-def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> list[BoardMember]:
+def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> Sequence[BoardMember]:
     # Whether each member already reviews this round: a subquery, not one more round trip.
     assigned = ReviewAssignment.objects.filter(
         article=article, round=article.review_round, reviewer=OuterRef("pk")
@@ -175,15 +174,7 @@ def review_decide(
         raise ValidationError(f"Please add a comment saying {what}.")
     with transaction.atomic():
         article = _lock(assignment.article)
-        # One query locks this assignment and the rest of the current round (quorum reads them).
-        locked = {
-            a.pk: a
-            for a in ReviewAssignment.objects.select_for_update(of=("self",))
-            .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
-            .select_related("reviewer__user", "signature")
-        }
-        if assignment.pk not in locked:
-            raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+        locked = _lock_round(article, assignment)
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
@@ -205,20 +196,33 @@ def review_decide(
             article, round_assignments, content_hash=content_hash, cites_label=cites_label
         )
         reason = _decision_reason(assignment, state.approvals, state.required)
-        _save(assignment, actor=actor, reason=reason)
+        save_attributed(assignment, actor=actor, reason=reason)
         assignment.signature.save()
         if article.status == Status.UNDER_REVIEW:
             if decision == Decision.CHANGES_REQUESTED:
                 article.request_changes()
-                _save(article, actor=actor, reason=reason)
+                save_attributed(article, actor=actor, reason=reason)
             elif decision == Decision.APPROVED and state.is_met:
                 article.approve(snapshot=snapshot)
-                _save(article, actor=actor, reason=reason)
+                save_attributed(article, actor=actor, reason=reason)
                 search_document_store(article)  # readers find the approved wording
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(assignment, article)
     assignment.article = article
     return assignment
+
+
+def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, ReviewAssignment]:
+    """One query locks this assignment and the rest of the current round (quorum reads them)."""
+    locked = {
+        a.pk: a
+        for a in ReviewAssignment.objects.select_for_update(of=("self",))
+        .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
+        .select_related("reviewer__user", "signature")
+    }
+    if assignment.pk not in locked:
+        raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
+    return locked
 
 
 def _signature(
@@ -233,6 +237,7 @@ def _signature(
         # The checklist is what an approval vouches for; other decisions carry their comment.
         checklist = checklist_clean(checklist, cites_label=cites_label) if is_approval else None
     member = assignment.reviewer
+    assert assignment.decided_at is not None  # the decision's time, set before signing
     return Signature(
         assignment=assignment,
         signer=member.user,
@@ -272,7 +277,6 @@ def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note
     """Resolve the article's open staleness flags with this transition; returns the history
     reason suffix ("" when there were none). Every path out of `stale` closes its flags, so a
     flag is never left open on an article that was re-reviewed, revised or withdrawn."""
-    from editorial.models import StalenessFlag
 
     flags = list(
         StalenessFlag.objects.select_for_update().filter(article=article, resolved_at__isnull=True)
@@ -288,11 +292,10 @@ def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note
     reason = f"staleness resolved: {label[resolution]}" + (f" — {note}" if note else "")
     for flag in flags:
         flag.resolution = resolution
-        flag.resolved_by = actor if actor is not None and actor.is_authenticated else None
+        flag.resolved_by = history_user(actor)
         flag.resolved_at = now
         flag.resolution_note = note[:5000]
-        flag._history_user = flag.resolved_by
-        flag._change_reason = reason[:100]
+        attribute(flag, actor=actor, reason=reason)
         flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_note"])
     return reason
 
@@ -318,7 +321,9 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
         article.rereview()
         resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
         reason = f"sent to re-review (round {article.review_round})"
-        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        save_attributed(
+            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
+        )
         due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
         bulk_create_with_history(
             [
@@ -326,7 +331,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
                     article=article,
                     reviewer=m,
                     round=article.review_round,
-                    assigned_by=actor,
+                    assigned_by=history_user(actor),
                     due_at=due_at,
                 )
                 for m in previous
@@ -353,7 +358,9 @@ def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") 
         article.start_revision()
         resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
         reason = "revision started"
-        _save(article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason)
+        save_attributed(
+            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
+        )
     return article
 
 
@@ -367,7 +374,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
         perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
         _require_status(article, (Status.APPROVED,), "flag as stale")
         article.flag_stale()
-        _save(article, actor=actor, reason=f"flagged stale: {reason}")
+        save_attributed(article, actor=actor, reason=f"flagged stale: {reason}")
         notifications.on_stale(article)
     return article
 
@@ -384,7 +391,7 @@ def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article
             raise ValidationError("The article is already archived.")
         article.archive()
         resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
-        _save(
+        save_attributed(
             article,
             actor=actor,
             reason=f"{resolved}; archived" if resolved else f"archived: {reason}",

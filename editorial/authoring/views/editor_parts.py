@@ -118,7 +118,7 @@ def _raw(form, name: str, default: str) -> str:
 
 def _cached(queryset: QuerySet, rows: list) -> QuerySet:
     queryset._result_cache = rows
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]  # private, not in the stubs
     return queryset
 
 
@@ -135,14 +135,14 @@ def draft_article(article: Article, forms: EditorForms) -> Article:
         s.body = _raw(form, "body", section.body)
         sections.append(s)
     cites = []
-    for citation, form in forms.citations:
+    for citation, citation_form in forms.citations:
         c = copy.copy(citation)
-        c.locator = _raw(form, "locator", citation.locator)
-        c.cited_version = _raw(form, "cited_version", citation.cited_version)
+        c.locator = _raw(citation_form, "locator", citation.locator)
+        c.cited_version = _raw(citation_form, "cited_version", citation.cited_version)
         cites.append(c)
     # check_article and submission_problems read article.sections/citations.all(): hand them
     # the typed rows as a prefetch cache so they run no query and see unsaved text.
-    draft._prefetched_objects_cache = {
+    draft._prefetched_objects_cache = {  # type: ignore[attr-defined]  # private, not in the stubs
         "sections": _cached(Section.objects.all(), sections),
         "citations": _cached(Citation.objects.all(), cites),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -128,7 +128,7 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
     if visibility in (None, Visibility.GONE):
         return visibility
     if visibility == Visibility.REVIEWED:
-        content_hash = snapshot_hash(article.approved_snapshot)
+        content_hash = snapshot_hash(cast(dict[str, Any], article.approved_snapshot))
         page = _from_snapshot(article, content_hash)
         page.content_hash = content_hash
         approvals = article_approvals(article)
@@ -145,7 +145,7 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
 
 
 def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
-    snap = article.approved_snapshot
+    snap = cast(dict[str, Any], article.approved_snapshot)  # REVIEWED: there is one
     rendered = stored_rendering(article.approved_rendering, content_hash) or render_snapshot(snap)
     return PublicArticle(
         slug=article.slug,
@@ -167,7 +167,7 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
 
 
 def _from_live_rows(article: Article) -> PublicArticle:
-    sections = article.sections.order_by("position", "pk")
+    section_rows = article.sections.order_by("position", "pk")
     citations = article.citations.select_related("source").order_by("number", "pk")
     references = [
         public_reference(
@@ -183,7 +183,7 @@ def _from_live_rows(article: Article) -> PublicArticle:
     sections, patient = (
         [
             public_section({"kind": s.kind, "heading": s.heading, "body": s.body})
-            for s in sections
+            for s in section_rows
             if (s.audience == Audience.PATIENT) == for_patients
         ]
         for for_patients in (False, True)
@@ -238,22 +238,22 @@ def article_reviewers_for_public(
         return []
     if content_hash is None:
         content_hash = snapshot_hash(article.approved_snapshot)
-    if approvals is None:
-        approvals = article_approvals(article)
-    approvals = [
-        (a.member_id, a.round, a.decided_at) for a in approvals if a.content_sha256 == content_hash
+    signed = [
+        (a.member_id, a.round, a.decided_at)
+        for a in (article_approvals(article) if approvals is None else approvals)
+        if a.content_sha256 == content_hash
     ]
     round_ = (article.approved_snapshot or {}).get("review_round")
     if round_ is None:
         # Snapshots taken before the round was recorded: the latest round approved by then.
         rounds = [
             r
-            for _, r, decided_at in approvals
+            for _, r, decided_at in signed
             if article.approved_at and decided_at and decided_at <= article.approved_at
         ]
         round_ = max(rounds, default=None)
-    approvals = [a for a in approvals if a[1] == round_]
-    members = board_for_public(members=[member_id for member_id, _, _ in approvals])
+    of_round = [a for a in signed if a[1] == round_]
+    members = board_for_public(members=[member_id for member_id, _, _ in of_round])
     return [
         PublicReviewer(
             name=members[member_id].name,
@@ -262,7 +262,7 @@ def article_reviewers_for_public(
             member_id=member_id,
             disclosures=members[member_id].disclosures,
         )
-        for member_id, _, decided_at in approvals
+        for member_id, _, decided_at in of_round
     ]
 
 

@@ -98,7 +98,7 @@ def article_slice_for_public(
         rows = list(ids[start : start + PER_PAGE + 1])
         has_next, total = len(rows) > PER_PAGE, None
         rows = rows[:PER_PAGE]
-    return ListingSlice(number, [tuple(r) for r in rows], has_next, total)
+    return ListingSlice(number, [(pk, at) for pk, at in rows], has_next, total)
 
 
 def _search_hits(
@@ -111,10 +111,8 @@ def _search_hits(
     if found is None:
         return []
     ordering = ["-rank", *ordering] if ranked else ordering
-    return [
-        tuple(r)
-        for r in found.order_by(*ordering).values_list("pk", "updated_at")[:MAX_SEARCH_RESULTS]
-    ]
+    rows = found.order_by(*ordering).values_list("pk", "updated_at")[:MAX_SEARCH_RESULTS]
+    return [(pk, updated_at) for pk, updated_at in rows]
 
 
 def article_page_for_public(listing: ListingSlice, *, query: str = "") -> PublicPage:
@@ -126,8 +124,10 @@ def article_page_for_public(listing: ListingSlice, *, query: str = "") -> Public
     specialties = specialties_for_public().by_id
     listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
     for article in listed:
-        article.specialty = specialties.get(article.specialty_id)
-        article.snippet_html = search.highlight(getattr(article, "snippet", "") or "")
+        article.specialty = specialties.get(article.specialty_id) if article.specialty_id else None
+        # a display attribute for the template, beside the query's annotations
+        snippet = search.highlight(getattr(article, "snippet", "") or "")
+        article.snippet_html = snippet  # type: ignore[attr-defined]
     return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -27,7 +28,9 @@ def page_version() -> str:
     changes every ETag by itself, so neither the page caches nor a reader's browser keep
     serving the previous release's page."""
     digest = hashlib.sha256(render_version().encode())
-    root = Path(get_template(f"{PUBLIC_TEMPLATES}/base_public.html").origin.name).parent
+    # Django's template backends all give .origin; the stubs' template protocol leaves it out.
+    template = get_template(f"{PUBLIC_TEMPLATES}/base_public.html")
+    root = Path(template.origin.name).parent  # type: ignore[attr-defined]
     public = Path(__file__).parent.parent  # editorial/public: selectors, views, rendering
     code = sorted(public.rglob("*.py"))
     for path in [*sorted(root.rglob("*.html")), *code]:
@@ -117,7 +120,8 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     )
     if visibility in (None, Visibility.GONE):
         return None
+    times = cast(Any, article)  # annotated by article_row_for_public
     modified_at = max(
-        filter(None, (article.updated_at, article.last_decided_at, article.last_flagged_at))
+        filter(None, (article.updated_at, times.last_decided_at, times.last_flagged_at))
     )
     return PublicVersion(visibility, modified_at, article)

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from config.celery import app
 from editorial.ops.beat_schedules import SCHEDULES, ensure_schedules_after_migrate
 
 ALL_NAMES = {spec["name"] for schedules in SCHEDULES.values() for spec in schedules}
@@ -62,3 +63,16 @@ def test_a_missing_schedule_is_created_once():
         '{"frequency": "daily"}',
         True,
     )
+
+
+@pytest.mark.django_db
+def test_every_scheduled_task_name_is_registered_by_the_listed_task_modules():
+    """A worker imports exactly config.celery.TASK_MODULES: each task a beat row names (as
+    stored, including the names kept from before the packages moved) must be among them."""
+    app.loader.import_default_modules()
+    scheduled = {s["task"] for schedules in SCHEDULES.values() for s in schedules}
+    stored = set(
+        PeriodicTask.objects.exclude(task="celery.backend_cleanup").values_list("task", flat=True)
+    )
+    assert scheduled and stored
+    assert (scheduled | stored) - set(app.tasks) == set()

@@ -48,7 +48,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_article_approved_rendering"),
+        ("articles", "0007_history_change_reason_text"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
