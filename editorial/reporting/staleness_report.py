@@ -75,7 +75,6 @@ class ReportFacts:
     today: date
     # the first break found by the latest audit verification (issue 9), for editors
     audit_break: str | None = None
-    # readers' open problem reports on approved articles (issue 21)
     reader_reports: list[ReaderReportLine] = field(default_factory=list)
     # per person (author or approver / assigned reviewer): their lines, in report order
     stale_of: dict[int, list[StaleLine]] = field(init=False)
@@ -338,12 +337,8 @@ def report_for(user: User, facts: ReportFacts) -> Report:
         Link(line, _admin_url(line.article_id) + ("" if everything else "#decision"))
         for line in assignments
     ]
-    reader_reports = (
-        facts.reader_reports if everything else facts.reader_reports_of.get(user.pk, [])
-    )
-    report.reader_reports = [
-        Link(line, _url_for(user, line.article_id, line.author_id)) for line in reader_reports
-    ]
+    mine = facts.reader_reports if everything else facts.reader_reports_of.get(user.pk, [])
+    report.reader_reports = [Link(r, _url_for(user, r.article_id, r.author_id)) for r in mine]
     return report
 
 
