@@ -1,25 +1,27 @@
-"""Identifier syntax, checked offline: DOI, PMID, PMCID, NCT, DailyMed set id, ISBN, NCCN version.
+"""Identifiers as the registries define them: DOI, PMID, PMCID, NCT, DailyMed set id, ISBN and
+NCCN version. Pure functions, no I/O.
 
-Pure functions, no I/O. `identifier_problems` returns (severity, code, message) triples;
-articles.citations wraps them in Problem.
+Every input goes through `normalize_identifier`: what people paste (Unicode dashes and spaces,
+full-width digits, `doi:` / `https://doi.org/` / PubMed URLs, lower-case `pmc`, PMID leading
+zeros, ISBN-10) becomes the one canonical form that is stored, or a ValidationError naming the
+rule it breaks. After the clean-up an identifier must be ASCII: `\\d` would accept a Balinese or
+Arabic-Indic digit that no registry knows. `identifier_problems` returns (severity, code,
+message) triples for articles.citations.check_identifier.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
-# Crossref's recommended pattern; real DOIs outside it exist, so failing it is only a warning.
-DOI_RECOMMENDED_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE)
-DOI_MINIMAL_RE = re.compile(r"^10\.[^/\s]+/\S+$")
-PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-PMCID_RE = re.compile(r"^PMC\d+$")
-NCT_RE = re.compile(r"^NCT\d{8}$")
-UUID_RE = re.compile(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
-)
-NCCN_VERSION_RE = re.compile(r"^Version (\d+)\.(\d{4})$")
-ISBN_SEPARATORS_RE = re.compile(r"[\s-]")
-DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
+from django.core.exceptions import ValidationError
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+
+from articles.identifier_wrappers import unwrap
 
 KINDS = ("doi", "pmid", "pmcid", "nct", "dailymed_setid", "isbn", "nccn_version")
 LABELS = {
@@ -34,64 +36,198 @@ LABELS = {
 
 Finding = tuple[str, str, str]  # severity, code, message
 
-
-def isbn10_check_digit(first9: str) -> str:
-    """The ISBN-10 check character (0-9 or X) for nine digits."""
-    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
-    check = (11 - total % 11) % 11
-    return "X" if check == 10 else str(check)
-
-
-def isbn13_check_digit(first12: str) -> str:
-    """The ISBN-13 (EAN-13) check digit for twelve digits."""
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
+# DOI Handbook 2.2.2: the prefix is "10." plus a registrant code of digits, which may have
+# dotted numeric sub-codes (10.1000.10/…). The suffix is any printable ASCII without spaces.
+DOI_RE = re.compile(r"10\.[0-9]+(?:\.[0-9]+)*/[\x21-\x7e]+")
+# Crossref's recommended pattern; real DOIs outside it exist, so failing it is only a warning.
+DOI_RECOMMENDED_RE = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Z0-9]+", re.IGNORECASE)
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# NCCN numbers the versions of a year from 1: "Version 1.2025" is the year's first.
+NCCN_VERSION_RE = re.compile(r"Version ([1-9][0-9]{0,2})\.((?:19|20)[0-9]{2})")
+_DIGITS_RE = re.compile(r"[0-9]+")
+MAX_INPUT_LENGTH = 1000  # the longest pasted address worth reading (Source.doi holds 200)
 
 
-def isbn10_to_13(isbn10: str) -> str:
-    """Convert an ISBN-10 (separators allowed) to its ISBN-13 in the 978 prefix."""
-    digits = ISBN_SEPARATORS_RE.sub("", isbn10)
-    core = "978" + digits[:9]
-    return core + isbn13_check_digit(core)
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    expected: str  # the rule, as a sentence fragment
 
 
-def normalize_isbn(value: str) -> str | None:
-    """The ISBN-13 for a valid ISBN-10 or ISBN-13, else None."""
-    digits = ISBN_SEPARATORS_RE.sub("", value or "").upper()
-    if re.fullmatch(r"\d{9}[\dX]", digits) and isbn10_check_digit(digits[:9]) == digits[9]:
-        return isbn10_to_13(digits)
-    if re.fullmatch(r"\d{13}", digits) and isbn13_check_digit(digits[:12]) == digits[12]:
-        return digits
-    return None
+RULES: dict[str, Rule] = {
+    "pmid": Rule(re.compile(r"[1-9][0-9]{0,8}"), "a number of 1 to 9 digits, e.g. 26030518"),
+    "pmcid": Rule(re.compile(r"PMC[1-9][0-9]{0,9}"), "“PMC” followed by digits, e.g. PMC4615340"),
+    "nct": Rule(re.compile(r"NCT[0-9]{8}"), "“NCT” followed by 8 digits, e.g. NCT01942135"),
+    "dailymed_setid": Rule(
+        UUID_RE,
+        "a UUID of 8-4-4-4-12 hexadecimal digits, e.g. be4bc0de-0fdc-4d46-8d25-be43c79e6a06",
+    ),
+    "nccn_version": Rule(NCCN_VERSION_RE, "“Version N.YYYY” with N from 1, e.g. Version 2.2025"),
+}
+
+# Unicode dashes (category Pd) and the minus sign are pasted from word processors and PDFs.
+_DASHES = {
+    chr(c): "-"
+    for c in range(0x80, 0x10000)
+    if unicodedata.category(chr(c)) == "Pd" or c in (0x2212, 0xFE63, 0xFF0D)
+}
+_SPACES = {chr(c): " " for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) == "Zs"}
+# Invisible characters that ride along with a copy from a web page.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_TRANSLATION = str.maketrans({**_DASHES, **_SPACES}) | _INVISIBLE
+_LOOKALIKE_TAGS = ("<super>", "<sub>", "<circle>", "<fraction>", "<square>")
 
 
-def nccn_version_key(value: str) -> tuple[int, int] | None:
-    """(year, version) for "Version N.YYYY", so versions compare in time order."""
-    match = NCCN_VERSION_RE.fullmatch((value or "").strip())
-    return (int(match.group(2)), int(match.group(1))) if match else None
+def clean_text(value: str) -> str:
+    """Unicode NFKC, Unicode dashes and spaces to ASCII, invisible characters dropped,
+    surrounding whitespace stripped."""
+    if value.isascii():
+        return value.strip()  # the common case, kept fast for the 200-citation check
+    return unicodedata.normalize("NFKC", value).translate(_TRANSLATION).strip()
 
 
-def _doi(value: str) -> list[Finding]:
-    lowered = value.lower()
-    if lowered.startswith(DOI_PREFIXES):
+def _error(kind: str, value: str, rule: str, code: str = "") -> ValidationError:
+    code = code or f"{kind.replace('_', '-')}-invalid"
+    return ValidationError(f"{LABELS[kind]} “{value}” is not valid: {rule}.", code=code)
+
+
+def _foreign_char(kind: str, value: str, char: str) -> ValidationError:
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    return _error(
+        kind, value, f"it contains “{char}” ({name}); identifiers are written in ASCII only"
+    )
+
+
+def _refuse_lookalikes(kind: str, value: str) -> None:
+    """NFKC would turn "²" or "⑦" into a digit: a footnote mark or a bullet is not part of
+    an identifier (python-stdnum refuses them too), unlike a full-width digit."""
+    for char in value:
+        if not char.isascii() and unicodedata.decomposition(char).startswith(_LOOKALIKE_TAGS):
+            raise _foreign_char(kind, value, char)
+
+
+def _require_ascii(kind: str, value: str) -> None:
+    for char in value:
+        if not char.isascii():
+            raise _foreign_char(kind, value, char)
+
+
+def _doi(value: str) -> str:
+    if DOI_RE.fullmatch(value):
+        return value
+    prefix, slash, suffix = value.partition("/")
+    if not prefix.startswith("10."):
+        raise _error("doi", value, "a DOI starts with “10.”, e.g. 10.1056/NEJMoa1505270")
+    if not re.fullmatch(r"10\.[0-9]+(?:\.[0-9]+)*", prefix):
+        raise _error(
+            "doi",
+            value,
+            f"the prefix “{prefix}” must be “10.” followed by a numeric registrant code "
+            "(dotted numeric sub-codes allowed), e.g. 10.1056",
+        )
+    if not slash or not suffix:
+        raise _error("doi", value, "a DOI has a suffix after the slash, e.g. 10.1056/NEJMoa1505270")
+    raise _error("doi", value, "the suffix after the slash must not contain spaces")
+
+
+def _isbn(value: str) -> str:
+    try:
+        return stdnum_isbn.validate(value, convert=True)
+    except InvalidChecksum:
+        raise _error("isbn", value, "the check digit is wrong", "isbn-check-digit") from None
+    except InvalidComponent:
+        raise _error("isbn", value, "an ISBN-13 starts with 978 or 979") from None
+    except InvalidLength:
+        raise _error("isbn", value, "an ISBN has 10 or 13 digits") from None
+    except StdnumError:
+        raise _error(
+            "isbn", value, "an ISBN is digits, hyphens or spaces (an ISBN-10 may end in X)"
+        ) from None
+
+
+def _pattern(kind: str, entered: str) -> str:
+    value = entered
+    if kind == "pmid" and _DIGITS_RE.fullmatch(value):
+        value = value.lstrip("0") or value  # PubMed ignores leading zeros; "0" stays wrong
+    elif kind in ("pmcid", "nct"):
+        value = value.upper()
+    elif kind == "dailymed_setid":
+        value = value.lower()
+    rule = RULES[kind]
+    if not rule.pattern.fullmatch(value):
+        raise _error(kind, entered, f"expected {rule.expected}")
+    return value
+
+
+def normalize_identifier(kind: str, value: str) -> str:
+    """The canonical form of an identifier as people paste it, or ValidationError (with a
+    stable code) naming the rule it breaks. Raises ValueError for an unknown kind."""
+    if kind not in LABELS:
+        raise ValueError(f"Unknown identifier kind {kind!r}; expected one of {', '.join(KINDS)}.")
+    value = value or ""
+    if len(value) > MAX_INPUT_LENGTH:
+        raise _error(kind, value[:40] + "…", f"it is longer than {MAX_INPUT_LENGTH} characters")
+    canonical, code, message = _normalized(kind, value)
+    if code:
+        raise ValidationError(message, code=code)
+    return canonical
+
+
+# A citation check sees the same few hundred library identifiers on every page; the function
+# is pure, so remembering results is safe (a fresh ValidationError is raised on every call).
+@lru_cache(maxsize=4096)
+def _normalized(kind: str, value: str) -> tuple[str, str, str]:
+    """(canonical, "", "") or ("", error code, message)."""
+    try:
+        return _normalize(kind, value), "", ""
+    except ValidationError as exc:
+        return "", str(exc.code), exc.messages[0]
+
+
+def _normalize(kind: str, value: str) -> str:
+    if not value.isascii():
+        _refuse_lookalikes(kind, value.strip())
+    text = clean_text(value)
+    if not text:
+        raise ValidationError(
+            f"The {LABELS[kind]} is empty.", code=f"{kind.replace('_', '-')}-invalid"
+        )
+    text = unwrap(kind, text)
+    _require_ascii(kind, text)
+    if kind == "doi":
+        return _doi(text)
+    if kind == "isbn":
+        return _isbn(text)
+    return _pattern(kind, text)
+
+
+def normalization_note(kind: str, value: str, canonical: str) -> str:
+    """What the normalisation changed, for the person who entered `value` ("" if nothing)."""
+    entered = (value or "").strip()
+    if entered == canonical:
+        return ""
+    return f"{LABELS[kind]} “{entered}” was stored as “{canonical}”."
+
+
+def identifier_problems(kind: str, value: str) -> list[Finding]:
+    """Problems of one identifier value: an error naming the broken rule, a warning for a
+    valid value not stored in its canonical form or a DOI outside Crossref's recommended
+    pattern. Raises ValueError for an unknown kind."""
+    try:
+        canonical = normalize_identifier(kind, value)
+    except ValidationError as exc:
+        return [("error", str(exc.code), exc.messages[0])]
+    code = kind.replace("_", "-")
+    if canonical != value:
         return [
             (
-                "error",
-                "doi-invalid",
-                f"DOI “{value}” should be entered bare (10.xxxx/…), without the "
-                "“https://doi.org/” or “doi:” prefix.",
+                "warning",
+                f"{code}-not-canonical",
+                f"{LABELS[kind]} “{value}” is valid but not in its canonical form "
+                f"“{canonical}”; save the source again to store it.",
             )
         ]
-    if not DOI_MINIMAL_RE.fullmatch(value):
-        return [
-            (
-                "error",
-                "doi-invalid",
-                f"DOI “{value}” is not a DOI: it must start with “10.” and have a suffix "
-                "after a slash.",
-            )
-        ]
-    if not DOI_RECOMMENDED_RE.fullmatch(value):
+    if kind == "doi" and not DOI_RECOMMENDED_RE.fullmatch(canonical):
         return [
             (
                 "warning",
@@ -102,43 +238,21 @@ def _doi(value: str) -> list[Finding]:
     return []
 
 
-def _isbn(value: str) -> list[Finding]:
-    digits = ISBN_SEPARATORS_RE.sub("", value).upper()
-    if re.fullmatch(r"\d{9}[\dX]", digits):
-        if isbn10_check_digit(digits[:9]) != digits[9]:
-            return [("error", "isbn-check-digit", f"ISBN “{value}” has a wrong check digit.")]
-        return []
-    if re.fullmatch(r"\d{13}", digits):
-        if isbn13_check_digit(digits[:12]) != digits[12]:
-            return [("error", "isbn-check-digit", f"ISBN “{value}” has a wrong check digit.")]
-        if not digits.startswith(("978", "979")):
-            return [("error", "isbn-invalid", f"ISBN “{value}” must start with 978 or 979.")]
-        return []
-    return [("error", "isbn-invalid", f"ISBN “{value}” must have 10 or 13 digits.")]
+def canonical_or_none(kind: str, value: str) -> str | None:
+    """The canonical form, or None for an empty or invalid value."""
+    try:
+        return normalize_identifier(kind, value)
+    except ValidationError:
+        return None
 
 
-_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
-    "pmid": (PMID_RE, "a number of 1 to 9 digits not starting with 0"),
-    "pmcid": (PMCID_RE, "“PMC” followed by digits, e.g. PMC1234567"),
-    "nct": (NCT_RE, "“NCT” followed by 8 digits, e.g. NCT01234567"),
-    "dailymed_setid": (UUID_RE, "a UUID such as 3e1f6c2b-8a7d-4c5e-9b0a-2d4f6e8a1c35"),
-    "nccn_version": (NCCN_VERSION_RE, "“Version N.YYYY”, e.g. Version 2.2025"),
-}
+def normalize_isbn(value: str) -> str | None:
+    """The ISBN-13 for a valid ISBN-10 or ISBN-13, else None."""
+    return canonical_or_none("isbn", value)
 
 
-def identifier_problems(kind: str, value: str) -> list[Finding]:
-    """Syntax problems of one identifier value; raises ValueError for an unknown kind."""
-    if kind not in KINDS:
-        raise ValueError(f"Unknown identifier kind {kind!r}; expected one of {', '.join(KINDS)}.")
-    value = (value or "").strip()
-    code = f"{kind.replace('_', '-')}-invalid"
-    if not value:
-        return [("error", code, f"The {LABELS[kind]} is empty.")]
-    if kind == "doi":
-        return _doi(value)
-    if kind == "isbn":
-        return _isbn(value)
-    pattern, expected = _PATTERNS[kind]
-    if not pattern.fullmatch(value):
-        return [("error", code, f"{LABELS[kind]} “{value}” is not valid: expected {expected}.")]
-    return []
+def nccn_version_key(value: str) -> tuple[int, int] | None:
+    """(year, version) for "Version N.YYYY", so versions compare in time order."""
+    canonical = canonical_or_none("nccn_version", value)
+    match = NCCN_VERSION_RE.fullmatch(canonical or "")
+    return (int(match.group(2)), int(match.group(1))) if match else None

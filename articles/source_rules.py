@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import re
 
-from articles.identifiers import identifier_problems, nccn_version_key, normalize_isbn
+from articles.identifiers import LABELS, canonical_or_none, identifier_problems, nccn_version_key
 from articles.models import Citation, Source, SourceKind
 from articles.problem import ERROR, WARNING, Problem
+from articles.source_identifiers import IDENTIFIER_FIELDS as SOURCE_IDENTIFIER_FIELDS
+from articles.source_identifiers import is_nccn_issuer
 
 # Source field -> identifier kind checked by articles.identifiers.
-IDENTIFIER_FIELDS = (
-    ("doi", "doi"),
-    ("pmid", "pmid"),
-    ("pmcid", "pmcid"),
-    ("nct_id", "nct"),
-    ("dailymed_setid", "dailymed_setid"),
-    ("isbn", "isbn"),
-)
+IDENTIFIER_FIELDS = tuple(SOURCE_IDENTIFIER_FIELDS.items())
 _DIGITS_RE = re.compile(r"[0-9]+")
 
 
 def is_nccn(source: Source) -> bool:
-    issuer = (source.issuer or "").strip().lower()
-    return issuer.startswith("nccn") or "national comprehensive cancer network" in issuer
+    return is_nccn_issuer(source.issuer)
 
 
 def _named(source: Source, number: int) -> str:
@@ -135,13 +129,12 @@ def citation_problems(citation: Citation) -> list[Problem]:
 
 
 def identity_keys(source: Source) -> list[tuple[str, str]]:
-    """Keys that identify a publication whichever Source row holds it (same DOI, PMID …)."""
-    keys = [
-        ("DOI", source.doi.strip().lower()),
-        ("PMID", source.pmid.strip()),
-        ("PMCID", source.pmcid.strip().upper()),
-        ("NCT number", source.nct_id.strip().upper()),
-        ("DailyMed set id", source.dailymed_setid.strip().lower()),
-        ("ISBN", normalize_isbn(source.isbn) or source.isbn.strip()),
-    ]
-    return [(label, value) for label, value in keys if value]
+    """Keys that identify a publication whichever Source row holds it (same DOI, PMID …),
+    compared in canonical form (DOIs are case-insensitive)."""
+    keys = []
+    for field, kind in IDENTIFIER_FIELDS:
+        raw = (getattr(source, field) or "").strip()
+        if raw:
+            value = canonical_or_none(kind, raw) or raw
+            keys.append((LABELS[kind], value.lower() if kind == "doi" else value))
+    return keys

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from articles.resolvers.base import (
-    NotFound,
-    ResolverConfig,
-    ResolverError,
-    SourceMetadata,
-    get_json,
-)
+from django.conf import settings
+
+from articles.resolvers.base import NotFound, ResolverError, SourceMetadata
+from articles.resolvers.transport import HttpTransport
 
 
 def _published(value: object) -> date | None:
@@ -45,10 +42,15 @@ def parse_history(setid: str, payload: object) -> SourceMetadata:
 class DailyMedResolver:
     registry = "DailyMed"
     field = "dailymed_setid"
+    kind = "dailymed_setid"
 
-    def __init__(self, config: ResolverConfig) -> None:
-        self.config = config
+    def __init__(self, transport: HttpTransport, base_url: str) -> None:
+        self.transport, self.base_url = transport, base_url
+
+    @classmethod
+    def from_settings(cls, transport: HttpTransport) -> DailyMedResolver:
+        return cls(transport, settings.DAILYMED_API_URL)
 
     def resolve(self, identifier: str) -> SourceMetadata:
-        url = f"{self.config.dailymed_url.rstrip('/')}/spls/{identifier}/history.json"
-        return parse_history(identifier, get_json(self.config, url))
+        url = f"{self.base_url.rstrip('/')}/spls/{identifier}/history.json"
+        return parse_history(identifier, self.transport.get_json(url))

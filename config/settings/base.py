@@ -175,17 +175,56 @@ AXES_CLIENT_IP_CALLABLE = "editorial.access.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner in every manage.py command and worker
 
-# --- Citation validation: source registry resolvers (issue 3) ---
-# Off in the embedded mode: "verify against registry" then says so and asks nothing online.
+# --- Citation validation: source registry resolvers (issues 3, 17) ---
+# Off in the embedded mode and in tests: "verify against registry" then says so and the
+# poller asks nothing online. Compose and .env.example switch it on.
 CITATION_RESOLVERS_ENABLED = env.bool("CITATION_RESOLVERS_ENABLED", default=False)
+# Dotted paths, in priority order (the first resolver's title is compared first). Comma-separated
+# in the environment.
+CITATION_RESOLVERS = env.list(
+    "CITATION_RESOLVERS",
+    default=[
+        "articles.resolvers.crossref.CrossrefResolver",
+        "articles.resolvers.pubmed.PubMedResolver",
+        "articles.resolvers.pubmed.PmcResolver",
+        "articles.resolvers.clinicaltrials.ClinicalTrialsResolver",
+        "articles.resolvers.dailymed.DailyMedResolver",
+        "articles.resolvers.isbn.IsbnResolver",
+    ],
+)
 CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
 NCBI_EUTILS_URL = env.str(
     "NCBI_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 )
+CLINICALTRIALS_API_URL = env.str(
+    "CLINICALTRIALS_API_URL", default="https://clinicaltrials.gov/api/v2"
+)
 DAILYMED_API_URL = env.str(
     "DAILYMED_API_URL", default="https://dailymed.nlm.nih.gov/dailymed/services/v2"
 )
-CITATION_RESOLVER_TIMEOUT = env.float("CITATION_RESOLVER_TIMEOUT", default=5.0)  # seconds
+OPENLIBRARY_API_URL = env.str("OPENLIBRARY_API_URL", default="https://openlibrary.org")
+# Seconds to wait for a registry (connect and read), and for the hosts listed per host
+# ("host=seconds;host=seconds").
+CITATION_RESOLVER_TIMEOUT = env.float("CITATION_RESOLVER_TIMEOUT", default=5.0)
+CITATION_RESOLVER_HOST_TIMEOUTS = env.dict(
+    "CITATION_RESOLVER_HOST_TIMEOUTS", cast={"value": float}, default={"clinicaltrials.gov": 10.0}
+)
+# Rate limits: the least number of seconds between two requests to one host. NCBI allows 3
+# requests a second without an API key; Crossref's public pool 5; ClinicalTrials.gov asks for
+# about 50 a minute; Open Library for 1 a second.
+CITATION_RESOLVER_INTERVAL = env.float("CITATION_RESOLVER_INTERVAL", default=0.5)
+CITATION_RESOLVER_HOST_INTERVALS = env.dict(
+    "CITATION_RESOLVER_HOST_INTERVALS",
+    cast={"value": float},
+    default={
+        "api.crossref.org": 0.2,
+        "eutils.ncbi.nlm.nih.gov": 0.34,
+        "clinicaltrials.gov": 1.2,
+        "dailymed.nlm.nih.gov": 0.5,
+        "openlibrary.org": 1.0,
+    },
+)
+# Extra attempts after a timeout, a connection error, a 429 (its Retry-After wins) or a 5xx.
 CITATION_RESOLVER_RETRIES = env.int("CITATION_RESOLVER_RETRIES", default=2)
 CITATION_RESOLVER_BACKOFF = env.float("CITATION_RESOLVER_BACKOFF", default=0.5)  # seconds
 # Sent to Crossref (polite pool) and NCBI so they can reach us before blocking.

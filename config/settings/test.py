@@ -13,6 +13,9 @@ STORAGES = {
 }
 # Login throttling would make unrelated tests that log in flaky; the axes tests enable it.
 AXES_ENABLED = False
+# Registry lookups never leave the machine in tests: the resolver tests switch them on and
+# point them at a local server (tests/registry_server.py).
+CITATION_RESOLVERS_ENABLED = False
 
 # Audit trail (issue 9): the history tables refuse TRUNCATE on PostgreSQL unless the session
 # allows it. pytest-django empties the tables between transactional tests with TRUNCATE

@@ -16,7 +16,9 @@ from articles.citations import Problem, renumber_mapping
 from articles.models import Article
 from editorial.access.roles import AnyUser, is_editor
 from editorial.admin.mixins import AdminMixinBase
+from editorial.admin.source_registry import render_findings
 from editorial.authoring.citations import citations_renumber
+from editorial.staleness.findings import finding_list_for_article
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_citation_problems
 
@@ -77,7 +79,12 @@ class CitationCheckAdminMixin(AdminMixinBase):
 
     @admin.display(description="Result")
     def citation_check(self, obj: Article) -> str:
-        return render_problems(article_citation_problems(obj))
+        findings = finding_list_for_article(obj)
+        return format_html(
+            "{}<h3>What the registries say about the cited sources</h3>{}",
+            render_problems(article_citation_problems(obj)),
+            render_findings(findings, with_source=True),
+        )
 
     @admin.display(description="Numbering")
     def renumber_citations_link(self, obj: Article) -> str:

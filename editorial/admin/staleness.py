@@ -16,7 +16,9 @@ from django.utils.html import format_html, format_html_join
 from articles.models import Source
 from editorial.access.roles import is_editor
 from editorial.admin.articles import SourceAdmin
+from editorial.admin.source_registry import render_findings
 from editorial.models import Resolution, StalenessFlag
+from editorial.staleness.findings import finding_list_for_source
 from editorial.staleness.services import (
     article_resolve_staleness,
     source_mark_retracted,
@@ -87,11 +89,17 @@ class SourceWithVersionsAdmin(SourceAdmin):
         # which flag the articles citing it.
         if obj is None:
             return ()
-        return ("current_version", "version_date", "retracted", "versions")
+        return ("current_version", "version_date", "retracted", "versions", "registry_findings")
 
     def get_fields(self, request: HttpRequest, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f != "versions"]
-        return [*fields, "versions"] if obj is not None else fields
+        extra = ("versions", "registry_findings")
+        fields = [f for f in super().get_fields(request, obj) if f not in extra]
+        return [*fields, *extra] if obj is not None else fields
+
+    @admin.display(description="Registry findings")
+    def registry_findings(self, obj: Source) -> str:
+        """What each registry said last (one query)."""
+        return render_findings(finding_list_for_source(obj))
 
     @admin.display(description="Versions")
     def versions(self, obj: Source) -> str:

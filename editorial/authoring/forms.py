@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from articles.identifiers import MAX_INPUT_LENGTH
 from articles.models import (
     Article,
     Audience,
@@ -20,7 +21,8 @@ from articles.models import (
     Source,
     SourceKind,
 )
-from editorial.authoring.validation import IDENTIFIER_KINDS, MARKUP_RE, identifier_errors
+from articles.source_identifiers import source_identifiers_normalize
+from editorial.authoring.validation import MARKUP_RE
 from reviewers.models import Specialty
 
 
@@ -43,6 +45,17 @@ def _text(model: type, name: str, *, label: str, rows: int | None = None, **kwar
         validators=[no_markup],
         widget=widget,
         **{"required": False, **kwargs},
+    )
+
+
+def _identifier(label: str, example: str) -> forms.Field:
+    """An identifier as people paste it (a PubMed address is longer than the PMID it holds):
+    the form normalises it, the service checks again."""
+    return forms.CharField(
+        label=label,
+        max_length=MAX_INPUT_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": example}),
     )
 
 
@@ -151,23 +164,28 @@ class NewSourceForm(forms.Form):
     url = forms.URLField(
         label="Web address", required=False, max_length=_max(Source, "url"), assume_scheme="https"
     )
-    doi = _text(Source, "doi", label="DOI")
-    pmid = _text(Source, "pmid", label="PMID")
-    pmcid = _text(Source, "pmcid", label="PMCID")
-    nct_id = _text(Source, "nct_id", label="NCT number")
-    dailymed_setid = _text(Source, "dailymed_setid", label="DailyMed set id")
-    isbn = _text(Source, "isbn", label="ISBN")
+    doi = _identifier("DOI", "10.1056/NEJMoa1505270 or https://doi.org/…")
+    pmid = _identifier("PMID", "26030518 or a PubMed address")
+    pmcid = _identifier("PMCID", "PMC4615340")
+    nct_id = _identifier("NCT number", "NCT01942135")
+    dailymed_setid = _identifier("DailyMed set id", "a UUID or a DailyMed address")
+    isbn = _identifier("ISBN", "ISBN-10 or ISBN-13; stored as ISBN-13")
     current_version = _text(Source, "current_version", label="Current version")
     locator = _text(Citation, "locator", label="Where in the source")
 
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
-        for field, kind in IDENTIFIER_KINDS.items():
-            value = data.get(field)
-            if value and field not in self.errors:
-                for message in identifier_errors(kind, value):
+        self.identifier_notes: list[str] = []
+        entered = {k: v for k, v in data.items() if k != "locator"}
+        result = source_identifiers_normalize(entered)
+        for field, messages in result.errors.items():
+            if field not in self.errors:
+                for message in messages:
                     self.add_error(field, message)
+        if not result.errors:
+            data.update({k: v for k, v in result.values.items() if k in data})
+            self.identifier_notes = result.notes
         return data
 
     def source_data(self) -> dict:

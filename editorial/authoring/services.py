@@ -33,7 +33,7 @@ from articles.models import (
 )
 from editorial.access.roles import AnyUser, is_author, is_editor
 from editorial.audit.attribution import delete_attributed, save_attributed
-from editorial.authoring.validation import clean_fields, source_identifier_errors
+from editorial.authoring.validation import clean_fields, source_values_normalize
 from editorial.workflow import permissions as perms
 from reviewers.models import Specialty
 
@@ -317,10 +317,9 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
         raise PermissionDenied("Only authors and editors can add sources.")
     values = {k: data.get(k) or "" for k in SOURCE_FIELDS}
     _check_choice(values["kind"], SourceKind.values, "kind", "source type")
+    # Normalised first: a pasted PubMed address is longer than the PMID it holds.
+    values, _notes = source_values_normalize(values)
     values = clean_fields(Source, values, required=("kind", "title"))
-    errors = source_identifier_errors(values)
-    if errors:
-        raise ValidationError(errors)
     _reject_duplicate(values)
     source = Source(**values)
     with transaction.atomic():
@@ -329,7 +328,7 @@ def source_create(*, actor: AnyUser, data: Mapping[str, Any]) -> Source:
 
 
 def _reject_duplicate(values: Mapping[str, str]) -> None:
-    for field in ("doi", "pmid", "nct_id", "dailymed_setid"):
+    for field in ("doi", "pmid", "pmcid", "nct_id", "dailymed_setid", "isbn"):
         value = values.get(field)
         if value and Source.objects.filter(**{f"{field}__iexact": value}).exists():
             label = cast(models.Field, Source._meta.get_field(field)).verbose_name

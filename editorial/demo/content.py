@@ -1,8 +1,15 @@
 """The demo library: the seed article (second-line therapy for HR-positive, HER2-low breast
 cancer) and three shorter articles waiting at other steps. Facts follow the seed page and its
-sources; the wording is ours. DailyMed set ids are placeholders until an editor runs
-"verify against registry" (docs: README, demo data)."""
+sources; the wording is ours.
 
+The seed article cites the seed page's seven sources, in its order: [1] the guideline, [2] the
+abemaciclib (VERZENIO) label, [3] the palbociclib (IBRANCE) label, [4]-[7] research. The seed
+page names no titles for [4]-[7]; the demo cites the trials its statements describe (SOLAR-1,
+PALOMA-3, MONARCH 2, DESTINY-Breast04). Identifiers are the public records' (DailyMed, FDA
+Label, PubMed, the publishers): one that could not be confirmed is left empty, never invented
+(tests/editorial/demo/test_demo_identifiers.py checks each is valid and used once)."""
+
+from datetime import date
 from typing import Any
 
 DEMO_PASSWORD = "imprimatur-demo"
@@ -85,37 +92,37 @@ APPROVAL_CHECKLIST = {
     "off_label_statements": "",
 }
 
-SOURCES = {
-    "nccn-breast": dict(
-        kind="guideline",
-        title="NCCN Clinical Practice Guidelines in Oncology: Breast Cancer",
-        issuer="NCCN",
-        url="https://www.nccn.org/guidelines/guidelines-detail?category=1&id=1419",
-        current_version="Version 2.2025",
-    ),
+SOURCES: dict[str, dict[str, Any]] = {
+    # The seed page cites its guideline as both "the NCCN guidelines" and "the ASCO guideline
+    # update" under one number; the ASCO update is the one with a public record to cite.
     "asco-hr-mbc": dict(
         kind="guideline",
         title=(
-            "Endocrine Treatment and Targeted Therapy for Hormone Receptor-Positive, "
-            "HER2-Negative Metastatic Breast Cancer: ASCO Guideline Update"
+            "Endocrine Treatment and Targeted Therapy for Hormone Receptor-Positive, Human "
+            "Epidermal Growth Factor Receptor 2-Negative Metastatic Breast Cancer: ASCO "
+            "Guideline Update"
         ),
         issuer="ASCO",
         doi="10.1200/JCO.21.01392",
+        pmid="34324367",
+        pmcid="PMC8659999",
         current_version="2021 update",
     ),
     "verzenio-label": dict(
         kind="drug_label",
         title="VERZENIO (abemaciclib) tablets, prescribing information",
         issuer="Eli Lilly and Company",
-        dailymed_setid="f2c5b2a4-3c1e-4a8e-9a53-6d1f0c0b7a11",
-        current_version="Revision 2023-03",
+        dailymed_setid="be4bc0de-0fdc-4d46-8d25-be43c79e6a06",
+        # FDA Label's record of the set: version 27, effective 2025-08-25
+        current_version="SPL version 27",
+        version_date=date(2025, 8, 25),
     ),
     "ibrance-label": dict(
         kind="drug_label",
-        title="IBRANCE (palbociclib) capsules and tablets, prescribing information",
+        title="IBRANCE (palbociclib) tablets, prescribing information",
         issuer="Pfizer",
-        dailymed_setid="7b3c1d2e-9f4a-4b6c-8d2e-1a5f6c7d8e90",
-        current_version="Revision 2023-09",
+        dailymed_setid="fecbdd7d-b729-41b5-9872-231b8fe104ce",
+        current_version="Revised 9/2023",  # as DailyMed shows the label
     ),
     "solar-1": dict(
         kind="journal_article",
@@ -137,6 +144,8 @@ SOURCES = {
         ),
         issuer="Journal of Clinical Oncology",
         doi="10.1200/JCO.2017.73.7585",
+        pmid="28580882",
+        nct_id="NCT02107703",
     ),
     "destiny-breast04": dict(
         kind="journal_article",
@@ -156,10 +165,14 @@ SOURCES = {
     ),
     "metformin-label": dict(
         kind="drug_label",
-        title="Metformin hydrochloride tablets, prescribing information",
-        issuer="Generic manufacturers (reference listed drug)",
-        dailymed_setid="3e1f6c2b-8a7d-4c5e-9b0a-2d4f6e8a1c35",
-        current_version="Revision 2024-01",
+        title=(
+            "GLUCOPHAGE and GLUCOPHAGE XR (metformin hydrochloride) tablets, prescribing "
+            "information"
+        ),
+        issuer="Bristol-Myers Squibb Company",
+        dailymed_setid="4a0166c7-7097-4e4a-9036-6c9a60d08fc6",
+        # no public record of the label's version was confirmed: said so, not invented
+        current_version="Not recorded yet",
     ),
     "uspstf-statins": dict(
         kind="guideline",
@@ -223,65 +236,65 @@ BREAST = {
     "specialty": "oncology",
     "risk": "high",
     "citations": [
-        # number, source key, locator
-        (1, "nccn-breast", "Systemic therapy for recurrent/stage IV HR-positive disease"),
-        (2, "asco-hr-mbc", "Recommendations 2.1-2.4"),
-        (3, "solar-1", ""),
-        (4, "ibrance-label", "Section 2 Dosage and Administration"),
+        # number, source key, locator: the seed page's seven, in its order
+        (1, "asco-hr-mbc", "Recommendations for second-line and later therapy"),
+        (2, "verzenio-label", "Section 1.2 Advanced or Metastatic Breast Cancer"),
+        (3, "ibrance-label", "Section 1 Indications and Usage"),
+        (4, "solar-1", ""),
         (5, "paloma-3", ""),
-        (6, "verzenio-label", "Section 1.2 Advanced or Metastatic Breast Cancer"),
-        (7, "monarch-2", ""),
-        (8, "destiny-breast04", ""),
+        (6, "monarch-2", ""),
+        (7, "destiny-breast04", ""),
     ],
     "sections": [
         (
             "key_points",
             "Key points",
             "- Second line usually means switching endocrine partner and adding a targeted "
-            "drug: fulvestrant plus a CDK4/6 inhibitor [1, 2].\n"
-            "- Earlier treatment and how well it worked should steer the choice [2].",
+            "drug: fulvestrant plus a CDK4/6 inhibitor [1].\n"
+            "- Earlier treatment and how well it worked should steer the choice [1].",
         ),
         (
             "guidelines",
             "From the Guidelines",
-            "The NCCN panel lists fulvestrant with a CDK4/6 inhibitor (palbociclib, ribociclib "
-            "or abemaciclib) for postmenopausal patients whose HR-positive, HER2-low recurrent or "
-            "stage IV disease progressed on a first endocrine therapy [1]. ASCO asks clinicians "
-            "to weigh prior exposure and response when picking the second endocrine-based "
-            "regimen [2].\n\n"
+            "The ASCO guideline update recommends fulvestrant with a CDK4/6 inhibitor "
+            "(palbociclib, ribociclib or abemaciclib) for patients whose HR-positive, "
+            "HER2-negative metastatic disease progressed on a first endocrine therapy, and asks "
+            "clinicians to "
+            "weigh prior exposure and response when picking the second endocrine-based "
+            "regimen [1].\n\n"
             "- When the tumour carries a PIK3CA mutation, alpelisib 300 mg once daily with "
-            "fulvestrant is an alternative [1, 3].\n"
+            "fulvestrant is an alternative [1].\n"
             "- Watch for neutropenia with CDK4/6 inhibitors and for hyperglycaemia with "
             "alpelisib [1].\n"
             "- Continue until the disease progresses or toxicity becomes unacceptable, "
             "reassessing response regularly [1].\n\n"
             "A commonly used regimen is palbociclib 125 mg once daily on days 1-21 of each "
             "28-day cycle, with fulvestrant 500 mg on days 1, 15 and 29 and monthly after "
-            "that [4, 5]. The aim is longer progression-free and overall survival while keeping "
-            "toxicity low and quality of life high [2].",
+            "that [1]. The aim is longer progression-free and overall survival while keeping "
+            "toxicity low and quality of life high [1].",
         ),
         (
             "drug_label",
             "From the FDA Drug Label",
             "VERZENIO (abemaciclib) is indicated with fulvestrant for adults with HR-positive, "
             "HER2-negative advanced or metastatic breast cancer whose disease progressed after "
-            "endocrine therapy [6]. With fulvestrant the labelled abemaciclib dose is 150 mg "
-            "twice daily [6]. IBRANCE (palbociclib) carries the matching indication with "
-            "fulvestrant after progression on endocrine therapy [4].\n\n"
-            "- Progression after the first endocrine therapy is a condition of this use [4, 6].\n"
-            "- Both drugs are given together with fulvestrant in this setting [4, 6].",
+            "endocrine therapy [2]. With fulvestrant the labelled abemaciclib dose is 150 mg "
+            "twice daily [2]. IBRANCE (palbociclib) carries the matching indication with "
+            "fulvestrant after progression on endocrine therapy [3].\n\n"
+            "- Progression after the first endocrine therapy is a condition of this use [2, 3].\n"
+            "- Both drugs are given together with fulvestrant in this setting [2, 3].",
         ),
         (
             "research",
             "From the Research",
-            "- Adding a CDK4/6 inhibitor to fulvestrant lengthened progression-free survival "
-            "against fulvestrant alone in PALOMA-3 and MONARCH 2 [5, 7].\n"
             "- In PIK3CA-mutated disease that progressed on or after endocrine therapy, "
-            "alpelisib with fulvestrant improved progression-free survival in SOLAR-1 [3].\n"
+            "alpelisib with fulvestrant improved progression-free survival in SOLAR-1 [4].\n"
+            "- Adding a CDK4/6 inhibitor to fulvestrant lengthened progression-free survival "
+            "against fulvestrant alone in PALOMA-3 and MONARCH 2 [5, 6].\n"
             "- For HER2-low disease, trastuzumab deruxtecan improved survival over "
             "physician's-choice chemotherapy in DESTINY-Breast04 and is an option after "
-            "endocrine-based therapy [8].\n"
-            "- The best order of treatments after a CDK4/6 inhibitor is still unsettled [2].",
+            "endocrine-based therapy [7].\n"
+            "- The best order of treatments after a CDK4/6 inhibitor is still unsettled [1].",
         ),
     ],
 }

@@ -30,8 +30,8 @@ from articles.models import DetectedBy, Source, SourceVersion
 from articles.resolvers import is_enabled
 from articles.transport import RETRYABLE_STATUS, attempts_made, retrying_client
 from editorial.staleness.registry_check import (
-    REGISTRY_FIELDS,
     has_registry_identifier,
+    registry_fields,
     source_check_registries,
 )
 from editorial.staleness.services import source_record_version
@@ -176,7 +176,7 @@ def source_poll(
     """Poll one source: its page (a changed body records a new version and flags articles),
     then its registries when lookups are on (a retraction or a new DailyMed label)."""
     outcome = _poll_page(source, client, limiter) if source.url else None
-    if not (is_enabled() and any(getattr(source, f).strip() for f in REGISTRY_FIELDS)):
+    if not (is_enabled() and any(getattr(source, f).strip() for f in registry_fields())):
         return outcome or PollOutcome(source.pk, "unchanged", "nothing to poll")
     source.refresh_from_db()  # the page poll may have recorded a version
     status, detail, flagged = source_check_registries(source)

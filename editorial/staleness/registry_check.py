@@ -1,6 +1,7 @@
 """The poller's registry half: a new DailyMed label version or a retraction notice (Crossref,
-PubMed) for a cited source, through the citation check's resolvers (articles.resolvers).
-Only when CITATION_RESOLVERS_ENABLED (off in the embedded mode: nothing is asked online)."""
+PubMed …) for a cited source, through the same resolver registry as "verify against
+registry" (CITATION_RESOLVERS); every answer is stored as a finding. Only when
+CITATION_RESOLVERS_ENABLED (off in the embedded mode: nothing is asked online)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import Sequence
 
 from django.db.models import Q, QuerySet
 
-from articles.models import DetectedBy, Source
-from articles.resolvers import Resolver, ResolverError, is_enabled, resolvers_from_settings
+from articles.models import DetectedBy, FindingOutcome, Source
+from articles.resolvers import Resolver, is_enabled, resolvers_from_settings
+from editorial.staleness.findings import registry_findings_record, source_lookup
 from editorial.staleness.services import source_mark_retracted, source_record_version
 
 logger = logging.getLogger("editorial.staleness.poller")
@@ -21,12 +23,14 @@ logger = logging.getLogger("editorial.staleness.poller")
 DAILYMED_VERSION_PREFIX = "SPL version "
 
 
-REGISTRY_FIELDS = ("doi", "pmid", "dailymed_setid")
+def registry_fields() -> tuple[str, ...]:
+    """The Source fields the configured resolvers read."""
+    return tuple(dict.fromkeys(r.field for r in resolvers_from_settings()))
 
 
 def has_registry_identifier() -> Q:
-    query = Q()
-    for name in REGISTRY_FIELDS:
+    query = Q(pk__in=[])
+    for name in registry_fields():
         query |= ~Q(**{name: ""})
     return query
 
@@ -45,22 +49,20 @@ def source_check_registries(
     flags at once (reason "retracted"); a newer DailyMed label records a version."""
     if not is_enabled():
         return "unchanged", "registry lookups are off", 0
-    failures = []
-    for resolver in resolvers if resolvers is not None else resolvers_from_settings():
-        identifier = (getattr(source, resolver.field) or "").strip()
-        if not identifier:
-            continue
-        try:
-            meta = resolver.resolve(identifier)
-        except ResolverError as exc:
-            logger.error(
-                "registry check failed: source %s %s %s: %s",
-                source.pk, resolver.registry, identifier, exc,
-            )  # fmt: skip
-            failures.append(f"{resolver.registry}: {exc}")
+    lookups = source_lookup(
+        source, resolvers if resolvers is not None else resolvers_from_settings()
+    )
+    registry_findings_record(source, lookups)
+    failures: list[str] = []
+    for lookup in lookups:
+        meta = lookup.meta
+        if meta is None:
+            if lookup.outcome == FindingOutcome.FAILED:
+                logger.error("registry check failed: source %s: %s", source.pk, lookup.messages)
+                failures.extend(lookup.messages)
             continue
         if meta.is_retracted and not source.retracted:
-            notice = " ".join(meta.notices) or f"{resolver.registry} marks it retracted."
+            notice = " ".join(meta.notices) or f"{meta.registry} marks it retracted."
             flagged = source_mark_retracted(source=source, note=notice)
             return "retracted", notice, len(flagged)
         if _is_newer_label(source, meta.version):
@@ -73,7 +75,7 @@ def source_check_registries(
             )
             return "changed", f"DailyMed: {meta.version}", len(flagged)
     if failures:
-        return "failed", "; ".join(failures), 0
+        return "failed", " ".join(failures), 0
     return "unchanged", "", 0
 
 

@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, DetectedBy, Source, SourceVersion
+from articles.identifiers import normalize_identifier
+from articles.models import Article, DetectedBy, Source, SourceKind, SourceVersion
+from articles.source_rules import is_nccn
 from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.attribution import attribute, history_user
@@ -48,6 +50,18 @@ def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
     return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
 
 
+def _clean_version(source: Source, version: str) -> str:
+    version = (version or "").strip()
+    if not version:
+        raise ValidationError("Say which version was published (e.g. “2026.1”).")
+    if len(version) > VERSION_LENGTH:
+        raise ValidationError(f"A version label has at most {VERSION_LENGTH} characters.")
+    if is_nccn(source) and source.kind == SourceKind.GUIDELINE:
+        # "v2.2025" and "Version 2.2025" are one NCCN version: store the canonical form
+        version = normalize_identifier("nccn_version", version)
+    return version
+
+
 def source_record_version(
     *,
     source: Source,
@@ -63,11 +77,7 @@ def source_record_version(
     """Record a new version of a source and move every approved article citing it to stale with
     a flag and a history row; returns the articles newly flagged (articles already stale get a
     flag too, not a move). Recording the current version again flags nothing."""
-    version = (version or "").strip()
-    if not version:
-        raise ValidationError("Say which version was published (e.g. “2026.1”).")
-    if len(version) > VERSION_LENGTH:
-        raise ValidationError(f"A version label has at most {VERSION_LENGTH} characters.")
+    version = _clean_version(source, version)
     _ensure_editor_or_system(actor, "record a new source version")
     now = timezone.now()
     with transaction.atomic():

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from articles.identifiers import canonical_or_none, normalize_identifier
 from articles.models import Source
+from articles.source_identifiers import IDENTIFIER_FIELDS
 from editorial.access.roles import AnyUser, is_editor
 from editorial.staleness.services import VERSION_LENGTH, source_record_version
 
-IDENTIFIER_FIELDS = ("doi", "pmid", "nct_id", "dailymed_setid", "isbn", "url")
 MAX_ROWS = 5000
 HEADER = ("identifier", "version", "date")
 
@@ -74,27 +75,73 @@ def _parse(text: str) -> tuple[list[VersionRow], list[str]]:
     return parsed, errors
 
 
-def _match(rows: list[VersionRow]) -> tuple[dict[int, Source], list[str]]:
-    """The source of each row by line (2 queries at most, whatever the number of rows)."""
-    wanted = {r.identifier.lower() for r in rows}
-    if not wanted:
-        return {}, []
-    lowered = {f"{name}_l": Lower(name) for name in IDENTIFIER_FIELDS}
-    query = Q()
-    for name in IDENTIFIER_FIELDS:
-        query |= Q(**{f"{name}_l__in": wanted})
-    by_identifier: dict[str, set[Source]] = {}
-    for source in Source.objects.annotate(**lowered).filter(query):
-        for name in IDENTIFIER_FIELDS:
-            value = getattr(source, f"{name}_l")
-            if value in wanted:
-                by_identifier.setdefault(value, set()).add(source)
-    seen: dict[int, int]  # source id: the row that named it
-    matched, errors, seen = {}, [], {}
+def _keys(identifier: str) -> list[tuple[str, str]]:
+    """(field, lower-cased value): the canonical form for every kind the identifier is valid
+    as, and the text as written (the URL, and values stored before normalisation)."""
+    written = identifier.strip().lower()
+    keys = [("url", written)]
+    for name, kind in IDENTIFIER_FIELDS.items():
+        keys.append((name, written))
+        canonical = canonical_or_none(kind, identifier)
+        if canonical and canonical.lower() != written:
+            keys.append((name, canonical.lower()))
+    return keys
+
+
+def _rule_error(identifier: str) -> str:
+    """The identifier rule a value that looks like one kind breaks (the author UI's sentence),
+    or "" when it looks like none."""
+    lowered = identifier.strip().lower()
+    for kind, hints in _KIND_HINTS:
+        if lowered.startswith(hints):
+            try:
+                normalize_identifier(kind, identifier)
+            except ValidationError as exc:
+                return exc.messages[0]
+    return ""
+
+
+_KIND_HINTS = (
+    ("doi", ("10.", "doi", "https://doi.org", "http://dx.doi.org")),
+    ("pmcid", ("pmc",)),
+    ("pmid", ("pmid", "https://pubmed.", "pubmed.")),
+    ("nct", ("nct", "https://clinicaltrials.gov")),
+    ("isbn", ("isbn", "978", "979")),
+)
+
+
+def _sources_by_key(rows: list[VersionRow]) -> dict[tuple[str, str], set[Source]]:
+    wanted: dict[str, set[str]] = {}
     for row in rows:
-        sources = by_identifier.get(row.identifier.lower(), set())
+        for name, value in _keys(row.identifier):
+            wanted.setdefault(name, set()).add(value)
+    lowered = {f"{name}_l": Lower(name) for name in wanted}
+    query = Q()
+    for name, values in wanted.items():
+        query |= Q(**{f"{name}_l__in": values})
+    found: dict[tuple[str, str], set[Source]] = {}
+    for source in Source.objects.annotate(**lowered).filter(query) if wanted else []:
+        for name in wanted:
+            found.setdefault((name, getattr(source, f"{name}_l")), set()).add(source)
+    return found
+
+
+def _match(rows: list[VersionRow]) -> tuple[dict[int, Source], list[str]]:
+    """The source of each row by line (1 query, whatever the number of rows); identifiers are
+    compared in canonical form, so a pasted DOI address finds the source's bare DOI."""
+    by_key = _sources_by_key(rows)
+    matched: dict[int, Source] = {}
+    errors: list[str] = []
+    seen: dict[int, int] = {}  # source id: the row that named it
+    for row in rows:
+        sources = set().union(*(by_key.get(key, set()) for key in _keys(row.identifier)))
         if not sources:
-            errors.append(f"Row {row.line}: no source has the identifier “{row.identifier}”.")
+            rule = _rule_error(row.identifier)
+            errors.append(
+                f"Row {row.line}: {rule}"
+                if rule
+                else f"Row {row.line}: no source has the identifier “{row.identifier}”."
+            )
         elif len(sources) > 1:
             errors.append(
                 f"Row {row.line}: “{row.identifier}” matches {len(sources)} sources; "

@@ -9,26 +9,17 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles.identifiers import identifier_problems
-from articles.models import Source, SourceKind
-from articles.resolvers import (
-    NotFound,
-    Resolver,
-    ResolverError,
-    SourceMetadata,
-    is_enabled,
-    resolvers_from_settings,
-)
-from articles.resolvers.matching import label_titles_match, titles_match
+from articles.models import FindingOutcome, Source, SourceKind
+from articles.resolvers import Resolver, SourceMetadata, is_enabled, resolvers_from_settings
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.attribution import save_attributed
+from editorial.staleness.findings import Lookup, registry_findings_record, source_lookup
 from editorial.staleness.services import source_mark_retracted
 
 DISABLED_MESSAGE = (
     "Registry lookups are switched off (CITATION_RESOLVERS_ENABLED is false, the default in "
     "the embedded mode): nothing was checked."
 )
-_KIND_OF_FIELD = {"doi": "doi", "pmid": "pmid", "dailymed_setid": "dailymed_setid"}
 
 
 @dataclass
@@ -50,10 +41,12 @@ def source_verify(
     if not is_editor(actor):
         raise PermissionDenied("Only an editor can verify sources against registries.")
     report = SourceVerification(source=source)
-    found = _lookup(source, resolvers or resolvers_from_settings(), report)
     # The lookups run outside the transaction: no row lock is held while waiting on the web.
+    lookups = source_lookup(source, resolvers or resolvers_from_settings())
+    found = _report(lookups, report)
     with transaction.atomic():
         locked = Source.objects.select_for_update().get(pk=source.pk)
+        registry_findings_record(locked, lookups)
         changes = _compare(locked, found, report)
         # A retraction goes through the staleness service: it also flags the approved
         # articles citing the source (issue 6).
@@ -70,32 +63,18 @@ def source_verify(
     return report
 
 
-def _lookup(
-    source: Source, resolvers: Sequence[Resolver], report: SourceVerification
-) -> list[SourceMetadata]:
+def _report(lookups: Sequence[Lookup], report: SourceVerification) -> list[SourceMetadata]:
     found = []
-    for resolver in resolvers:
-        value = (getattr(source, resolver.field) or "").strip()
-        if not value:
+    for lookup in lookups:
+        if lookup.outcome == FindingOutcome.FAILED:
+            report.failures.extend(lookup.messages)
             continue
-        if any(
-            s == "error" for s, _c, _m in identifier_problems(_KIND_OF_FIELD[resolver.field], value)
-        ):
-            report.flags.append(
-                f"{value} is not a valid identifier; {resolver.registry} was not asked."
-            )
-            continue
-        try:
-            found.append(resolver.resolve(value))
-        except NotFound:
-            report.flags.append(
-                f"{resolver.registry} has no record of {value}: the reference may be invented "
-                "or mistyped."
-            )
-        except ResolverError as exc:
-            report.failures.append(f"{resolver.registry} could not be asked: {exc}.")
-        else:
-            report.checked.append(resolver.registry)
+        if lookup.outcome != FindingOutcome.NOT_FOUND:
+            report.checked.append(lookup.registry)
+        if lookup.meta is not None:
+            found.append(lookup.meta)
+        if lookup.outcome != FindingOutcome.MATCH:
+            report.flags.extend(lookup.messages)
     return found
 
 
@@ -104,7 +83,6 @@ def _compare(
 ) -> dict[str, object]:
     changes: dict[str, object] = {}
     for meta in found:
-        _check_title_and_date(source, meta, report)
         fills = {
             "issuer": meta.issuer,
             "doi": meta.doi if source.kind != SourceKind.DRUG_LABEL else "",
@@ -116,30 +94,9 @@ def _compare(
             if value and not getattr(source, name) and name not in changes:
                 changes[name] = value
                 report.filled.append(name.replace("_", " "))
-        if meta.is_retracted:
-            report.flags.extend(meta.notices)
-            if not source.retracted:
-                changes["retracted"] = True
+        if meta.is_retracted and not source.retracted:
+            changes["retracted"] = True
     return changes
-
-
-def _check_title_and_date(source: Source, meta: SourceMetadata, report: SourceVerification) -> None:
-    match = label_titles_match if meta.registry == "DailyMed" else titles_match
-    if meta.title and not match(source.title, meta.title):
-        report.flags.append(f"Title differs from {meta.registry}: “{meta.title}”.")
-    if not source.version_date:
-        return
-    if meta.registry == "DailyMed":
-        if meta.published_on and meta.published_on > source.version_date:
-            report.flags.append(
-                f"DailyMed has a newer label ({meta.version}, {meta.published_on:%d %b %Y}) "
-                f"than the library's ({source.version_date:%d %b %Y})."
-            )
-    elif meta.year and meta.year != source.version_date.year:
-        report.flags.append(
-            f"Year differs from {meta.registry}: {meta.year}, the library says "
-            f"{source.version_date.year}."
-        )
 
 
 def _reason(report: SourceVerification, changes: dict[str, object]) -> str:

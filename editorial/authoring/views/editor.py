@@ -204,7 +204,8 @@ def _add_source(request, article, forms, arg) -> tuple[str, str]:
         source=source,
         locator=form.cleaned_data["locator"],
     )
-    return f"Source added to the library and cited as [{citation.number}].", (
+    notes = " ".join(getattr(form, "identifier_notes", []))
+    return f"Source added to the library and cited as [{citation.number}]. {notes}".strip(), (
         f"#citation-{citation.pk}"
     )
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from articles import citations as citation_checks
-from articles.models import Article, Citation, Section
+from articles.models import Article, Citation, RegistryFinding, Section
 from editorial.authoring.forms import (
     ArticleMetaForm,
     CitationForm,
@@ -20,6 +20,7 @@ from editorial.authoring.forms import (
     SectionForm,
 )
 from editorial.authoring.preview import render_markdown
+from editorial.staleness.findings import finding_list_for_article
 from editorial.workflow.submission import submission_problems
 
 
@@ -154,6 +155,8 @@ class Checks:
     problems: list[dict] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)  # why submission is refused
     previews: dict[int, str] = field(default_factory=dict)  # section id -> safe HTML
+    # the registries' latest word on cited sources that disagrees (mismatch, retraction, none)
+    findings: list[RegistryFinding] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -196,4 +199,5 @@ def run_checks(draft: Article) -> Checks:
         # the submission rules may repeat the check's errors: those are already listed
         blockers=[b for b in submission_problems(draft) if b not in listed],
         previews={s.pk: render_markdown(s.body, anchors) for s in sections},
+        findings=[f for f in finding_list_for_article(draft) if f.is_problem] if draft.pk else [],
     )

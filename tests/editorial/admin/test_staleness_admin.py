@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Citation, SourceVersion
+from articles.models import Citation, RegistryFinding, SourceVersion
 from editorial.models import StalenessFlag
 from editorial.staleness.services import source_record_version
 from tests.factories import ArticleFactory, SourceFactory
@@ -165,15 +165,24 @@ def test_source_page_queries_do_not_grow_with_versions(
     url = reverse("admin:articles_source_change", args=[source.pk])
     client.get(url)
 
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(8) as few:
         client.get(url)
     for n in range(3, 10):
         source_record_version(source=source, version=str(n), actor=editor)
+        for registry in ("Crossref", "PubMed"):
+            RegistryFinding.objects.create(
+                source=source, resolver=f"x.{registry}", registry=registry,
+                identifier=source.doi, outcome="mismatch", matched_title=f"Other {n}",
+            )  # fmt: skip
     # session, user, 2 permission queries, the source, its versions (joined to the recorder),
-    # the admin site's board-member lookup: 7, whatever the number of versions
+    # its latest registry findings, the admin site's board-member lookup: 8, whatever the
+    # number of versions and findings
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.count(b"By hand") == 8
+    # the latest finding of each registry only
+    assert page.content.count(b"Does not match the record") == 2
+    assert b"Other 9" in page.content and b"Other 8" not in page.content
 
 
 def test_resolve_page_queries_do_not_grow_with_selected_flags(

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Citation
+from articles.models import Article, Citation, RegistryFinding
 from editorial import workflow
 from reviewers.models import Decision
 from tests.editorial.author_helpers import editor_post, editor_url
@@ -76,8 +76,9 @@ def test_dashboard_query_count_does_not_grow_with_articles(
 
 def _editor_queries(client, article, django_assert_max_num_queries) -> None:
     # session, user, groups, article (+author, specialty), sections, citations (+source),
-    # assignments (+reviewer, user), specialty choices
-    with django_assert_max_num_queries(8):
+    # assignments (+reviewer, user), specialty choices, the registries' latest findings on
+    # the cited sources
+    with django_assert_max_num_queries(9):
         assert client.get(editor_url(article)).status_code == 200
 
 
@@ -87,7 +88,12 @@ def test_editor_query_count_does_not_grow_with_sections_and_citations(
     _editor_queries(author_client, draft, django_assert_max_num_queries)
     for n in range(2, 8):
         draft.sections.create(heading=f"Part {n}", body=f"Text [{n}].", position=n)
-        Citation.objects.create(article=draft, number=n, source=SourceFactory())
+        source = SourceFactory()
+        Citation.objects.create(article=draft, number=n, source=source)
+        RegistryFinding.objects.create(
+            source=source, resolver="x.Crossref", registry="Crossref", identifier=source.doi,
+            outcome="mismatch", detail=f"The title does not match ({n}).",
+        )  # fmt: skip
     _editor_queries(author_client, draft, django_assert_max_num_queries)
 
 
@@ -205,9 +211,9 @@ def test_source_search_finds_library_sources_by_identifier(author_client):
 
 def _check_queries(client, article, django_assert_max_num_queries) -> None:
     # session, user, groups, article (+author, specialty), sections, citations (+source);
-    # the check itself reads the typed rows from memory
+    # the check itself reads the typed rows from memory; the registries' latest findings
     data = editor_post(article)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.post(reverse("author:article_check", args=[article.pk]), data)
         assert response.status_code == 200
 

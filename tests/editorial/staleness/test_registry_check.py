@@ -11,6 +11,7 @@ from tests.editorial.source_server import SourceServer
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
+SETID = "be4bc0de-0fdc-4d46-8d25-be43c79e6a06"
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def registries(settings):
         settings.NCBI_EUTILS_URL = server.url("/eutils")
         settings.CITATION_RESOLVER_RETRIES = 0
         settings.CITATION_RESOLVER_BACKOFF = 0
+        settings.CITATION_RESOLVER_INTERVAL = 0
         yield server
 
 
@@ -56,11 +58,11 @@ def test_retraction_notice_flags_the_citing_article_at_once(registries):
 
 def test_newer_dailymed_label_records_a_version(registries):
     source = SourceFactory(
-        kind="drug_label", doi="", dailymed_setid="abc-1", current_version="SPL version 12"
+        kind="drug_label", doi="", dailymed_setid=SETID, current_version="SPL version 12"
     )
     history = {"spl_version": 13, "published_date": "Nov 20, 2026"}
     registries.serve(
-        "/spls/abc-1/history.json",
+        f"/spls/{SETID}/history.json",
         body=json.dumps({"data": {"spl": {"title": "Drug X"}, "history": [history]}}).encode(),
     )
     article = approved_citing(source)

@@ -12,13 +12,7 @@ from articles.citations import check_article
 from articles.models import Source
 from editorial.staleness.source_verification import DISABLED_MESSAGE, source_verify
 from tests.factories import ArticleFactory, SourceFactory
-from tests.registry_server import (
-    crossref_work,
-    dailymed_history,
-    esummary,
-    point_settings_at,
-    serve,
-)
+from tests.registry_server import fixture, point_settings_at, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +29,14 @@ def registry_settings(settings, registry):
 
 DOI = "10.1056/NEJMoa1505270"
 TITLE = "Palbociclib in Hormone-Receptor\u2013Positive Advanced Breast Cancer"
-SETID = "f2c5b2a4-3c1e-4a8e-9a53-6d1f0c0b7a11"
+SETID = "be4bc0de-0fdc-4d46-8d25-be43c79e6a06"
+
+
+def crossref_work(title: str = TITLE, year: int = 2015, **extra) -> dict:
+    """The recorded PALOMA-3 work, with the title, year or relations a test needs."""
+    answer = fixture("crossref_work_paloma3.json")
+    answer["message"] |= {"title": [title], "issued": {"date-parts": [[year, 7, 16]]}, **extra}
+    return answer
 
 
 def _journal(**fields) -> Source:
@@ -56,7 +57,7 @@ def test_only_editors_verify(registry_settings, author):
 
 
 def test_matching_work_fills_missing_metadata_with_history(registry, registry_settings, editor):
-    registry.add(f"/crossref/works/{DOI}", crossref_work(DOI, TITLE))
+    registry.add(f"/crossref/works/{DOI}", crossref_work())
     source = _journal()
 
     report = source_verify(source=source, actor=editor)
@@ -74,27 +75,30 @@ def test_matching_work_fills_missing_metadata_with_history(registry, registry_se
 
 
 def test_title_mismatch_is_flagged_and_changes_no_title(registry, registry_settings, editor):
-    registry.add(f"/crossref/works/{DOI}", crossref_work(DOI, "Something else entirely"))
+    registry.add(f"/crossref/works/{DOI}", crossref_work("Something else entirely"))
     source = _journal(issuer="NEJM")
 
     report = source_verify(source=source, actor=editor)
 
-    assert report.flags == ["Title differs from Crossref: \u201cSomething else entirely\u201d."]
+    assert report.flags == [
+        "The title does not match the DOI's record at Crossref: "
+        "\u201cSomething else entirely\u201d."
+    ]
     source.refresh_from_db()
     assert source.title == TITLE.replace("\u2013", "-")
 
 
 def test_year_mismatch_is_flagged(registry, registry_settings, editor):
-    registry.add(f"/crossref/works/{DOI}", crossref_work(DOI, TITLE, year=2015))
+    registry.add(f"/crossref/works/{DOI}", crossref_work(year=2015))
     report = source_verify(source=_journal(version_date=date(2019, 1, 1)), actor=editor)
-    assert report.flags == ["Year differs from Crossref: 2015, the library says 2019."]
+    assert report.flags == ["The year differs from Crossref: 2015, the library says 2019."]
 
 
 def test_retraction_notice_marks_the_source_retracted_and_blocks_articles(
     registry, registry_settings, editor, author
 ):
     update = {"type": "retraction", "DOI": "10.1056/NEJMx999", "source": "retraction-watch"}
-    registry.add(f"/crossref/works/{DOI}", crossref_work(DOI, TITLE, **{"updated-by": [update]}))
+    registry.add(f"/crossref/works/{DOI}", crossref_work(**{"updated-by": [update]}))
     article = ArticleFactory(author=author)
     source = article.citations.get().source
     Source.objects.filter(pk=source.pk).update(doi=DOI, title=TITLE)
@@ -114,7 +118,7 @@ def test_unknown_doi_is_flagged_as_possibly_invented(registry, registry_settings
     source = _journal(doi="10.9999/invented.2024")
     report = source_verify(source=source, actor=editor)
     assert report.flags == [
-        "Crossref has no record of 10.9999/invented.2024: the reference may be invented or "
+        "Crossref has no record of DOI 10.9999/invented.2024: the reference may be invented or "
         "mistyped."
     ]
     assert source.history.count() == 1  # created; verification wrote nothing
@@ -132,21 +136,20 @@ def test_unreachable_registry_is_reported_and_changes_nothing(registry, registry
 
 
 def test_pubmed_and_dailymed_fill_their_fields(registry, registry_settings, editor):
-    registry.add("/eutils/esummary.fcgi", esummary("26030518", TITLE + "."))
+    registry.add_fixture("/eutils/esummary.fcgi", "eutils_esummary_pubmed_26030518.json")
     journal = _journal(doi="", pmid="26030518")
     source_verify(source=journal, actor=editor)
     journal.refresh_from_db()
-    assert (journal.doi, journal.pmcid) == (DOI, "PMC4615340")
+    assert (journal.doi, journal.issuer) == (DOI, "The New England journal of medicine")
 
-    title = "VERZENIO (ABEMACICLIB) TABLET [ELI LILLY AND COMPANY]"
-    registry.add(f"/dailymed/spls/{SETID}/history.json", dailymed_history(SETID, title))
+    registry.add_fixture(f"/dailymed/spls/{SETID}/history.json", "dailymed_history_verzenio.json")
     label = SourceFactory(
         kind="drug_label", title="VERZENIO (abemaciclib) tablets", doi="", dailymed_setid=SETID
     )
     report = source_verify(source=label, actor=editor)
     label.refresh_from_db()
     assert report.flags == []
-    assert (label.current_version, label.version_date) == ("SPL version 12", date(2023, 3, 23))
+    assert (label.current_version, label.version_date) == ("SPL version 23", date(2023, 3, 3))
 
 
 def _run_action(client, user, source):
@@ -166,9 +169,9 @@ def test_admin_action_says_clearly_when_lookups_are_off(client, editor):
 
 
 def test_admin_action_reports_each_registry_answer(client, registry, registry_settings, editor):
-    registry.add(f"/crossref/works/{DOI}", crossref_work(DOI, "Something else entirely"))
+    registry.add(f"/crossref/works/{DOI}", crossref_work("Something else entirely"))
     page = _run_action(client, editor, _journal())
-    assert "Title differs from Crossref" in page
+    assert "The title does not match the DOI&#x27;s record at Crossref" in page
     assert "filled issuer, version date" in page
 
 

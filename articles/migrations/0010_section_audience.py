@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_public_search_document'),
+        ('articles', '0009_public_search_document'),
     ]
 
     operations = [

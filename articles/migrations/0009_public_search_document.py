@@ -48,7 +48,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_history_change_reason_text"),
+        ("articles", "0008_registry_finding"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
