@@ -12,7 +12,8 @@ PG_FORWARDS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "DROP INDEX IF EXISTS article_public_search",
     """
-    ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_document tsvector GENERATED ALWAYS AS (
+    ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_document tsvector
+    GENERATED ALWAYS AS (
       setweight(to_tsvector('english'::regconfig,
         COALESCE((approved_snapshot ->> 'title'), (title)::text, '')), 'A')
       || setweight(to_tsvector('english'::regconfig,
@@ -21,7 +22,8 @@ PG_FORWARDS = [
         COALESCE((approved_snapshot -> 'sections'), '[]'::jsonb)), 'C')
     ) STORED
     """,
-    "CREATE INDEX IF NOT EXISTS article_search_document ON articles_article USING gin (search_document)",
+    "CREATE INDEX IF NOT EXISTS article_search_document ON articles_article "
+    "USING gin (search_document)",
     f"CREATE INDEX IF NOT EXISTS article_public_title_trgm ON articles_article USING gin "
     f"(({PUBLIC_TITLE_SQL}) gin_trgm_ops)",
 ]
