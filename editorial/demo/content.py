@@ -210,20 +210,20 @@ BREAST = {
             "- When the first hormone treatment stops working, the usual next step is a "
             "hormone injection (fulvestrant) plus a daily targeted tablet [1, 2].\n"
             "- Which tablet you get depends on the medicines you already had and how well "
-            "they worked [2].",
+            "they worked [1].",
         ),
         (
             "other",
             "What the treatment involves",
             "The targeted tablets (palbociclib, ribociclib or abemaciclib) slow down the growth "
-            "of cancer cells [4, 6]. Fulvestrant is given as injections into the muscle, twice "
-            "in the first month and then once a month [4].\n\n"
+            "of cancer cells [2, 3]. Fulvestrant is given as injections into the muscle, twice "
+            "in the first month and then once a month [3].\n\n"
             "- Your blood counts will be checked often, because these tablets can lower the "
             "white blood cells that fight infection [1].\n"
             "- If tests show a change in a gene called PIK3CA, another tablet (alpelisib) may "
-            "be offered; it can raise blood sugar [1, 3].\n"
+            "be offered; it can raise blood sugar [4].\n"
             '- If the cancer is "HER2-low", a drip treatment called trastuzumab deruxtecan '
-            "may be an option later on [8].",
+            "may be an option later on [7].",
         ),
         (
             "other",
