@@ -202,9 +202,17 @@ class SectionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Audience(models.TextChoices):
+    CLINICIAN = "clinician", "Healthcare professionals"
+    PATIENT = "patient", "Patients and caregivers (plain language)"
+
+
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.OTHER)
+    # Who the section is written for: the patient version is a body of its own, reviewed and
+    # signed with the professional one (articles.snapshot: "patient_sections").
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.CLINICIAN)
     heading = models.CharField(max_length=200, blank=True)
     body = models.TextField(
         blank=True, max_length=50_000, help_text="Markdown; cite as [1], [1-3]."

@@ -9,14 +9,15 @@ import hashlib
 import json
 from typing import Any
 
-from articles.models import Article
+from articles.models import Article, Audience, Section
 
 
 def article_snapshot(article: Article) -> dict[str, Any]:
-    """Freeze the article's reviewed content: question, summary, sections, citations (2 queries)."""
-    sections = list(article.sections.order_by("position", "pk"))
+    """Freeze the article's reviewed content: question, summaries, the professional sections, the
+    patient version's sections (if any) and citations (2 queries)."""
+    every_section = list(article.sections.order_by("position", "pk"))
     citations = list(article.citations.select_related("source").order_by("number", "pk"))
-    return snapshot_of(article, sections, citations)
+    return snapshot_of(article, every_section, citations)
 
 
 def snapshot_of_prefetched(article: Article) -> dict[str, Any]:
@@ -27,9 +28,12 @@ def snapshot_of_prefetched(article: Article) -> dict[str, Any]:
     return snapshot_of(article, sections, citations)
 
 
-def snapshot_of(article: Article, sections: list, citations: list) -> dict[str, Any]:
-    """The snapshot of these sections and citations (in this order) of the article."""
-    return {
+def snapshot_of(article: Article, every_section: list, citations: list) -> dict[str, Any]:
+    """The snapshot of these sections (professional and patient) and citations (in this order)
+    of the article."""
+    sections = [s for s in every_section if s.audience != Audience.PATIENT]
+    patient = [s for s in every_section if s.audience == Audience.PATIENT]
+    snapshot = {
         "title": article.title,
         "summary": article.summary,
         "plain_summary": article.plain_summary,
@@ -37,10 +41,7 @@ def snapshot_of(article: Article, sections: list, citations: list) -> dict[str, 
         "review_round": article.review_round,
         "risk": article.risk,
         "specialty_id": article.specialty_id,
-        "sections": [
-            {"kind": s.kind, "heading": s.heading, "body": s.body, "position": s.position}
-            for s in sections
-        ],
+        "sections": [_section(s) for s in sections],
         "citations": [
             {
                 "number": c.number,
@@ -63,6 +64,15 @@ def snapshot_of(article: Article, sections: list, citations: list) -> dict[str, 
             for c in citations
         ],
     }
+    if patient:
+        # Only when there is one: the hash of an article without a patient version stays what
+        # it was before patient versions existed, so earlier approvals keep verifying.
+        snapshot["patient_sections"] = [_section(s) for s in patient]
+    return snapshot
+
+
+def _section(s: Section) -> dict[str, Any]:
+    return {"kind": s.kind, "heading": s.heading, "body": s.body, "position": s.position}
 
 
 def canonical_json(snapshot: dict[str, Any]) -> bytes:
@@ -85,3 +95,41 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 def article_content_hash(article: Article) -> str:
     """SHA-256 of the article's current content (2 queries)."""
     return snapshot_hash(article_snapshot(article))
+
+
+def sections_changed(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """What changed between two snapshots, in words a reader follows: the summary, and which
+    sections (by heading) were added, changed or removed, professional and patient versions."""
+    if not old:
+        return ""
+    parts = []
+    for key, label in (("title", "question"), ("summary", "summary")):
+        if old.get(key) != new.get(key):
+            parts.append(f"{label} reworded")
+    if old.get("plain_summary") != new.get("plain_summary"):
+        parts.append("plain-language summary updated")
+    for key, version in (("sections", ""), ("patient_sections", " (patient version)")):
+        before = {s.get("heading") or s.get("kind"): s.get("body") for s in old.get(key, [])}
+        after = {s.get("heading") or s.get("kind"): s.get("body") for s in new.get(key, [])}
+        changed = [h for h in after if h in before and before[h] != after[h]]
+        for verb, headings in (
+            ("updated", changed),
+            ("added", [h for h in after if h not in before]),
+            ("removed", [h for h in before if h not in after]),
+        ):
+            if headings:
+                parts.append(f"{verb}{version}: " + ", ".join(f"“{h}”" for h in headings))
+    if old.get("citations") != new.get("citations"):
+        parts.append("references updated")
+    if not parts:
+        return "No change to the text."
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
+
+
+def snapshot_change_summary(article: Article) -> str:
+    """The prefill of the board's "what changed" on approving a revision (2 queries): the
+    article's current content against its last approved version; "" for a first approval."""
+    if not article.approved_snapshot:
+        return ""
+    return sections_changed(article.approved_snapshot, article_snapshot(article))

@@ -1,9 +1,11 @@
 """Benchmark the public pages: 10,000 approved articles on PostgreSQL, gunicorn with 2 workers,
-16 concurrent clients on the article page and on the index. Prints p50/p95 latency, requests
-per second and each worker's peak memory (VmHWM). Goals: p95 <= 50 ms, < 150 MiB per worker.
+16 concurrent clients on the article page, the index and search (issue 21: search p95 <= 2x the
+article page's). Prints p50/p95 latency, requests per second and each worker's peak memory
+(VmHWM); the last line is one JSON object of the figures (ms), with --baseline REF those of
+another ref (e.g. main) measured in the same run. Goals: p95 <= 50 ms, < 150 MiB per worker.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/imprimatur_bench \\
-        .venv/bin/python bench/public_pages.py [--articles 10000] [--duration 10]
+        .venv/bin/python bench/public_pages.py [--articles 10000] [--duration 10] [--baseline main]
 
 Uses wrk when installed (apt-get install wrk), else a small threaded client. Only 127.0.0.1.
 Bench articles (slug "bench-*") are created once with bulk_create: each has its own approved
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -32,6 +35,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,6 +53,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="a git ref (e.g. main) measured in the same run, on the same database, for "
+        "comparison: its tree is exported to a temporary directory (git archive)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL=postgres://... (the benchmark runs on PostgreSQL).")
@@ -65,8 +75,33 @@ def main() -> int:
     print(f"articles: {len(slugs)} approved bench articles on PostgreSQL")
     print(f"load average before: {load_average()} on {os.cpu_count()} CPUs (shared machine)")
 
+    database = connection.settings_dict["NAME"]
+    figures: dict[str, Any] = {
+        "articles": len(slugs),
+        "this": measure(slugs, args, database, ROOT),
+    }
+    if args.baseline:
+        with tempfile.TemporaryDirectory() as tree:
+            export_tree(args.baseline, Path(tree))
+            print(f"--- baseline: {args.baseline} (same database, same load) ---")
+            baseline = measure(slugs, args, database, Path(tree))
+            figures["baseline"] = {"ref": args.baseline, **baseline}
+    this = figures["this"]
+    figures["search_p95_over_article_p95"] = round(
+        this["search"]["p95"] / max(this["article"]["p95"], 0.001), 2
+    )
+    print(json.dumps(figures))
+    return 0
+
+
+SCENARIO_KEYS = {"article page": "article", "index search": "search", "index": "index"}
+
+
+def measure(slugs: list[str], args, database: str, tree: Path) -> dict:
+    """Start gunicorn on `tree`'s code, run every scenario, return {key: figures}."""
     port = args.port or free_port()
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, tree)
+    figures: dict = {}
     try:
         base = f"http://{HOST}:{port}"
         specialties = [f"/?specialty={PREFIX}spec-{i}" for i in range(6)]
@@ -93,7 +128,6 @@ def main() -> int:
             # shared machine
             ("search matching all", scenarios["search matching all"], 1),
         ]
-        database = connection.settings_dict["NAME"]
         for name, paths, connections in runs:
             cpu_before = workers_cpu_seconds(server.pid)
             db_before = database_cpu_seconds(database)
@@ -110,13 +144,29 @@ def main() -> int:
                 f"PostgreSQL {db_ms:.1f} ms  ({result['requests']} requests, "
                 f"{result['errors']} errors, {connections} clients, {result['tool']})"
             )
+            key = SCENARIO_KEYS.get(name, name.replace(" ", "_").replace("(", "").replace(")", ""))
+            figures[key] = {
+                "p50": round(result["p50"], 1),
+                "p95": round(result["p95"], 1),
+                "rps": round(result["rps"]),
+                "errors": result["errors"],
+                "clients": connections,
+            }
         for pid, peak_kib in worker_peak_memory(server.pid):
             print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
         print(f"load average after: {load_average()}")
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return 0
+    return figures
+
+
+def export_tree(ref: str, target: Path) -> None:
+    """The files of `ref` (git archive), without touching any work tree."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
 def seed(count: int) -> list[str]:
@@ -302,7 +352,7 @@ def _bench_article(n: int, author, specialty, approved_at):
     )
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, tree: Path = ROOT) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
@@ -310,6 +360,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         # production keeps connections (60 s, settings/production.py); longer here so that each
         # scenario's PostgreSQL CPU is read off the same backends
         "DATABASE_CONN_MAX_AGE": "600",
+        "PYTHONDONTWRITEBYTECODE": "1",
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -319,7 +370,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "--no-control-socket",
         "--log-level=warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=tree, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and server.poll() is None:
         try:

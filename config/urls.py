@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from editorial.api.urls import api
+from editorial.feedback import views as feedback_views
 from editorial.notify.preferences import notification_preferences_view
 from editorial.ops.health import healthz
 from editorial.public import views as public_views
@@ -27,6 +28,18 @@ urlpatterns = [
     # The public site (issue 8): what readers see.
     path("", public_views.article_index, name="public-index"),
     path("articles/<slug:slug>/", public_views.article_detail, name="public-article"),
+    path(
+        "articles/<slug:slug>/versions/<int:number>/",
+        public_views.article_version,
+        name="public-article-version",
+    ),
+    # Reader feedback (issue 21): the form posts to /articles/<slug>/feedback/ (contract).
+    path("articles/<slug:slug>/feedback/", feedback_views.feedback_form, name="public-feedback"),
+    path(
+        "articles/<slug:slug>/feedback/sent/",
+        feedback_views.feedback_sent,
+        name="public-feedback-sent",
+    ),
     path("editorial-policy/", public_views.editorial_policy, name="editorial-policy"),
 ]
 

@@ -54,6 +54,20 @@ class BoardMemberQuerySet(models.QuerySet):
         )
 
 
+class AuthorProfile(models.Model):
+    """How an author is named on the articles they write: the byline's credentials."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    credentials = models.CharField(max_length=100, help_text='e.g. "MD, MPH" or "PharmD".')
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+
 class BoardMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_member"
@@ -207,6 +221,9 @@ class ReviewAssignment(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
     comment = models.TextField(blank=True, max_length=10_000)
+    # On approving a revision: the board's summary of what changed, shown to readers in the
+    # article's "Changes" list (prefilled from the section diff in the decision form).
+    change_summary = models.TextField("what changed", blank=True, max_length=2000)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()

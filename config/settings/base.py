@@ -392,3 +392,9 @@ WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=20)
 # this is set (the tests' local receiver).
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
 WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+
+# --- Reader feedback (issue 21) ---
+# Posts per sender address per hour, and from everyone per hour: beyond either, a 429.
+FEEDBACK_PER_ADDRESS_PER_HOUR = env.int("FEEDBACK_PER_ADDRESS_PER_HOUR", default=5)
+FEEDBACK_GLOBAL_PER_HOUR = env.int("FEEDBACK_GLOBAL_PER_HOUR", default=300)
+FEEDBACK_MESSAGE_MAX = 4000

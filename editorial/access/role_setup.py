@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "boardmember": ["add", "change", "view"],
             "disclosure": ["add", "change", "view", "delete"],  # inline on the board member
             "reviewassignment": ["view"],
+            "authorprofile": ["add", "change", "view"],  # the byline's credentials
         },
         "editorial": {
             "stalenessflag": ["view", "change"],
@@ -59,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "webhooksubscription": ["add", "change", "view", "delete"],
             "webhookdelivery": ["change", "view"],
             "webhookattempt": ["view"],
+            # reader feedback (issue 21): triage through editorial.feedback.feedback_resolve
+            "readerfeedback": ["view", "change"],
         },
         "django_celery_beat": {
             "periodictask": ["view", "change"],

@@ -1,3 +1,11 @@
 """Every admin registration lives here: the admin calls the workflow, so it sits in editorial."""
 
-from editorial.admin import api, articles, notifications, outbox, reviewers, staleness  # noqa: F401
+from editorial.admin import (  # noqa: F401
+    api,
+    articles,
+    feedback,
+    notifications,
+    outbox,
+    reviewers,
+    staleness,
+)

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 
 from articles.models import Article, Citation, Section, Source
 from articles.querysets import ArticleQuerySet
-from articles.snapshot import snapshot_hash, snapshot_of_prefetched
+from articles.snapshot import snapshot_change_summary, snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
 from editorial.access.roles import board_member_of, is_editor
 from editorial.admin import review_page
@@ -245,7 +245,13 @@ class ArticleAdmin(
             "article": article,
             "assignments": assignments,
             "my_assignment": mine,
-            "decision_form": (decision_form or DecisionForm(cites_label=board["cites_label"]))
+            "decision_form": (
+                decision_form
+                or DecisionForm(
+                    cites_label=board["cites_label"],
+                    initial={"change_summary": snapshot_change_summary(article)},
+                )
+            )
             if mine
             else None,
             "workflow_actions": actions,
@@ -312,6 +318,7 @@ class ArticleAdmin(
                     assignment=assignment,
                     decision=form.cleaned_data["decision"],
                     comment=form.cleaned_data["comment"],
+                    change_summary=form.cleaned_data["change_summary"],
                     checklist=form.checklist(),
                     actor=request.user,
                 )

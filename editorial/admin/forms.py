@@ -40,6 +40,13 @@ class DecisionForm(forms.Form):
         max_length=10_000,
         help_text="Required when requesting changes or declining.",
     )
+    change_summary = forms.CharField(
+        label="What changed (shown to readers when you approve a revision)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Prefilled from the sections that differ from the last approved version.",
+    )
     authorship = forms.BooleanField(required=False, label=JAMA_BENCHMARKS["authorship"])
     attribution = forms.BooleanField(required=False, label=JAMA_BENCHMARKS["attribution"])
     disclosure = forms.BooleanField(required=False, label=JAMA_BENCHMARKS["disclosure"])

@@ -14,7 +14,7 @@ from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
 from editorial.workflow.signatures import signature_of
-from reviewers.models import BoardMember, Disclosure, ReviewAssignment, Specialty
+from reviewers.models import AuthorProfile, BoardMember, Disclosure, ReviewAssignment, Specialty
 from reviewers.selectors import open_load_annotation
 
 
@@ -31,6 +31,16 @@ class SpecialtyAdmin(ReadOnlyHistoryAdmin):
         held = BoardMember.objects.filter(specialties__in=list(objs)).distinct()
         protected = [*protected, *(f"Board member: {member}" for member in held)]
         return deleted, counts, perms_needed, protected
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(ReadOnlyHistoryAdmin):
+    """The byline's credentials of each author (issue 21)."""
+
+    list_display = ("user", "credentials")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "credentials")
+    autocomplete_fields = ("user",)
 
 
 class LicenceDueFilter(admin.SimpleListFilter):

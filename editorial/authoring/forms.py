@@ -14,7 +14,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.identifiers import MAX_INPUT_LENGTH
-from articles.models import Article, Citation, Risk, Section, SectionKind, Source, SourceKind
+from articles.models import (
+    Article,
+    Audience,
+    Citation,
+    Risk,
+    Section,
+    SectionKind,
+    Source,
+    SourceKind,
+)
 from articles.source_identifiers import source_identifiers_normalize
 from editorial.authoring.validation import MARKUP_RE
 from reviewers.models import Specialty
@@ -137,11 +146,24 @@ class ArticleNewForm(forms.Form):
 
 
 class ArticleMetaForm(ArticleNewForm):
+    plain_summary = _text(
+        Article,
+        "plain_summary",
+        label="Plain-language summary (for patients and caregivers)",
+        rows=4,
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+_AUDIENCE_HELP = "The patient version is shown to readers who choose “patient or caregiver”."
 
 
 class SectionForm(forms.Form):
     kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind", widget=DirectSelect)
+    # not required: a POST without it (an older page) keeps the section's audience
+    audience = forms.ChoiceField(
+        choices=Audience.choices, label="Written for", help_text=_AUDIENCE_HELP, required=False
+    )
     heading = _text(Section, "heading", label="Heading")
     body = forms.CharField(
         label="Text",
@@ -160,6 +182,11 @@ class CitationForm(forms.Form):
 
 class NewSectionForm(forms.Form):
     kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind of section")
+    audience = forms.ChoiceField(choices=Audience.choices, label="Written for", required=False)
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data.get("audience") or Audience.CLINICIAN
+
     heading = _text(Section, "heading", label="Heading")
 
 

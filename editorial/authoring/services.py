@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from articles.models import (
     Article,
+    Audience,
     Citation,
     Risk,
     Section,
@@ -37,8 +38,8 @@ from editorial.authoring.validation import clean_fields, source_values_normalize
 from editorial.workflow import permissions as perms
 from reviewers.models import Specialty
 
-ARTICLE_FIELDS = ("title", "summary", "specialty", "risk")
-SECTION_FIELDS = ("kind", "heading", "body")
+ARTICLE_FIELDS = ("title", "summary", "plain_summary", "specialty", "risk")
+SECTION_FIELDS = ("kind", "audience", "heading", "body")
 CITATION_FIELDS = ("locator", "cited_version")
 SOURCE_FIELDS = (
     "kind", "title", "issuer", "url", "doi", "pmid", "pmcid", "nct_id", "dailymed_setid",
@@ -119,7 +120,7 @@ def article_update(
     meta = {k: data[k] for k in ARTICLE_FIELDS if k in data}
     if "specialty" in meta:  # compare ids: no query for the current specialty
         meta["specialty_id"] = getattr(meta.pop("specialty"), "pk", None)
-    texts: dict[str, Any] = {k: meta[k] for k in ("title", "summary") if k in meta}
+    texts: dict[str, Any] = {k: meta[k] for k in ("title", "summary", "plain_summary") if k in meta}
     cleaned = clean_fields(Article, texts, required=("title",))
     if "risk" in meta:
         _check_choice(meta["risk"], Risk.values, "risk", "risk level")
@@ -173,6 +174,8 @@ def _clean_child(model: type[Section] | type[Citation], values: Mapping[str, Any
     values = {k: values[k] for k in fields if k in values}
     if "kind" in values:
         _check_choice(values["kind"], SectionKind.values, "kind", "section kind")
+    if "audience" in values:
+        _check_choice(values["audience"], Audience.values, "audience", "audience")
     return clean_fields(model, values)
 
 
@@ -184,9 +187,12 @@ def section_add(
     kind: str = SectionKind.OTHER,
     heading: str = "",
     body: str = "",
+    audience: str = Audience.CLINICIAN,
 ) -> Section:
-    """Append a section at the end of the article."""
-    values = _clean_child(Section, {"kind": kind, "heading": heading, "body": body})
+    """Append a section at the end of the article (of its professional or patient version)."""
+    values = _clean_child(
+        Section, {"kind": kind, "audience": audience, "heading": heading, "body": body}
+    )
     with transaction.atomic():
         article = _lock_for_edit(article, actor, expected_updated_at)
         last = article.sections.aggregate(m=Max("position"))["m"] or 0

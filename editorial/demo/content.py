@@ -23,6 +23,9 @@ USERS = [
     ("editor", "Jonah", "Reyes", "editor@example.org", ["Editors"]),
 ]
 
+# username, credentials shown in the byline
+AUTHOR_CREDENTIALS = [("author", "MD, MPH")]
+
 SPECIALTIES = [
     ("Oncology", "oncology"),
     ("Cardiology", "cardiology"),
@@ -193,6 +196,43 @@ BREAST = {
         "trastuzumab deruxtecan is an option for HER2-low disease once endocrine-based options "
         "are used up."
     ),
+    "plain_summary": (
+        "If hormone therapy alone has stopped working for this kind of breast cancer, most "
+        "people next take a hormone injection called fulvestrant together with a targeted "
+        "tablet. Some tumours have a gene change that other medicines can target. Your "
+        "cancer team will choose with you, based on what you have already had."
+    ),
+    # The patient version: reviewed and signed with the professional sections (issue 21).
+    "patient_sections": [
+        (
+            "key_points",
+            "What this means for you",
+            "- When the first hormone treatment stops working, the usual next step is a "
+            "hormone injection (fulvestrant) plus a daily targeted tablet [1, 2].\n"
+            "- Which tablet you get depends on the medicines you already had and how well "
+            "they worked [1].",
+        ),
+        (
+            "other",
+            "What the treatment involves",
+            "The targeted tablets (palbociclib, ribociclib or abemaciclib) slow down the growth "
+            "of cancer cells [2, 3]. Fulvestrant is given as injections into the muscle, twice "
+            "in the first month and then once a month [3].\n\n"
+            "- Your blood counts will be checked often, because these tablets can lower the "
+            "white blood cells that fight infection [1].\n"
+            "- If tests show a change in a gene called PIK3CA, another tablet (alpelisib) may "
+            "be offered; it can raise blood sugar [4].\n"
+            '- If the cancer is "HER2-low", a drip treatment called trastuzumab deruxtecan '
+            "may be an option later on [7].",
+        ),
+        (
+            "other",
+            "Questions to ask your care team",
+            "- Which treatment do you suggest for me, and why?\n"
+            "- What side effects should I look out for, and whom do I call about them?\n"
+            "- How will we know whether the treatment is working?",
+        ),
+    ],
     "specialty": "oncology",
     "risk": "high",
     "citations": [

@@ -8,10 +8,10 @@ from datetime import date
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from articles.models import Article, Citation, Section, Source
+from articles.models import Article, Audience, Citation, Section, Source
 from editorial import workflow
 from editorial.demo import content
-from reviewers.models import BoardMember, Disclosure, Specialty
+from reviewers.models import AuthorProfile, BoardMember, Disclosure, Specialty
 
 
 def seed_demo() -> list[str]:
@@ -45,6 +45,11 @@ def _users(created: list[str]) -> dict[str, User]:
             user.groups.set(Group.objects.filter(name__in=groups))
             created.append(f"user {username}")
         users[username] = user
+    # the byline's credentials (issue 21)
+    for username, credentials in content.AUTHOR_CREDENTIALS:
+        AuthorProfile.objects.get_or_create(
+            user=users[username], defaults={"credentials": credentials}
+        )
     return users
 
 
@@ -102,6 +107,7 @@ def _article(spec, author, specialties, sources, created) -> Article | None:
         slug=spec["slug"],
         title=spec["title"],
         summary=spec["summary"],
+        plain_summary=spec.get("plain_summary", ""),
         specialty=specialties[spec["specialty"]],
         risk=spec["risk"],
         author=author,
@@ -109,8 +115,17 @@ def _article(spec, author, specialties, sources, created) -> Article | None:
     article._history_user = author
     article._change_reason = "drafted"
     article.save()
-    for position, (kind, heading, body) in enumerate(spec["sections"], start=1):
-        section = Section(article=article, kind=kind, heading=heading, body=body, position=position)
+    clinician = [(Audience.CLINICIAN, *row) for row in spec["sections"]]
+    patient = [(Audience.PATIENT, *row) for row in spec.get("patient_sections", [])]
+    for position, (audience, kind, heading, body) in enumerate(clinician + patient, start=1):
+        section = Section(
+            article=article,
+            audience=audience,
+            kind=kind,
+            heading=heading,
+            body=body,
+            position=position,
+        )
         section._history_user = author
         section._change_reason = "drafted"
         section.save()

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from editorial.notify import desk, sweep_notices
+from editorial.notify import desk, feedback_notices, sweep_notices
 from editorial.notify import notices as notifications
 
 # A database that went away (restart, dropped connection) is retried like a failed send: the
@@ -94,3 +94,18 @@ def notify_recently_stale() -> int:
 def send_review_reminders() -> int:
     """Daily: remind reviewers of assignments due within 2 days; escalate overdue ones."""
     return notifications.review_reminders_send()
+
+
+@shared_task(**{**RETRY, "name": "editorial.notify.tasks.notify_feedback_problem"})
+def notify_feedback_problem(feedback_id: int) -> int:
+    """Tell the editors and the approving board members of a reader's problem report (once per
+    item and person: NotificationDelivery)."""
+    return feedback_notices.feedback_problem_notify(feedback_id=feedback_id)
+
+
+@shared_task(
+    **{**RETRY, "autoretry_for": (Exception,), "name": "editorial.notify.tasks.send_feedback_reply"}
+)
+def send_feedback_reply(feedback_id: int) -> bool:
+    """Mail the reader the editors' reply (once: the queued -> sent claim under a row lock)."""
+    return feedback_notices.feedback_reply_send(feedback_id=feedback_id)

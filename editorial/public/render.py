@@ -74,10 +74,13 @@ def render_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
     """Body HTML and JSON-LD citations of a snapshot, tagged with the content they came from."""
     references = [public_reference(c) for c in snapshot.get("citations", [])]
     sections = [public_section(s) for s in snapshot.get("sections", [])]
+    patient = [public_section(s) for s in snapshot.get("patient_sections", [])]
     return {
         "version": render_version(),
         "content_sha256": snapshot_hash(snapshot),
         "body_html": str(render_body(sections, references)),
+        # the plain-language version, signed with the professional one ("" when there is none)
+        "patient_body_html": str(render_body(patient, references)) if patient else "",
         # JSON text: a jsonb column would reorder the keys of stored objects
         "citations_json_ld": json.dumps([citation_json_ld(r) for r in references]),
     }
@@ -90,6 +93,7 @@ def stored_rendering(rendered: Any, content_hash: str) -> dict[str, Any] | None:
         and rendered.get("version") == render_version()
         and rendered.get("content_sha256") == content_hash
         and isinstance(rendered.get("body_html"), str)
+        and isinstance(rendered.get("patient_body_html"), str)
         and isinstance(rendered.get("citations_json_ld"), str)
     ):
         return rendered

@@ -10,14 +10,15 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from editorial.public import selectors
-from editorial.public.selectors import PublicArticle, PublicVersion
+from editorial.public.render import render_snapshot
+from editorial.public.selectors import PublicArticle, PublicVersion, Visibility
 
 AUDIENCES = ("clinician", "patient")
 AUDIENCE_COOKIE = "audience"
@@ -155,7 +156,7 @@ def article_index(request: HttpRequest) -> HttpResponse:
 
 def _article_index_render(request: HttpRequest) -> HttpResponse:
     query, specialty = _index_params(request)
-    page = selectors.article_page_for_public(_index_slice(request))
+    page = selectors.article_page_for_public(_index_slice(request), query=query)
     specialties = selectors.specialty_list_for_public()
     return render(
         request,
@@ -170,6 +171,29 @@ def _article_index_render(request: HttpRequest) -> HttpResponse:
             "shows_pending": selectors.shows_pending(),
         },
     )
+
+
+@require_safe
+def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A previous approved version, read-only and marked superseded; the current one is the
+    article page."""
+    version = selectors.article_version_for_public(slug)
+    if version is None or version.visibility != Visibility.REVIEWED or version.article is None:
+        return render(request, "public/not_found.html", status=404)
+    found = selectors.superseded_snapshot(version.article, number)
+    if found is None:
+        return redirect("public-article", slug=slug)
+    snapshot, approved_at = found
+    rendered = render_snapshot(snapshot)
+    context = {
+        "slug": slug,
+        "title": snapshot.get("title", ""),
+        "summary": snapshot.get("summary", ""),
+        "approved_at": approved_at,
+        # our own renderer's output for the stored, approved snapshot
+        "body_html": mark_safe(rendered["body_html"]),
+    }
+    return render(request, "public/article_version.html", context)
 
 
 @require_safe

@@ -24,6 +24,7 @@ from editorial.access.roles import AnyUser
 from editorial.audit.attribution import history_user, save_attributed
 from editorial.notify import hooks as notifications
 from editorial.outbox import outbox_enqueue
+from editorial.public.search import search_document_store
 from editorial.public.tasks import prerender_article
 from editorial.webhooks import article_state_event
 from editorial.workflow import permissions as perms
@@ -81,6 +82,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
             article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}"
         )
         article_state_event(article)
+        search_document_store(article)  # a first review is listed while pending
     return article
 
 
@@ -159,10 +161,13 @@ def review_decide(
     actor: AnyUser,
     comment: str = "",
     checklist: dict | None = None,
+    change_summary: str = "",
 ) -> ReviewAssignment:
     """Record and sign a board member's decision; fires approve or request_changes when it
     settles the round. Concurrent deciders serialise on the article row lock: one transition,
-    every decision kept. The admin form re-authenticates the signer before calling this."""
+    every decision kept. The admin form re-authenticates the signer before calling this. An
+    approval may carry `change_summary`: what changed since the last approved version, for
+    readers (the article's "Changes" list)."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise ValidationError(
@@ -184,6 +189,8 @@ def review_decide(
         content_hash = snapshot_hash(snapshot)
         assignment.decision = decision
         assignment.comment = comment
+        if decision == Decision.APPROVED:
+            assignment.change_summary = " ".join((change_summary or "").split())[:2000]
         assignment.decided_at = timezone.now()
         assignment.signature = _signature(assignment, content_hash, cites_label, checklist)
         round_assignments = [
@@ -208,6 +215,7 @@ def review_decide(
                 round_close(article, round_assignments, actor=actor)
                 flags_close_on_approval(article, actor=actor)
                 article_state_event(article)
+                search_document_store(article)  # readers find the approved wording
                 _after_commit(prerender_article, article.pk)
         notifications.on_decided(
             assignment, article, approvals=state.approvals, required=state.required

@@ -19,6 +19,7 @@ def editor_post(article: Article, action: str = "save", **overrides) -> dict:
         "action": action,
         "title": article.title,
         "summary": article.summary,
+        "plain_summary": article.plain_summary,
         "specialty": article.specialty_id or "",
         "risk": article.risk,
         "ns-kind": "other",

@@ -40,6 +40,7 @@ class EditorForms:
         initial = {
             "title": article.title,
             "summary": article.summary,
+            "plain_summary": article.plain_summary,
             "specialty": article.specialty_id,
             "risk": article.risk,
             "version": article.updated_at.isoformat(),
@@ -50,7 +51,12 @@ class EditorForms:
                 SectionForm(
                     _bound(data, f"s{s.pk}"),
                     prefix=f"s{s.pk}",
-                    initial={"kind": s.kind, "heading": s.heading, "body": s.body},
+                    initial={
+                        "kind": s.kind,
+                        "audience": s.audience,
+                        "heading": s.heading,
+                        "body": s.body,
+                    },
                 ),
             )
             for s in article.sections.all()
@@ -86,9 +92,14 @@ class EditorForms:
         return {
             "title": meta["title"],
             "summary": meta["summary"],
+            "plain_summary": meta["plain_summary"],
             "specialty": meta["specialty"],
             "risk": meta["risk"],
-            "sections": {s.pk: f.cleaned_data for s, f in self.sections if f.is_bound},
+            "sections": {
+                s.pk: {k: v for k, v in f.cleaned_data.items() if k != "audience" or v}
+                for s, f in self.sections
+                if f.is_bound
+            },
             "citations": {c.pk: f.cleaned_data for c, f in self.citations if f.is_bound},
         }
 

@@ -14,6 +14,11 @@ from editorial.public.selectors.article import (
     article_reviewers_for_public,
     article_stale_notice_for_public,
 )
+from editorial.public.selectors.changes import (
+    PublicChange,
+    article_changes_for_public,
+    superseded_snapshot,
+)
 from editorial.public.selectors.directory import (
     PublicDisclosure,
     PublicMember,
@@ -49,6 +54,7 @@ __all__ = [
     "EditorialPolicy",
     "ListingSlice",
     "PublicArticle",
+    "PublicChange",
     "PublicDisclosure",
     "PublicMember",
     "PublicPage",
@@ -57,6 +63,7 @@ __all__ = [
     "PublicVersion",
     "StaleNotice",
     "Visibility",
+    "article_changes_for_public",
     "article_for_public",
     "article_list_for_public",
     "article_page_for_public",
@@ -74,4 +81,5 @@ __all__ = [
     "shows_pending",
     "specialties_for_public",
     "specialty_list_for_public",
+    "superseded_snapshot",
 ]

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Status
+from articles.models import Article, Audience, Status
 from articles.snapshot import snapshot_hash
 from editorial.models import StalenessFlag
 from editorial.public.render import (
@@ -19,6 +19,12 @@ from editorial.public.render import (
     render_body,
     render_snapshot,
     stored_rendering,
+)
+from editorial.public.selectors.changes import (
+    Approval,
+    PublicChange,
+    article_approvals,
+    article_changes_for_public,
 )
 from editorial.public.selectors.directory import (
     PublicDisclosure,
@@ -30,7 +36,7 @@ from editorial.public.selectors.visibility import (
     article_row_for_public,
     article_visibility,
 )
-from reviewers.models import Decision, ReviewAssignment, Specialty
+from reviewers.models import Specialty
 
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 # The source fields a pending page shows, as the approved snapshot stores them.
@@ -90,6 +96,15 @@ class PublicArticle:
     next_review_due: date | None
     reviewers: list[PublicReviewer] = field(default_factory=list)
     stale_notice: StaleNotice | None = None
+    # "Name, credentials" of the author
+    byline: str = ""
+    # every approved version, newest first (what changed, who approved)
+    changes: list[PublicChange] = field(default_factory=list)
+    # the plain-language body for patients and caregivers ("" when the article has none)
+    patient_body_html: SafeString = field(default_factory=lambda: mark_safe(""))
+    # SHA-256 of the approved content the page shows (empty while pending): the version a
+    # reader's feedback is about
+    content_hash: str = ""
 
     @property
     def is_reviewed(self) -> bool:
@@ -140,13 +155,19 @@ def article_for_public(slug: str, *, article: Article | None = None) -> PublicAr
     if visibility == Visibility.REVIEWED:
         content_hash = snapshot_hash(cast(dict[str, Any], article.approved_snapshot))
         page = _from_snapshot(article, content_hash)
-        page.reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+        page.content_hash = content_hash
+        approvals = article_approvals(article)
+        page.reviewers = article_reviewers_for_public(
+            article, content_hash=content_hash, approvals=approvals
+        )
         if not page.reviewers:
             # No valid signature of the approved round covers this content: it was changed
             # outside the workflow (a queryset update, a shell). Never call it reviewed.
             return _unsigned(page)
+        page.changes = article_changes_for_public(article, approvals=approvals)
     else:
         page = _from_live_rows(article)
+    page.byline = article_byline(article)
     if visibility == Visibility.REVIEWED and article.status != Status.APPROVED:
         # stale, or sent back after a flag or a concern: the flags stay open until the board
         # approves again (editorial.workflow.flags), and so does the notice
@@ -168,6 +189,7 @@ def _from_snapshot(article: Article, content_hash: str) -> PublicArticle:
         specialty=_specialty(article),
         # our own renderer's output, for exactly this content (stored_rendering checks)
         body_html=mark_safe(rendered["body_html"]),
+        patient_body_html=mark_safe(rendered["patient_body_html"]),
         citations_json_ld=json.loads(rendered["citations_json_ld"]),
         approved_at=article.approved_at,
         last_updated_at=article.approved_at,
@@ -199,9 +221,14 @@ def _from_live_rows(article: Article) -> PublicArticle:
         )
         for c in citations
     ]
-    sections = [
-        public_section({"kind": s.kind, "heading": s.heading, "body": s.body}) for s in section_rows
-    ]
+    sections, patient = (
+        [
+            public_section({"kind": s.kind, "heading": s.heading, "body": s.body})
+            for s in section_rows
+            if (s.audience == Audience.PATIENT) == for_patients
+        ]
+        for for_patients in (False, True)
+    )
     return PublicArticle(
         slug=article.slug,
         visibility=Visibility.PENDING,
@@ -212,6 +239,7 @@ def _from_live_rows(article: Article) -> PublicArticle:
         risk=article.risk,
         specialty=_specialty(article),
         body_html=render_body(sections, references),
+        patient_body_html=render_body(patient, references) if patient else mark_safe(""),
         citations_json_ld=[citation_json_ld(r) for r in references],
         approved_at=None,
         last_updated_at=article.submitted_at,
@@ -225,8 +253,23 @@ def _specialty(article: Article) -> Specialty | None:
     return specialty_for_public(pk=article.specialty_id)
 
 
+def article_byline(article: Article) -> str:
+    """ "Name, credentials" of the author (no query when the row came with the author and the
+    profile: article_row_for_public)."""
+    author = article.author
+    name = author.get_full_name() or author.get_username()
+    try:
+        credentials = author.author_profile.credentials
+    except AttributeError:  # no profile (RelatedObjectDoesNotExist is an AttributeError)
+        credentials = ""
+    return f"{name}, {credentials}" if credentials else name
+
+
 def article_reviewers_for_public(
-    article: Article, *, content_hash: str | None = None
+    article: Article,
+    *,
+    content_hash: str | None = None,
+    approvals: list[Approval] | None = None,
 ) -> list[PublicReviewer]:
     """The board members whose signed approval covers the published content, of the published
     round, with credentials and current disclosures (1 query; members come from the directory).
@@ -236,26 +279,22 @@ def article_reviewers_for_public(
         return []
     if content_hash is None:
         content_hash = snapshot_hash(article.approved_snapshot)
-    approvals = list(
-        ReviewAssignment.objects.filter(
-            article_id=article.pk,
-            decision=Decision.APPROVED,
-            signature__content_sha256=content_hash,
-        )
-        .order_by("-round", "decided_at", "pk")
-        .values_list("reviewer_id", "round", "decided_at")
-    )
+    signed = [
+        (a.member_id, a.round, a.decided_at)
+        for a in (article_approvals(article) if approvals is None else approvals)
+        if a.content_sha256 == content_hash
+    ]
     round_ = (article.approved_snapshot or {}).get("review_round")
     if round_ is None:
         # Snapshots taken before the round was recorded: the latest round approved by then.
         rounds = [
             r
-            for _, r, decided_at in approvals
+            for _, r, decided_at in signed
             if article.approved_at and decided_at and decided_at <= article.approved_at
         ]
         round_ = max(rounds, default=None)
-    approvals = [a for a in approvals if a[1] == round_]
-    members = board_for_public(members=[member_id for member_id, _, _ in approvals])
+    of_round = [a for a in signed if a[1] == round_]
+    members = board_for_public(members=[member_id for member_id, _, _ in of_round])
     return [
         PublicReviewer(
             name=members[member_id].name,
@@ -264,7 +303,7 @@ def article_reviewers_for_public(
             member_id=member_id,
             disclosures=members[member_id].disclosures,
         )
-        for member_id, _, decided_at in approvals
+        for member_id, _, decided_at in of_round
     ]
 
 

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -23,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article, Status
 from editorial.models import StalenessFlag
+from editorial.public import search
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public.selectors.visibility import PENDING_STATUSES, shows_pending
 from reviewers.models import Specialty
@@ -73,14 +72,15 @@ class ListingSlice:
 def article_list_for_public(*, query: str = "", specialty: str = "", page: Any = 1) -> PublicPage:
     """Published (and, if shown, pending) articles, newest first (2 queries: page ids, rows)."""
     return article_page_for_public(
-        article_slice_for_public(query=query, specialty=specialty, page=page)
+        article_slice_for_public(query=query, specialty=specialty, page=page), query=query
     )
 
 
 def article_slice_for_public(
     *, query: str = "", specialty: str = "", page: Any = 1
 ) -> ListingSlice:
-    """The ids (and last saves) of one listing page (1 query; none for an unknown specialty)."""
+    """The ids (and last saves) of one listing page (1 query, a second for a search that found
+    nothing and is retried typo-tolerant; none for an unknown specialty)."""
     articles = _visible_articles()
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
@@ -88,23 +88,21 @@ def article_slice_for_public(
         articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
-    if query:
-        articles, ranked = search_filter(articles, query)
-        if ranked:
-            ordering = ["-rank", *ordering]
-    # Sort and slice on plain columns first (the article_public_listing index): reading the
-    # title out of every approved snapshot while sorting would decompress all of them.
-    ids = articles.order_by(*ordering).values_list("pk", "updated_at")
     number = page_number(page)
     if query:
-        # ranking reads every hit's snapshot text: fetch the ranked ids in one query instead of
-        # a count and a page query that would each pay for it
-        hits = list(ids[:MAX_SEARCH_RESULTS])
+        hits = _search_hits(articles, query, ordering, typos=False)
+        if not hits:
+            # nothing for the words as typed: try them typo-tolerant (title similarity); only
+            # then, or a common word's near-misses would flood every search
+            hits = _search_hits(articles, query, ordering, typos=True)
         number = min(number, max(1, -(-len(hits) // PER_PAGE)))
         start = (number - 1) * PER_PAGE
         rows = hits[start : start + PER_PAGE]
         has_next, total = len(hits) > start + PER_PAGE, len(hits)
     else:
+        # Sort and slice on plain columns first (the article_public_listing index): reading
+        # the title out of every approved snapshot while sorting would decompress all of them.
+        ids = articles.order_by(*ordering).values_list("pk", "updated_at")
         # no COUNT(*) over every article: one row more than a page says whether there is a next
         start = (number - 1) * PER_PAGE
         rows = list(ids[start : start + PER_PAGE + 1])
@@ -113,31 +111,42 @@ def article_slice_for_public(
     return ListingSlice(number, [(pk, at) for pk, at in rows], has_next, total)
 
 
-def article_page_for_public(listing: ListingSlice) -> PublicPage:
-    """The listed articles with their approved title and summary (1 query; specialties come
-    from the directory)."""
+def _search_hits(
+    articles: QuerySet[Article], query: str, ordering: list[str], *, typos: bool
+) -> list[tuple[int, datetime]]:
+    """Ranked (pk, updated_at) of the hits, at most MAX_SEARCH_RESULTS (1 query): ranking
+    reads every hit's document, so the ranked ids come in one query rather than a count and a
+    page query that would each pay for it."""
+    found, ranked = search_filter(articles, query, typos=typos)
+    if found is None:
+        return []
+    ordering = ["-rank", *ordering] if ranked else ordering
+    rows = found.order_by(*ordering).values_list("pk", "updated_at")[:MAX_SEARCH_RESULTS]
+    return [(pk, updated_at) for pk, updated_at in rows]
+
+
+def article_page_for_public(listing: ListingSlice, *, query: str = "") -> PublicPage:
+    """The listed articles with their approved title and summary, and for a search the
+    highlighted passage (1 query; specialties come from the directory)."""
     page_ids = [pk for pk, _ in listing.rows]
-    by_pk = {a.pk: a for a in _for_listing(Article.objects.filter(pk__in=page_ids))}
+    rows = search.snippet_annotate(_for_listing(Article.objects.filter(pk__in=page_ids)), query)
+    by_pk = {a.pk: a for a in rows}
     specialties = specialties_for_public().by_id
     listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
     for article in listed:
         article.specialty = specialties.get(article.specialty_id) if article.specialty_id else None
+        # a display attribute for the template, beside the query's annotations
+        snippet = search.highlight(getattr(article, "snippet", "") or "")
+        article.snippet_html = snippet  # type: ignore[attr-defined]
     return PublicPage(listed, listing.number, listing.has_next, listing.total)
 
 
-def search_filter(articles: QuerySet[Article], query: str) -> tuple[QuerySet[Article], bool]:
-    """Articles whose approved title or summary match; ranked (True) on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        matches = Q(public_title__icontains=query) | Q(public_summary__icontains=query)
-        return _with_public_text(articles).filter(matches), False
-    # The document must stay the expression of the article_public_search index (migration
-    # articles 0004) for PostgreSQL to use it.
-    search = SearchQuery(query, search_type="websearch", config="english")
-    vector = SearchVector("public_title", weight="A", config="english") + SearchVector(
-        "public_summary", weight="B", config="english"
-    )
-    articles = _with_public_text(articles).annotate(document=vector).filter(document=search)
-    return articles.annotate(rank=SearchRank(F("document"), search)), True
+def search_filter(
+    articles: QuerySet[Article], query: str, *, typos: bool = False
+) -> tuple[QuerySet[Article] | None, bool]:
+    """Articles whose public wording matches `query` (None: no typo search on this database);
+    ranked (True) on PostgreSQL."""
+    return search.search_filter(_with_public_text(articles), query, typos=typos)
 
 
 def page_number(page: Any) -> int:

@@ -104,9 +104,11 @@ _LAST_FLAGGED_AT = Subquery(
 def article_row_for_public(slug: str) -> Article | None:
     """The article row a public page renders from, with the times of its latest review decision
     and staleness flag (1 query)."""
-    rows = Article.objects.annotate(
-        last_decided_at=_LAST_DECIDED_AT, last_flagged_at=_LAST_FLAGGED_AT
-    ).filter(slug=slug)
+    rows = (
+        Article.objects.select_related("author__author_profile")
+        .annotate(last_decided_at=_LAST_DECIDED_AT, last_flagged_at=_LAST_FLAGGED_AT)
+        .filter(slug=slug)
+    )
     return next(iter(rows.order_by()[:1]), None)
 
 

@@ -83,8 +83,8 @@ def test_unknown_export_is_a_404_not_a_500(client, approved, editor):
 def test_timeline_query_count_is_constant_in_the_number_of_entries(
     approved, django_assert_max_num_queries
 ):
-    # one query per chained history model (article, section, citation, assignment, flag),
-    # signatures,
+    # one query per chained history model (article, section, citation, assignment, flag,
+    # reader feedback), signatures,
     # one for the cited sources' history, one for their versions' history (issue 15), one for
     # the chain, one for reviewer names
     with django_assert_max_num_queries(10) as few:
@@ -185,11 +185,11 @@ def test_audit_page_query_count_is_constant_in_the_number_of_entries(
 ):
     client.force_login(editor)
     client.get(audit_url(approved))  # warm up: session, content types
-    # session, user, article, groups (permission), 5 history models (article, section,
-    # citation, assignment, flag, cited sources), signatures, chain, reviewer names,
-    # 2 permission queries and
+    # session, user, article, groups (permission), 6 history models (article, section,
+    # citation, assignment, flag, reader feedback, cited sources), signatures, chain, reviewer
+    # names, 2 permission queries and
     # the board-member profile for the admin's navigation
-    with django_assert_max_num_queries(17) as few:  # + the versions of the cited sources
+    with django_assert_max_num_queries(18) as few:  # + versions of cited sources, feedback
         assert client.get(audit_url(approved)).status_code == 200
     for n in range(20):
         Section.objects.create(article=approved, heading=f"Extra {n}", position=n + 5)

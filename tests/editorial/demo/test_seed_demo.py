@@ -41,7 +41,9 @@ def test_seed_demo_gives_every_role_something_to_do(capsys):
     assert statuses["second-line-hr-positive-her2-low-breast-cancer"] == "approved"
     assert set(statuses.values()) >= {"approved", "draft", "submitted", "under_review"}
     demo = Article.objects.get(slug="second-line-hr-positive-her2-low-breast-cancer")
-    assert demo.sections.count() == 4 and demo.citations.count() == 7  # the seed page's seven
+    assert demo.sections.filter(audience="clinician").count() == 4
+    assert demo.sections.filter(audience="patient").count() == 3  # the patient version
+    assert demo.citations.count() == 7  # the seed page's seven
     reasons = list(
         demo.history.order_by("history_date").values_list("history_change_reason", flat=True)
     )

@@ -362,9 +362,10 @@ def test_article_page_query_count_does_not_grow_with_citations(
 ):
     article = approved_article_with_citations(50)
     workflow.article_flag_stale(article=article, reason="label revised", actor=None)
-    # 1 the article's row (also the freshness probe for ETag/Last-Modified), 1 approvals signed
-    # over its content, 1 board members with their current disclosures and 1 specialties (the
-    # directory, read once and cached), 1 open staleness flags (with their sources), and, as
+    # 1 the article's row (also the freshness probe for ETag/Last-Modified) with the author's
+    # byline, 1 approvals (reviewers and Changes), 1 approved versions (history), 1 board
+    # members with their current disclosures (the directory, read once and cached; this
+    # article has no specialty), 1 open staleness flags (with their sources), and, as
     # this article was flagged by hand without a flag, 1 stale history row; the 50 citations
     # come from the snapshot, rendered at approval (the issue caps the page at 10)
     with django_assert_max_num_queries(6):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # 1 stale articles · 2 their open flags with the source · 3 periodic reviews due ·
 # 4 late assignments with reviewer · 5 approvers of those articles · 6 recipients with their
 # preferences and whether each is an editor
-REPORT_QUERIES = 7  # + the latest audit verification (issue 9)
+REPORT_QUERIES = 8  # + the latest audit verification (issue 9), readers' reports (issue 21)
 
 
 def make_stale(count: int, *, authors: int, sources: int, reviewers: int) -> None:

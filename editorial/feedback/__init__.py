@@ -1,0 +1,18 @@
+"""Reader feedback (issue 21): questions and problem reports from readers, and the editors'
+disposition of each (contract: `from editorial.feedback import feedback_resolve`)."""
+
+from editorial.feedback.services import (
+    FeedbackThrottled,
+    feedback_resolve,
+    feedback_submit,
+    feedback_throttle_check,
+    sender_key,
+)
+
+__all__ = [
+    "FeedbackThrottled",
+    "feedback_resolve",
+    "feedback_submit",
+    "feedback_throttle_check",
+    "sender_key",
+]
