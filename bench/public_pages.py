@@ -108,6 +108,7 @@ def main() -> int:
         ]
         database = connection.settings_dict["NAME"]
         figures: dict = {"articles": len(slugs), "load_before": load_average()}
+        figures["cache"] = "redis" if os.environ.get("REDIS_URL") else "file"
         for name, paths, connections in runs:
             cpu_before = workers_cpu_seconds(server.pid)
             db_before = database_cpu_seconds(database)
@@ -350,6 +351,10 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         # the local settings plus the bench-only floor URL (bench/_floor_settings.py)
         "DJANGO_SETTINGS_MODULE": "bench._floor_settings",
     }
+    # the page cache as production has it (Redis) when REDIS_URL is given, else the embedded
+    # file cache: either way shared by the workers
+    if os.environ.get("REDIS_URL") and not os.environ.get("CACHE_URL"):
+        env["CACHE_URL"] = os.environ["REDIS_URL"]
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "config.wsgi:application",

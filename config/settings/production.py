@@ -21,6 +21,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs PostgreSQL: DATABASE_URL must be postgres://...")
 REDIS_URL = env.str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL
+# Rendered public pages, shared by every worker and machine (editorial/public/page_cache.py).
+# Give CACHE_URL its own Redis database (e.g. redis://redis:6379/1): a cache clear() is FLUSHDB.
+CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL)}
+CACHES["default"].setdefault("KEY_PREFIX", "imprimatur")
 CELERY_TASK_ALWAYS_EAGER = False
 # Keep the worker's logs in the JSON format below instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,5 +1,7 @@
 """pytest: fast, deterministic, eager Celery, in-memory mail. DATABASE_URL still selects the DB."""
 
+import tempfile
+
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -24,3 +26,11 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c imprimatur.allow_truncate=on"
     )
+
+# A file cache as in the embedded mode (shared between processes, pickled), one per test run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="imprimatur-test-cache-"),
+    }
+}
