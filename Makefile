@@ -50,8 +50,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat -l info -S django
 
+# Every bench/*.py accepting --quick, at reduced sizes (< 5 min); each prints one JSON line last.
+# Scratch PostgreSQL databases are named after BENCH_DATABASE_URL's (created and dropped).
 bench: install
-	$(BIN)/python bench/workflow.py
+	$(BIN)/python scripts/run_benches.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 tests/artifacts

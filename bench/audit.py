@@ -11,6 +11,7 @@ entries/s), and one article's timeline, CSV and PDF (time, queries).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -79,36 +80,48 @@ def build(n: int, edits: int):
     return articles, edit_time
 
 
-def run(n: int, edits: int) -> None:
+def run(n: int, edits: int) -> dict:
     articles, edit_time = build(n, edits)
     entries = AuditEntry.objects.count()
     print(f"database: {connection.vendor}, articles: {n}, chain entries: {entries}")
+    figures: dict = {"database": connection.vendor, "articles": n, "chain_entries": entries}
     if edits:
         _, _, q = measure(lambda: Section.objects.all()[0].save())
         print(f"history row write with chain: {edit_time / (n * edits) * 1000:.2f} ms, {q} queries")
+        figures["history_write_ms"] = round(edit_time / (n * edits) * 1000, 2)
+        figures["history_write_queries"] = q
     out = StringIO()
     _, t, q = measure(lambda: call_command("verify_audit", stdout=out))
     print(f"verify_audit (all): {t:.2f} s, {q} queries, {entries / t:,.0f} entries/s")
+    figures.update(verify_audit_ms=round(t * 1000, 1), verify_audit_queries=q)
     audit, t, q = measure(lambda: article_timeline(articles[0]))
     print(f"timeline of one article ({len(audit.entries)} entries): {t * 1000:.1f} ms, {q} queries")
+    figures.update(timeline_ms=round(t * 1000, 1), timeline_queries=q)
     _, t, _ = measure(lambda: timeline_csv(audit))
     print(f"timeline CSV: {t * 1000:.1f} ms")
+    figures["timeline_csv_ms"] = round(t * 1000, 1)
     pdf, t, _ = measure(lambda: audit_pdf(audit, timezone.now()))
     print(f"audit PDF: {t * 1000:.1f} ms, {len(pdf) / 1024:.0f} KiB")
+    figures["audit_pdf_ms"] = round(t * 1000, 1)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--quick", action="store_true", help="make bench: 20 articles, 10 edits")
     args = parser.parse_args()
+    if args.quick:
+        args.articles, args.edits = 20, 10
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.articles, args.edits)
+        figures = run(args.articles, args.edits)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 """Board suggestions on a large board: prints build time, query count and selector time.
 
 Usage: .venv/bin/python bench/board_suggestions.py [members ...]   (default 100 1000 3000)
+       .venv/bin/python bench/board_suggestions.py --quick              (100 300: make bench)
 Runs on a throw-away test database (SQLite by default; DATABASE_URL selects PostgreSQL).
+The last line printed is one JSON object: per board size, time and queries.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import sys
 import time
@@ -22,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int]) -> dict:
     from articles.models import Article
     from reviewers.models import BoardMember
     from reviewers.selectors import board_member_suggestions_for_article
@@ -31,6 +35,7 @@ def main(sizes: list[int]) -> None:
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
+    figures: dict = {"database": connection.vendor}
     try:
         from reviewers.models import Specialty
 
@@ -51,10 +56,17 @@ def main(sizes: list[int]) -> None:
                 f"excluded={len(result.excluded):>4} queries={len(ctx.captured_queries)} "
                 f"time={took:7.1f} ms sql=" + ",".join(q["time"] for q in ctx.captured_queries)
             )
+            figures[f"suggestions_{size}_ms"] = round(took, 1)
+            figures[f"suggestions_{size}_queries"] = len(ctx.captured_queries)
             BoardMember.objects.all().delete()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    return figures
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [100, 1000, 3000])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("members", type=int, nargs="*", default=[100, 1000, 3000])
+    parser.add_argument("--quick", action="store_true", help="make bench: 100 and 300 members")
+    args = parser.parse_args()
+    print(json.dumps(main([100, 300] if args.quick else args.members)))

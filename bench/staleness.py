@@ -14,6 +14,7 @@ Goals: sweep <= 3x the floor and under 2 s; peak memory under 200 MiB.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -37,6 +38,7 @@ def parse_args() -> argparse.Namespace:
         "--flagged-share", type=int, default=10, help="1 in N articles cites the changed source"
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--quick", action="store_true", help="make bench: 5,000 articles")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse a database kept by --keep (reset, no rebuild)"
     )
@@ -247,6 +249,8 @@ def peak_mib() -> float:
 
 def main() -> None:
     args = parse_args()
+    if args.quick:
+        args.articles = 5_000
     admin_url, scratch_url = scratch_database()
     os.environ["DATABASE_URL"] = scratch_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -304,11 +308,21 @@ def main() -> None:
         )
         if not (n_flagged == history == stale == expected):
             sys.exit("MISMATCH: the sweep did not flag exactly the approved citing articles")
+        figures = {
+            "articles": args.articles,
+            "flagged": n_flagged,
+            "sweep_ms": round(sweep * 1000, 1),
+            "floor_ms": round(floor * 1000, 1),
+            "ratio": round(sweep / floor, 2),
+            "committed_ms": round(committed * 1000, 1),
+            "peak_mib": round(peak_mib()),
+        }
     finally:
         if args.keep:
             print(f"kept {scratch_url}")
         else:
             drop(admin_url, scratch_url)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -209,6 +209,26 @@ class ReviewAssignmentQuerySet(models.QuerySet):
     def current_round(self, article: Article) -> ReviewAssignmentQuerySet:
         return self.filter(article=article, round=article.review_round)
 
+    def open(self) -> ReviewAssignmentQuerySet:
+        """Pending, in the article's current round, while the article is under review.
+
+        Driven from the assignment side: the pending rows come from the partial indexes below,
+        and each one's article is read by primary key in a correlated scalar subquery. A join
+        on `status = 'under_review'` (or an EXISTS, which PostgreSQL turns into the same join)
+        lets a planner without statistics (a fresh or freshly restored database) pair every
+        assignment with every article under review: quadratic in the queue. A scalar subquery
+        is never flattened, so this plan needs no statistics (bench/review_queue.py)."""
+        # the article's round while under review, else NULL; its only condition is the primary
+        # key, so the subplan has one index to use (a LIMIT or a status condition would let a
+        # planner without statistics walk the status index instead)
+        round_under_review = (
+            Article.objects.filter(pk=OuterRef("article_id"))
+            .order_by()
+            .annotate(open_round=Case(When(status="under_review", then=F("review_round"))))
+            .values("open_round")
+        )
+        return self.filter(decision=Decision.PENDING, round=Subquery(round_under_review))
+
 
 class ReviewAssignment(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
@@ -239,8 +259,21 @@ class ReviewAssignment(models.Model):
             ),
         ]
         indexes = [
-            # "My reviews": a member's pending assignments, soonest due first
-            models.Index(fields=["reviewer", "decision", "due_at"], name="assignment_my_reviews"),
+            # "My reviews": a member's pending assignments, soonest due first (partial: the
+            # decided majority is not in it, and the plan needs no statistics to pick it)
+            models.Index(
+                fields=["reviewer", "due_at", "id"],
+                condition=Q(decision="pending"),
+                name="assignment_pending_reviewer",
+            ),
+            # overdue reviews (dashboard tile, the editors' "overdue" filter, reminders)
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(decision="pending"),
+                name="assignment_pending_due",
+            ),
+            # the editors' list in its default order: one page walks the index, no sort
+            models.Index(fields=["due_at", "id"], name="assignment_due_order"),
         ]
 
     def __str__(self) -> str:

@@ -300,6 +300,10 @@ PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
 # A rendered article page is cached per version (its ETag); this bounds what the version probe
 # cannot see (e.g. a board member's name edited). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The page cache is shared by every worker (issue 22): a page one worker rendered costs any other
+# one cache read. Embedded: a file cache on this machine; production: Redis (production.py).
+# CACHE_URL overrides it (redis://..., filecache:///path, dbcache://table, locmemcache://).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
 
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs

@@ -28,6 +28,10 @@ REDIS_URL = env.str("REDIS_URL")
 AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY")
 AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default="/var/lib/imprimatur/audit-anchors")
 CELERY_BROKER_URL = REDIS_URL
+# Rendered public pages, shared by every worker and machine (editorial/public/page_cache.py).
+# Give CACHE_URL its own Redis database (e.g. redis://redis:6379/1): a cache clear() is FLUSHDB.
+CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL)}
+CACHES["default"].setdefault("KEY_PREFIX", "imprimatur")
 CELERY_TASK_ALWAYS_EAGER = False
 # Keep the worker's logs in the JSON format below instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

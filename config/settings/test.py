@@ -33,3 +33,11 @@ if DATABASE_OWNER:  # noqa: F405
 # Anchors of the test run go to a scratch directory (tests that read them use their own).
 AUDIT_ANCHOR_DIR = Path(tempfile.gettempdir()) / f"imprimatur-test-anchors-{os.getpid()}"
 AUDIT_ANCHOR_KEY = "test-anchor-key"
+
+# A file cache as in the embedded mode (shared between processes, pickled), one per test run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="imprimatur-test-cache-"),
+    }
+}

@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from articles.models import Status
 from editorial.models import NotificationDelivery, NotificationPreference, ReportDelivery
-from reviewers.models import Decision
+from reviewers.models import ReviewAssignmentQuerySet
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -25,12 +26,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() != "yes":
             return queryset
-        return queryset.filter(
-            decision=Decision.PENDING,
-            article__status=Status.UNDER_REVIEW,
-            round=F("article__review_round"),
-            due_at__lt=timezone.now(),
-        )
+        return cast(ReviewAssignmentQuerySet, queryset).open().filter(due_at__lt=timezone.now())
 
 
 @admin.register(NotificationPreference)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
-from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,14 @@ from editorial.admin.history import ReadOnlyHistoryAdmin
 from editorial.admin.notifications import OverdueFilter
 from editorial.models import MyReview
 from editorial.workflow.signatures import signature_of
-from reviewers.models import AuthorProfile, BoardMember, Disclosure, ReviewAssignment, Specialty
+from reviewers.models import (
+    AuthorProfile,
+    BoardMember,
+    Disclosure,
+    ReviewAssignment,
+    ReviewAssignmentQuerySet,
+    Specialty,
+)
 from reviewers.selectors import open_load_annotation
 
 
@@ -171,13 +179,9 @@ class MyReviewAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).select_related("article")
         if member is None:
             return qs.none()
-        # open = pending, in the article's current round, while it is under review
-        return qs.filter(
-            reviewer=member,
-            decision="pending",
-            article__status="under_review",
-            round=F("article__review_round"),
-        )
+        # open = pending, in the article's current round, while it is under review; by index
+        # from the member's pending rows (ReviewAssignmentQuerySet.open, bench/review_queue.py)
+        return cast(ReviewAssignmentQuerySet, qs).open().filter(reviewer=member)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return board_member_of(request.user) is not None

@@ -7,8 +7,6 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from editorial.public import selectors
+from editorial.public.page_cache import page_get, page_key, page_set
 from editorial.public.render import render_snapshot
 from editorial.public.selectors import PublicArticle, PublicVersion, Visibility
 
@@ -71,12 +70,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cache)."""
     etag = _etag(request, slug)
     audience, chosen_now = _audience(request)
-    key = f"public-article:{slug}:{request.get_host()}:{etag}"
-    body = cache.get(key) if etag else None
+    key = page_key("article", request.get_host(), f"{slug}:{etag}")
+    body = page_get(key) if etag else None
     if body is None:
         response = _article_detail_render(request, slug, audience)
         if etag and response.status_code == 200:
-            cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            page_set(key, response.content)
     else:
         response = HttpResponse(body)
     if chosen_now:
@@ -143,11 +142,11 @@ def article_index(request: HttpRequest) -> HttpResponse:
 
     The listing query (the page's ids and last saves) is the freshness probe: a page already
     rendered for the same articles comes from the cache, so it costs that one query."""
-    key = f"public-index:{request.get_host()}:{_index_etag(request)}"
-    body = cache.get(key)
+    key = page_key("index", request.get_host(), _index_etag(request))
+    body = page_get(key)
     if body is None:
         response = _article_index_render(request)
-        cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        page_set(key, response.content)
     else:
         response = HttpResponse(body)
     patch_cache_control(response, public=True, no_cache=True)

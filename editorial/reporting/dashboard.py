@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from editorial.models import StalenessFlag
-from reviewers.models import Decision, ReviewAssignment
+from reviewers.models import ReviewAssignment
 
 WEEKS = 12
 UNDER_REVIEW_SHOWN = 10
@@ -78,14 +78,7 @@ def _tiles(now: datetime, today: date) -> list[Tile]:
     by_status = dict(  # query 1
         Article.objects.order_by().values_list("status").annotate(n=Count("pk"))
     )
-    overdue = (  # query 2
-        ReviewAssignment.objects.filter(
-            decision=Decision.PENDING,
-            article__status=Status.UNDER_REVIEW,
-            round=F("article__review_round"),
-            due_at__lt=now,
-        ).count()
-    )
+    overdue = ReviewAssignment.objects.open().filter(due_at__lt=now).count()  # query 2
     due = Article.objects.due_for_review(horizon).count()  # query 3
     article_list = "articles_article"
     return [

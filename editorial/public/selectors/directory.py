@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
+from editorial.public.page_cache import shared_cache as cache
 from reviewers.models import BoardMember, DisclosureKind, Specialty
 
 _BOARD_KEY = "public-board:v1:{day}"
