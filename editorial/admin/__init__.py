@@ -7,5 +7,6 @@ from editorial.admin import (  # noqa: F401
     notifications,
     outbox,
     reviewers,
+    sources,
     staleness,
 )

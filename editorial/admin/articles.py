@@ -1,4 +1,4 @@
-"""Articles and sources in the admin. Workflow buttons post to views that call
+"""Articles in the admin. Workflow buttons post to views that call
 editorial.workflow; the admin never sets status itself."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from articles.models import Article, Citation, Section, Source
+from articles.models import Article
 from articles.querysets import ArticleQuerySet
 from articles.snapshot import snapshot_change_summary, snapshot_hash, snapshot_of_prefetched
 from editorial import workflow
@@ -27,10 +27,9 @@ from editorial.admin.audit import AuditTrailAdminMixin
 from editorial.admin.bulk import BULK_ACTIONS, BulkActionsAdminMixin
 from editorial.admin.citation_checks import CitationCheckAdminMixin
 from editorial.admin.concurrency import OptimisticSaveAdminMixin
-from editorial.admin.forms import AssignForm, CitationInlineForm, DecisionForm, ReasonForm
+from editorial.admin.forms import AssignForm, DecisionForm, ReasonForm
 from editorial.admin.history import ReadOnlyHistoryAdmin
-from editorial.admin.mixins import InlineMixinBase
-from editorial.admin.source_registry import SourceRegistryAdminMixin
+from editorial.admin.inlines import CitationInline, SectionInline
 from editorial.workflow import permissions as perms
 from editorial.workflow.citation_check import article_prefetch_for_check
 from editorial.workflow.quorum import quorum_state
@@ -58,48 +57,6 @@ REASON_ACTIONS = {
 
 def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
-
-
-class EditableWithArticleMixin(InlineMixinBase):
-    """Inlines are editable only while their article is (draft, changes requested)."""
-
-    def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
-        return obj is None or (obj.is_editable and perms.can_edit(obj, request.user))
-
-    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        return super().has_add_permission(request, obj) and self._article_editable(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        return super().has_change_permission(request, obj) and self._article_editable(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
-
-
-class SectionInline(EditableWithArticleMixin, admin.StackedInline):
-    model = Section
-    extra = 0
-    fields = ("position", "kind", "heading", "body")
-    ordering = ("position", "pk")
-
-
-class CitationInline(EditableWithArticleMixin, admin.TabularInline):
-    model = Citation
-    form = CitationInlineForm
-    extra = 0
-    fields = ("number", "source", "locator", "cited_version")
-    autocomplete_fields = ("source",)
-    ordering = ("number", "pk")
-
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).select_related("source")
-
-    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
-        # A tabular row has column headings, not labels: name each input for screen readers.
-        formset = super().get_formset(request, obj, **kwargs)
-        for field in formset.form.base_fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
-        return formset
 
 
 @admin.register(Article)
@@ -404,23 +361,3 @@ class ArticleAdmin(
         else:
             messages.success(request, f"Done: {action.replace('_', ' ')}.")
         return self._back(article)
-
-
-@admin.register(Source)
-class SourceAdmin(SourceRegistryAdminMixin, ReadOnlyHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = (
-        "title",
-        "kind",
-        "issuer",
-        "current_version",
-        "version_date",
-        "retracted_mark",
-    )
-    list_filter = ("kind", "retracted")
-    search_fields = ("title", "issuer", "doi", "pmid", "nct_id", "dailymed_setid")
-
-    @admin.display(description="Retracted", ordering="retracted")
-    def retracted_mark(self, source: Source) -> str:
-        # a mark only where it means something: a column of red crosses read as "all retracted"
-        return "Retracted" if source.retracted else ""

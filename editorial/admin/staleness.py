@@ -17,8 +17,8 @@ from django.utils.text import Truncator
 
 from articles.models import Source
 from editorial.access.roles import is_editor
-from editorial.admin.articles import SourceAdmin
 from editorial.admin.source_registry import render_findings
+from editorial.admin.sources import SourceAdmin
 from editorial.models import Resolution, StalenessFlag
 from editorial.outbox import outbox_enqueue
 from editorial.staleness.findings import finding_list_for_source

@@ -5,11 +5,10 @@ submission check are the rules they apply.
 """
 
 from editorial.workflow.concerns import article_raise_concern
+from editorial.workflow.lifecycle import article_archive, article_flag_stale
 from editorial.workflow.risk import article_risk_proposal, article_set_risk
 from editorial.workflow.services import (
     DECISIONS,
-    article_archive,
-    article_flag_stale,
     article_rereview,
     article_start_revision,
     article_submit,

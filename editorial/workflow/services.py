@@ -31,6 +31,8 @@ from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
 from editorial.workflow.flags import flags_close_on_approval, flags_triage
+from editorial.workflow.guards import lock_article as _lock
+from editorial.workflow.guards import require_status as _require_status
 from editorial.workflow.pins import citations_repin_flagged
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
@@ -42,24 +44,11 @@ from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature,
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
 
-def _lock(article: Article) -> Article:
-    return (
-        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
-    )
-
-
 def _after_commit(task, *args: int) -> None:
     # The public body is rendered by a worker once the approval is committed (an outbox row in
     # the approval's transaction): a rolled-back approval renders nothing, and the review
     # transaction does no Markdown work. Pages render on the fly until the stored body exists.
     outbox_enqueue(task.name, args=args)
-
-
-def _require_status(article: Article, allowed: Sequence[str], action: str) -> None:
-    if article.status not in allowed:
-        raise ValidationError(
-            f"Cannot {action}: the article is {article.get_status_display().lower()}."
-        )
 
 
 def article_submit(*, article: Article, actor: AnyUser) -> Article:
@@ -168,14 +157,7 @@ def review_decide(
     every decision kept. The admin form re-authenticates the signer before calling this. An
     approval may carry `change_summary`: what changed since the last approved version, for
     readers (the article's "Changes" list)."""
-    comment = (comment or "").strip()
-    if decision not in DECISIONS:
-        raise ValidationError(
-            f"Unknown decision {decision!r}: approve, request changes or decline."
-        )
-    if decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED) and not comment:
-        what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
-        raise ValidationError(f"Please add a comment saying {what}.")
+    comment = _decision_comment(decision, comment)
     with transaction.atomic():
         article = _lock(assignment.article)
         locked = _lock_round(article, assignment)
@@ -205,23 +187,51 @@ def review_decide(
         save_attributed(assignment, actor=actor, reason=reason)
         assignment.signature.save()
         if article.status == Status.UNDER_REVIEW:
-            if decision == Decision.CHANGES_REQUESTED:
-                article.request_changes()
-                save_attributed(article, actor=actor, reason=reason)
-                article_state_event(article)
-            elif decision == Decision.APPROVED and state.is_met:
-                article.approve(snapshot=snapshot, interval_days=_interval_days(article))
-                save_attributed(article, actor=actor, reason=reason)
-                round_close(article, round_assignments, actor=actor)
-                flags_close_on_approval(article, actor=actor)
-                article_state_event(article)
-                search_document_store(article)  # readers find the approved wording
-                _after_commit(prerender_article, article.pk)
+            _settle_round(
+                article, decision, state.is_met, snapshot, round_assignments, actor, reason
+            )
         notifications.on_decided(
             assignment, article, approvals=state.approvals, required=state.required
         )
     assignment.article = article
     return assignment
+
+
+def _decision_comment(decision: str, comment: str) -> str:
+    """The comment, stripped; ValidationError for an unknown decision or a missing why."""
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationError(
+            f"Unknown decision {decision!r}: approve, request changes or decline."
+        )
+    if decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED) and not comment:
+        what = "what needs to change" if decision == Decision.CHANGES_REQUESTED else "why"
+        raise ValidationError(f"Please add a comment saying {what}.")
+    return comment
+
+
+def _settle_round(
+    article: Article,
+    decision: str,
+    quorum_met: bool,
+    snapshot: dict,
+    round_assignments: list[ReviewAssignment],
+    actor: AnyUser,
+    reason: str,
+) -> None:
+    """Fire the transition a decision settles: changes requested, or approval at quorum."""
+    if decision == Decision.CHANGES_REQUESTED:
+        article.request_changes()
+        save_attributed(article, actor=actor, reason=reason)
+        article_state_event(article)
+    elif decision == Decision.APPROVED and quorum_met:
+        article.approve(snapshot=snapshot, interval_days=_interval_days(article))
+        save_attributed(article, actor=actor, reason=reason)
+        round_close(article, round_assignments, actor=actor)
+        flags_close_on_approval(article, actor=actor)
+        article_state_event(article)
+        search_document_store(article)  # readers find the approved wording
+        _after_commit(prerender_article, article.pk)
 
 
 def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, ReviewAssignment]:
@@ -370,41 +380,4 @@ def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") 
         save_attributed(
             article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
         )
-    return article
-
-
-def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) -> Article:
-    """Mark an approved article stale (a cited source changed, or its review is due)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("Say why the article is stale.")
-    with transaction.atomic():
-        article = _lock(article)
-        perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
-        _require_status(article, (Status.APPROVED,), "flag as stale")
-        article.flag_stale()
-        save_attributed(article, actor=actor, reason=f"flagged stale: {reason}")
-        article_state_event(article)
-        notifications.on_stale(article)
-    return article
-
-
-def article_archive(*, article: Article, actor: AnyUser, reason: str) -> Article:
-    """Withdraw an article from readers; it stays in the record."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("Say why the article is archived.")
-    with transaction.atomic():
-        article = _lock(article)
-        perms.ensure(perms.can_archive(article, actor), "Only an editor can archive an article.")
-        if article.status == Status.ARCHIVED:
-            raise ValidationError("The article is already archived.")
-        article.archive()
-        resolved = _close_open_flags(article, resolution="withdrawn", actor=actor, note=reason)
-        save_attributed(
-            article,
-            actor=actor,
-            reason=f"{resolved}; archived" if resolved else f"archived: {reason}",
-        )
-        article_state_event(article)
     return article

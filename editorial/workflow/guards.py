@@ -1,0 +1,25 @@
+"""What every workflow service does first: lock the article row, and refuse a move its state
+does not allow, with a sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+
+
+def lock_article(article: Article) -> Article:
+    """Re-read the article with its row locked (and its author) for this transaction."""
+    return (
+        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
+    )
+
+
+def require_status(article: Article, allowed: Sequence[str], action: str) -> None:
+    """ValidationError naming the article's state unless it is one of `allowed`."""
+    if article.status not in allowed:
+        raise ValidationError(
+            f"Cannot {action}: the article is {article.get_status_display().lower()}."
+        )
