@@ -183,19 +183,12 @@ class ArticleAdmin(
             ),
             None,
         )
+        # the buttons: the transitions django-fsm finds available from this state, with their
+        # @transition labels, that the workflow lets this user fire from a button
         actions = [
-            (name, label)
-            for name, label, allowed, sources in (
-                ("submit", "Submit for review", perms.can_submit, ("draft", "changes_requested")),
-                ("rereview", "Send to re-review", perms.can_rereview, ("stale",)),
-                (
-                    "start_revision",
-                    "Start revision",
-                    perms.can_start_revision,
-                    ("approved", "stale"),
-                ),
-            )
-            if article.status in sources and allowed(article, user)
+            (t.name, t.custom["label"])
+            for t in cast(Any, article).get_available_status_transitions()  # added by django-fsm
+            if t.name in WORKFLOW_ACTIONS and perms.can_fire(t.name, article, user)
         ]
         return {
             **board,

@@ -10,16 +10,11 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from editorial.access.roles import AnyUser, board_member_of
-from editorial.audit.attribution import history_user
+from editorial.audit.attribution import history_user, save_attributed
 from editorial.models import FlagKind, StalenessFlag
 from editorial.notify import hooks as notifications
 from editorial.workflow import permissions as perms
-from editorial.workflow.writes import (
-    lock_article,
-    require_status,
-    required_reason,
-    save_with_history,
-)
+from editorial.workflow.guards import lock_article, require_status, required_reason
 
 CONCERN_REASON = "concern raised by a board member"
 DETAIL_LENGTH = 5000
@@ -46,10 +41,10 @@ def article_raise_concern(*, article: Article, actor: AnyUser, reason: str) -> S
             to_version=f"concern {now.isoformat()}"[:100],
             detected_at=now,
         )
-        save_with_history(flag, actor=actor, reason=f"concern raised by {member}")
+        save_attributed(flag, actor=actor, reason=f"concern raised by {member}")
         if article.status == Status.APPROVED:
             article.flag_stale()
-            save_with_history(
+            save_attributed(
                 article, actor=actor, reason=f"flagged stale: concern raised by {member}"
             )
             notifications.on_stale(article)

@@ -3,9 +3,10 @@ does not allow, with a sentence."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
+from django_fsm import can_proceed
 
 from articles.models import Article
 
@@ -17,9 +18,26 @@ def lock_article(article: Article) -> Article:
     )
 
 
+def require_transition(article: Article, transition: Callable[..., object], action: str) -> None:
+    """ValidationError naming the article's state unless the @transition `transition` (a bound
+    method of `article`) may fire from it: the sources live on the transition, not here."""
+    if not can_proceed(transition):
+        raise ValidationError(
+            f"Cannot {action}: the article is {article.get_status_display().lower()}."
+        )
+
+
 def require_status(article: Article, allowed: Sequence[str], action: str) -> None:
     """ValidationError naming the article's state unless it is one of `allowed`."""
     if article.status not in allowed:
         raise ValidationError(
             f"Cannot {action}: the article is {article.get_status_display().lower()}."
         )
+
+
+def required_reason(reason: str | None, message: str) -> str:
+    """The reason, stripped; ValidationError(`message`) when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(message)
+    return reason

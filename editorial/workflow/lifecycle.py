@@ -12,7 +12,7 @@ from editorial.notify import hooks as notifications
 from editorial.webhooks import article_state_event
 from editorial.workflow import permissions as perms
 from editorial.workflow.flags import flags_triage
-from editorial.workflow.guards import lock_article, require_status
+from editorial.workflow.guards import lock_article, require_transition
 
 
 def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) -> Article:
@@ -23,7 +23,7 @@ def article_flag_stale(*, article: Article, reason: str, actor: AnyUser = None) 
     with transaction.atomic():
         article = lock_article(article)
         perms.ensure(perms.can_flag_stale(article, actor), "Only an editor can flag an article.")
-        require_status(article, (Status.APPROVED,), "flag as stale")
+        require_transition(article, article.flag_stale, "flag as stale")
         article.flag_stale()
         save_attributed(article, actor=actor, reason=f"flagged stale: {reason}")
         article_state_event(article)

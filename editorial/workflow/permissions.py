@@ -66,6 +66,21 @@ def can_raise_concern(user: AnyUser) -> bool:
     return member is not None and member.active
 
 
+# Who may fire the transitions that have a button of their own (the admin's workflow panel);
+# the others are fired by a decision, an assignment, the system or a form with a reason.
+BUTTON_TRANSITIONS = {
+    "submit": can_submit,
+    "rereview": can_rereview,
+    "start_revision": can_start_revision,
+}
+
+
+def can_fire(transition: str, article: Article, user: AnyUser) -> bool:
+    """Whether `user` may fire this button transition on the article."""
+    check = BUTTON_TRANSITIONS.get(transition)
+    return check is not None and check(article, user)
+
+
 def ensure(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

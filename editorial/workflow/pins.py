@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from articles.models import Article, Citation
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import save_attributed
 from editorial.models import FlagKind, StalenessFlag
-from editorial.workflow.writes import save_with_history
 
 
 def citations_repin_flagged(article: Article, *, actor: AnyUser) -> list[Citation]:
@@ -24,7 +24,7 @@ def citations_repin_flagged(article: Article, *, actor: AnyUser) -> list[Citatio
         if current and citation.cited_version != current:
             was = citation.cited_version or "unpinned"
             citation.cited_version = current
-            save_with_history(
+            save_attributed(
                 citation,
                 actor=actor,
                 reason=f"re-pinned {was} → {current} for the board's re-review",

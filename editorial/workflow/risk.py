@@ -14,13 +14,9 @@ from django.db import transaction
 
 from articles.models import Article, Risk, Status
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import save_attributed
 from editorial.workflow import permissions as perms
-from editorial.workflow.writes import (
-    lock_article,
-    require_status,
-    required_reason,
-    save_with_history,
-)
+from editorial.workflow.guards import lock_article, require_status, required_reason
 
 # An editor may set the risk until the board approves; afterwards a revision reopens it.
 RISK_SETTABLE = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
@@ -66,5 +62,5 @@ def article_set_risk(*, article: Article, risk: str, actor: AnyUser, reason: str
             return article
         was = article.risk
         article.risk = risk
-        save_with_history(article, actor=actor, reason=f"risk {was} → {risk}: {reason}")
+        save_attributed(article, actor=actor, reason=f"risk {was} → {risk}: {reason}")
     return article

@@ -11,8 +11,8 @@ from simple_history.utils import bulk_update_with_history
 
 from articles.models import Article
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import history_user
 from editorial.notify import hooks as notifications
-from editorial.workflow.writes import history_user
 from reviewers.models import Decision, ReviewAssignment
 
 SUPERSEDED_REASON = "superseded: the round reached its quorum"

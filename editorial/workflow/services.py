@@ -33,6 +33,7 @@ from editorial.workflow.conflict_check import ensure_no_conflict, split_conflict
 from editorial.workflow.flags import flags_close_on_approval, flags_triage
 from editorial.workflow.guards import lock_article as _lock
 from editorial.workflow.guards import require_status as _require_status
+from editorial.workflow.guards import require_transition
 from editorial.workflow.pins import citations_repin_flagged
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
@@ -56,7 +57,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
-        _require_status(article, (Status.DRAFT, Status.CHANGES_REQUESTED), "submit")
+        require_transition(article, article.submit, "submit")
         problems, warnings = submission_check(article)
         if problems:
             raise ValidationError(problems)
@@ -319,7 +320,7 @@ def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Art
     with transaction.atomic():
         article = _lock(article)
         perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
-        _require_status(article, (Status.STALE,), "send to re-review")
+        require_transition(article, article.rereview, "send to re-review")
         previous = list(
             BoardMember.objects.active()
             .filter(
@@ -373,7 +374,7 @@ def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") 
             perms.can_start_revision(article, actor),
             "Only the author or an editor can start a revision.",
         )
-        _require_status(article, (Status.APPROVED, Status.STALE), "start a revision")
+        require_transition(article, article.start_revision, "start a revision")
         article.start_revision()
         resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
         reason = "revision started"

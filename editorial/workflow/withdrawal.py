@@ -7,14 +7,10 @@ from django.db import transaction
 
 from articles.models import Article, Status
 from editorial.access.roles import AnyUser
+from editorial.audit.attribution import save_attributed
 from editorial.notify import hooks as notifications
 from editorial.workflow import permissions as perms
-from editorial.workflow.writes import (
-    lock_article,
-    require_status,
-    required_reason,
-    save_with_history,
-)
+from editorial.workflow.guards import lock_article, require_transition, required_reason
 
 
 def article_withdraw(*, article: Article, actor: AnyUser, reason: str) -> Article:
@@ -31,8 +27,8 @@ def article_withdraw(*, article: Article, actor: AnyUser, reason: str) -> Articl
                 "The board has started reviewing the article: it can no longer be withdrawn"
                 " (an editor can archive it)."
             )
-        require_status(article, (Status.SUBMITTED,), "withdraw the submission")
+        require_transition(article, article.withdraw, "withdraw the submission")
         article.withdraw()
-        save_with_history(article, actor=actor, reason=f"submission withdrawn: {reason}")
+        save_attributed(article, actor=actor, reason=f"submission withdrawn: {reason}")
         notifications.on_withdrawn(article, reason=reason[:500])
     return article
