@@ -184,7 +184,7 @@ class AssignForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args: Any, suggestions: Suggestions, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"due_at": default_due_on()})
+        kwargs["initial"] = {"due_at": default_due_on(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
         cast(forms.ChoiceField, self.fields["reviewers"]).choices = [

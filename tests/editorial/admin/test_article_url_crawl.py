@@ -29,6 +29,7 @@ def _article_admin_urls(article: Article) -> list[str]:
             urls.append(f"/admin/articles/article/{article.pk}/history/{history_id}/")
             continue
         path = re.sub(r"<(?:int:)?pk>|<path:object_id>", str(article.pk), route)
+        path = re.sub(r"<int:\w+>", "1", path)  # another object of the article (an assignment)
         path = re.sub(r"<(?:str:)?(\w+)>", lambda m: PARAMS.get(m.group(1), "x"), path)
         urls.append(f"/admin/articles/article/{path}")
     return urls
