@@ -1,10 +1,12 @@
-"""Two reviewers deciding at the same moment: one transition, both decisions kept.
+"""Two reviewers deciding at the same moment: one transition; at a quorum of one the round
+closes with the first approval and the other decision is refused, clearly (issue 20).
 
 Needs PostgreSQL (SELECT ... FOR UPDATE across real connections); runs in CI."""
 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from articles.models import Article
@@ -39,13 +41,18 @@ def test_two_reviewers_approving_at_once_fire_one_transition():
     for t in threads:
         t.join(timeout=30)
 
-    assert errors == []
+    # serialised on the article's row lock: the second decider finds the round closed
+    assert [str(e.messages[0]) for e in errors if isinstance(e, ValidationError)] == [
+        "This review is no longer needed: the board approved the article before you decided,"
+        " which closed the round."
+    ]
+    assert len(errors) == 1
     article = Article.objects.get(pk=article.pk)
     assert article.status == "approved"
     transitions = article.history.filter(status="approved").count()
     assert transitions == 1
-    decisions = set(
+    decisions = sorted(
         ReviewAssignment.objects.filter(article=article).values_list("decision", flat=True)
     )
-    assert decisions == {"approved"}
-    assert ReviewAssignment.history.filter(decision="approved").count() == 2
+    assert decisions == ["approved", "superseded"]
+    assert ReviewAssignment.history.filter(decision="approved").count() == 1
