@@ -2,7 +2,14 @@
 
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env, env_int_map
+from config.env import (
+    BASE_DIR,
+    EMBEDDED_DATABASE_URL,
+    EMBEDDED_REDIS_URL,
+    env,
+    env_int_map,
+    with_reused_clients,
+)
 
 ENVIRONMENT = "local"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-mode-insecure-key-not-for-production")
@@ -300,10 +307,18 @@ PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
 # A rendered article page is cached per version (its ETag); this bounds what the version probe
 # cannot see (e.g. a board member's name edited). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# Each process keeps the board's digest (part of every article page's ETag) this long instead
+# of reading it from the shared cache on every view: another worker's board change (a name, a
+# disclosure) reaches this worker's pages at most this much later. 0: read it every time.
+PUBLIC_BOARD_DIGEST_MEMO_SECONDS = env.int("PUBLIC_BOARD_DIGEST_MEMO_SECONDS", default=2)
 # The page cache is shared by every worker (issue 22): a page one worker rendered costs any other
 # one cache read. Embedded: a file cache on this machine; production: Redis (production.py).
 # CACHE_URL overrides it (redis://..., filecache:///path, dbcache://table, locmemcache://).
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
+CACHES = {
+    "default": with_reused_clients(
+        env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")
+    )
+}
 
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs

@@ -10,6 +10,7 @@ does for the rendered pages. The keys name the day, as "in force" does.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -86,13 +87,29 @@ def specialty_for_public(*, pk: int | None = None, slug: str = "") -> Specialty 
 def board_digest() -> str:
     """Changes whenever the cached board does: part of the article page's ETag, so a page
     rendered from a board never outlives that board in the cache (a small key: the ETag is
-    computed on every page view)."""
+    computed on every page view).
+
+    Every page view asks for it, so each process keeps the value it read for
+    PUBLIC_BOARD_DIGEST_MEMO_SECONDS (a cache round trip costs a cached page as much as the
+    rest of its work): another process's board change reaches this one's pages that much
+    later; this process's own changes at once (_drop_directory clears the memo)."""
     key = _BOARD_DIGEST_KEY.format(day=timezone.localdate().isoformat())
+    now = time.monotonic()
+    memo = _DIGEST_MEMO.get(key)
+    if memo is not None and memo[1] > now:
+        return memo[0]
     digest = cache.get(key)
     if digest is None:
         board_for_public(refresh=True)
         digest = cache.get(key, "")
+    _DIGEST_MEMO.clear()
+    if settings.PUBLIC_BOARD_DIGEST_MEMO_SECONDS > 0 and digest:
+        _DIGEST_MEMO[key] = (digest, now + settings.PUBLIC_BOARD_DIGEST_MEMO_SECONDS)
     return digest
+
+
+# {cache key: (digest, monotonic expiry)}: this process's short-lived copy of board_digest()
+_DIGEST_MEMO: dict[str, tuple[str, float]] = {}
 
 
 def specialties_for_public(*, refresh: bool = False) -> PublicSpecialties:
@@ -113,6 +130,7 @@ def directory_changed(**kwargs: Any) -> None:
 
 
 def _drop_directory() -> None:
+    _DIGEST_MEMO.clear()
     day = timezone.localdate().isoformat()
     cache.delete_many(
         [_BOARD_KEY.format(day=day), _BOARD_DIGEST_KEY.format(day=day), _SPECIALTIES_KEY]
