@@ -125,15 +125,19 @@ def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
 
 
 def _index_etag(request: HttpRequest) -> str:
-    """The listed articles and their last saves, the specialties, the parameters."""
-    key = [
-        selectors.page_version(),
-        _index_slice(request).stamp(),
-        selectors.specialties_for_public().digest,
-        str(selectors.shows_pending()),
-        *_index_params(request),
-    ]
-    return hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+    """The listed articles and their last saves, the specialties, the parameters (computed
+    once per request: condition() asks, then the view)."""
+    if not hasattr(request, "_index_etag"):
+        key = [
+            selectors.page_version(),
+            _index_slice(request).stamp(),
+            selectors.specialties_for_public().digest,
+            str(selectors.shows_pending()),
+            *_index_params(request),
+        ]
+        etag = hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+        cast(Any, request)._index_etag = etag
+    return cast(Any, request)._index_etag
 
 
 @require_safe
