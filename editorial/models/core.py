@@ -35,6 +35,8 @@ class FlagKind(models.TextChoices):
     SOURCE = "source", "Source changed or retracted"
     REVIEW_DUE = "review_due", "Periodic review due"
     CONCERN = "concern", "Concern raised by a board member"
+    # workflow.article_flag_stale: an editor (or the system) flagged it, with a reason
+    MANUAL = "manual", "Flagged stale by an editor"
 
 
 class StalenessFlag(models.Model):
