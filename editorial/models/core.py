@@ -195,6 +195,9 @@ class AuditVerification(models.Model):
     run_at = models.DateTimeField(default=timezone.now, db_index=True)
     ok = models.BooleanField()
     first_break = models.TextField(blank=True)
+    # issue 20 point 9: the published snapshots no valid approval signature covers (changed
+    # outside the workflow), one per line; `ok` is false when there is any
+    unsigned_snapshots = models.TextField(blank=True)
     checked_entries = models.PositiveIntegerField(default=0)
     # the latest anchor (editorial.audit.anchors) the chains were compared with, if any
     anchor_id = models.CharField(max_length=100, blank=True)
