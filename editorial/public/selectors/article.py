@@ -308,7 +308,15 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
     flags = list(
         StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
         .order_by("detected_at", "pk")
-        .values("source__title", "from_version", "to_version", "reason", "detected_at", "kind")
+        .values(
+            "source__title",
+            "from_version",
+            "to_version",
+            "reason",
+            "detected_at",
+            "kind",
+            "reader_feedback__id",  # a reader's report passed to the board (same query)
+        )
     )
     if flags:
         changes = [
@@ -319,6 +327,7 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
                 "reason": f["reason"],
                 "detected_at": f["detected_at"],
                 "is_concern": f["kind"] == "concern",
+                "is_reader_report": f["reader_feedback__id"] is not None,
             }
             for f in flags
         ]

@@ -109,7 +109,11 @@ def article_slice_for_public(
     else:
         # Sort and slice on plain columns first (the article_public_listing index): reading
         # the title out of every approved snapshot while sorting would decompress all of them.
-        ids = articles.order_by(*ordering).values_list("pk", "updated_at", "row_version")
+        ids = (
+            articles.annotate(row_version=_row_version())
+            .order_by(*ordering)
+            .values_list("pk", "updated_at", "row_version")
+        )
         # no COUNT(*) over every article: one row more than a page says whether there is a next
         start = (number - 1) * PER_PAGE
         rows = list(ids[start : start + PER_PAGE + 1])
@@ -128,7 +132,11 @@ def _search_hits(
     if found is None:
         return []
     ordering = ["-rank", *ordering] if ranked else ordering
-    rows = found.order_by(*ordering).values_list("pk", "updated_at", "row_version")
+    rows = (
+        found.annotate(row_version=_row_version())
+        .order_by(*ordering)
+        .values_list("pk", "updated_at", "row_version")
+    )
     return list(rows[:MAX_SEARCH_RESULTS])
 
 
@@ -179,9 +187,7 @@ def _visible_articles() -> QuerySet[Article]:
     return (
         Article.objects.exclude(status=Status.ARCHIVED)
         .filter(visible)
-        .annotate(
-            listed_at=Coalesce(F("approved_at"), F("submitted_at")), row_version=_row_version()
-        )
+        .annotate(listed_at=Coalesce(F("approved_at"), F("submitted_at")))
     )
 
 
