@@ -155,6 +155,8 @@ class ReaderFeedbackAdmin(admin.ModelAdmin):
         """The item's button: the service decides who may (a 403 naming why otherwise)."""
         feedback = get_object_or_404(ReaderFeedback.objects.select_related("article"), pk=pk)
         back = reverse("admin:editorial_readerfeedback_change", args=[pk])
+        if not self.has_view_permission(request, feedback):  # a board member, not an editor
+            back = reverse("admin:index")
         try:
             flag = feedback_escalate(feedback=feedback, actor=request.user)
         except ValidationError as exc:

@@ -35,8 +35,8 @@ def feedback_escalation_problem(feedback: ReaderFeedback, actor: AnyUser) -> str
     article = feedback.article
     if article.status not in CONCERN_STATUSES:
         return (
-            f"The article is {article.get_status_display().lower()}, not approved: there is"
-            " no approved version for the board to re-review."
+            f"The article is {article.get_status_display().lower()}, not approved: only an"
+            " approved article is sent back to the board with a concern."
         )
     return None
 

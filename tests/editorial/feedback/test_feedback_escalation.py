@@ -186,3 +186,15 @@ def test_list_action_passes_the_selected_reports_and_names_each_refusal(client, 
     problem.refresh_from_db()
     question.refresh_from_db()
     assert problem.concern is not None and question.concern is None
+
+
+def test_a_board_member_without_the_feedback_admin_is_sent_back_to_the_admin_index(
+    client, approved
+):
+    item = report(approved)
+    member = BoardMemberFactory()
+    client.force_login(member.user)
+    response = client.post(escalate_url(item))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    item.refresh_from_db()
+    assert item.concern is not None and item.concern.raised_by == member.user
