@@ -52,6 +52,27 @@ class Visibility:
     GONE = "gone"  # archived after readers could see it: 410
 
 
+class ReviewState:
+    """What the board's review says of a published article (contract: `data-review-state`)."""
+
+    REVIEWED = "reviewed"
+    REREVIEW = "rereview"
+    STALE = "stale"
+    PENDING = "pending"
+
+
+def review_state(*, is_signed_snapshot: bool, status: str, has_open_flag: bool) -> str:
+    """The page, the index card and the JSON-LD say the same: pending without a snapshot that
+    the board's valid signatures cover (editorial.audit.snapshots); stale while flagged and not
+    yet triaged; rereview while a flag (a source change, a concern, an editor's flag) stays
+    open, through the triage, until the board approves again; otherwise reviewed."""
+    if not is_signed_snapshot:
+        return ReviewState.PENDING
+    if status == Status.STALE:
+        return ReviewState.STALE
+    return ReviewState.REREVIEW if has_open_flag else ReviewState.REVIEWED
+
+
 def shows_pending() -> bool:
     return bool(getattr(settings, "PUBLIC_SHOWS_PENDING", True))
 
