@@ -12,50 +12,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from simple_history.utils import bulk_create_with_history
 
-from articles.models import Article, Citation, Section, Source
+from articles.models import Article, Citation, Section
 from editorial.authoring import services as authoring
-from tests.editorial.author_helpers import editor_url
-from tests.factories import ArticleFactory
+from tests.editorial.author_helpers import big_article, editor_url
 
 pytestmark = pytest.mark.django_db
 N = 300
 FIELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
 
 
-def _big_article(author, n: int = N) -> Article:
-    article = ArticleFactory(author=author, title="A very long review")
-    article.sections.all().delete()
-    article.citations.all().delete()
-    sources = Source.objects.bulk_create(
-        Source(kind="journal_article", title=f"Trial {k}", doi=f"10.1000/big{n}-{k}")
-        for k in range(n)
-    )
-    bulk_create_with_history(
-        [
-            Section(
-                article=article,
-                kind="research",
-                position=p,
-                heading=f"Part {p}",
-                body=f"Finding {p} [{p}].",
-            )
-            for p in range(1, n + 1)
-        ],
-        Section,
-    )
-    bulk_create_with_history(
-        [Citation(article=article, number=k + 1, source=s) for k, s in enumerate(sources)],
-        Citation,
-    )
-    article.refresh_from_db()
-    return article
-
-
 @pytest.fixture
 def big(author):
-    return _big_article(author)
+    return big_article(author, N)
 
 
 @pytest.fixture
@@ -125,7 +94,7 @@ def _queries(client, url: str) -> int:
 def test_editor_query_count_does_not_grow_with_300_sections(author_client, author, big):
     # session, user, groups, article (+author, specialty), sections, citations (+source),
     # assignments (+reviewer, user), specialty choices, the registries' findings on the sources
-    small = _big_article(author, n=45)  # over the inline limit too: the same page
+    small = big_article(author, n=45)  # over the inline limit too: the same page
     counts = {
         "300": _queries(author_client, editor_url(big)),
         "45": _queries(author_client, editor_url(small)),
@@ -311,7 +280,7 @@ def test_a_whole_300_section_page_still_saves(author_client, big):
 
 
 def test_an_article_within_the_limit_keeps_every_field_on_one_page(author_client, author, settings):
-    article = _big_article(author, n=settings.EDITOR_INLINE_MAX_ROWS)
+    article = big_article(author, n=settings.EDITOR_INLINE_MAX_ROWS)
 
     html = author_client.get(editor_url(article)).content.decode()
 
