@@ -4,6 +4,8 @@ shows what was typed. Every page passes axe-core (no critical or serious violati
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from articles.models import Article, Section
@@ -11,6 +13,8 @@ from tests.accessibility import axe_problems, require_axe
 from tests.editorial.author_helpers import big_article, editor_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
 def _sign_in(page, live_server, username: str) -> None:
@@ -44,6 +48,8 @@ def test_author_edits_one_section_of_a_big_article(live_server, browser_page, au
     expect(checks.get_by_text("has no citation numbered 9")).to_be_visible()  # live, unsaved
     expect(page.locator(f"#preview-{section.pk}")).to_contain_text("unlike [9]")
     assert axe_problems(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "author-editor-big-article.png"), full_page=True)
 
     page.get_by_role("button", name="Save and close").click()
     expect(page.locator("textarea[name$='-body']")).to_have_count(0)
