@@ -374,11 +374,17 @@ OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
 
 # --- Big articles (issue 16) ---
-# The author editor posts the whole article in one form (3 fields per section, 2 per citation,
-# ~20 more): Django's default of 1,000 fields refused an article of 200 sections and 200
-# citations with a bare 400, losing what was typed. 10,000 fields is 2,000 sections plus 2,000
-# citations, far beyond any review article, and still bounds the parsing work per request; the
-# body limit below bounds its size (300 sections of 5,000 characters is ~1.5 MB).
+# The author editor shows every section and citation as form fields while a list has at most
+# this many rows. A longer list is shown as text, each row with its own "Edit": a 300-section
+# article rendered 1,800 inputs (over a second per page load) and posted them all on every save.
+# Opened one at a time, a save posts that row and the question (~30 fields) whatever the size.
+EDITOR_INLINE_MAX_ROWS = 40
+# The author editor now posts at most ~40 x 4 + 40 x 2 + 30 fields. The admin's article page
+# still posts every section and citation inline (~6 fields each): under Django's default of
+# 1,000 fields an article of 200 sections would be refused there with a bare 400. 10,000
+# fields is 2,000 sections plus 2,000 citations, far beyond any review article, and still
+# bounds the parsing work per request; the body limit below bounds its size (300 sections of
+# 5,000 characters is ~1.5 MB).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
