@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -27,6 +28,7 @@ from editorial.public import search
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public.selectors.visibility import (
     PENDING_STATUSES,
+    as_datetime,
     review_state,
     shows_pending,
 )
@@ -88,15 +90,17 @@ def article_slice_for_public(
 ) -> ListingSlice:
     """The ids (and last saves) of one listing page (1 query, a second for a search that found
     nothing and is retried typo-tolerant; none for an unknown specialty)."""
-    articles = _visible_articles()
+    found = None
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
         found = specialty_for_public(slug=specialty)
-        articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
     number = page_number(page)
     if query:
+        articles = _visible_articles()
+        if specialty:
+            articles = articles.filter(specialty_id=found.pk) if found else articles.none()
         hits = _search_hits(articles, query, ordering, typos=False)
         if not hits:
             # nothing for the words as typed: try them typo-tolerant (title similarity); only
@@ -109,17 +113,50 @@ def article_slice_for_public(
     else:
         # Sort and slice on plain columns first (the article_public_listing index): reading
         # the title out of every approved snapshot while sorting would decompress all of them.
-        ids = (
-            articles.annotate(row_version=_row_version())
-            .order_by(*ordering)
-            .values_list("pk", "updated_at", "row_version")
-        )
         # no COUNT(*) over every article: one row more than a page says whether there is a next
-        start = (number - 1) * PER_PAGE
-        rows = list(ids[start : start + PER_PAGE + 1])
+        if specialty and found is None:
+            rows = []
+        else:
+            rows = _listing_rows(number, found.pk if found else None)
         has_next, total = len(rows) > PER_PAGE, None
         rows = rows[:PER_PAGE]
     return ListingSlice(number, [(pk, at, str(v)) for pk, at, v in rows], has_next, total)
+
+
+def _listing_rows(number: int, specialty_id: int | None) -> list[tuple[int, datetime, str]]:
+    """One listing page's (pk, updated_at, row version) and one more row (1 query). Every index
+    view runs it (it is the ETag), so its SQL is the ORM's, compiled once per variant."""
+    sql, params, at = _listing_template(
+        connection.vendor, shows_pending(), specialty_id is not None, number
+    )
+    values = list(params)
+    if at is not None:
+        values[at] = specialty_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return [(pk, as_datetime(at_) or at_, str(v)) for pk, at_, v in cursor.fetchall()]
+
+
+_LISTING_ORDER = ("-listed_at", "-pk")  # newest first, by the article_public_listing index
+_SPECIALTY_MARK = -987_654_321  # stands for the specialty id while the SQL is compiled
+
+
+@functools.lru_cache(maxsize=512)
+def _listing_template(
+    vendor: str, pending: bool, by_specialty: bool, number: int
+) -> tuple[str, tuple[Any, ...], int | None]:
+    # `vendor` and `pending` key the cache: _visible_articles reads shows_pending() itself
+    articles = _visible_articles()
+    if by_specialty:
+        articles = articles.filter(specialty_id=_SPECIALTY_MARK)
+    start = (number - 1) * PER_PAGE
+    ids = (
+        articles.annotate(row_version=_row_version())
+        .order_by(*_LISTING_ORDER)
+        .values_list("pk", "updated_at", "row_version")[start : start + PER_PAGE + 1]
+    )
+    sql, params = ids.query.sql_with_params()
+    return sql, tuple(params), params.index(_SPECIALTY_MARK) if by_specialty else None
 
 
 def _search_hits(

@@ -155,7 +155,7 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     )
     if visibility in (None, Visibility.GONE):
         return None
-    times = (_as_datetime(t) for t in (updated_at, decided_at, flagged_at))
+    times = (as_datetime(t) for t in (updated_at, decided_at, flagged_at))
     return PublicVersion(visibility, max(t for t in times if t is not None), None, digest or "")
 
 
@@ -194,7 +194,7 @@ def _probe_sql(vendor: str, slug: str) -> tuple[str, list[Any]]:
     return sql, values
 
 
-def _as_datetime(value: datetime | str | None) -> datetime | None:
+def as_datetime(value: datetime | str | None) -> datetime | None:
     """A timestamp as the raw cursor gives it: a datetime (PostgreSQL) or its stored text
     (SQLite, UTC)."""
     if value is None or isinstance(value, datetime):
