@@ -5,7 +5,6 @@ source_verification.py are the detectors; tasks.py runs them on schedule.
 """
 
 from editorial.staleness.services import (
-    FLAGGED_FIELDS,
     REASON_RETRACTED,
     REASON_REVIEW_DUE,
     REASON_SOURCE_CHANGED,
@@ -17,9 +16,10 @@ from editorial.staleness.services import (
     source_mark_retracted,
     source_record_version,
 )
+from editorial.staleness.sweep import FlaggedArticle
 
 __all__ = [
-    "FLAGGED_FIELDS",
+    "FlaggedArticle",
     "REASON_RETRACTED",
     "REASON_REVIEW_DUE",
     "REASON_SOURCE_CHANGED",
