@@ -24,9 +24,9 @@ not 20,000 trigger calls. Inside the inserting transaction:
 entry_hash = SHA-256(prev_hash | `imprimatur_audit_row_text`(label, row)); that function is the
 one canonical text and `verify_audit` recomputes it over the stored rows with the same SQL
 (TimeZone pinned to UTC, so any session gives the same text). The trigger inlines the
-function's expression under the same settings (ROW_TEXT_EXPR, ROW_TEXT_SETTINGS). Migration 0023's per-row trigger
-wrote the same links; its SQL stays here for the reverse migration. SQLite (the embedded mode)
-keeps the Python signal path of `editorial.audit.chain`.
+function's expression under the same settings (ROW_TEXT_EXPR, ROW_TEXT_SETTINGS). Migration
+0023's per-row trigger wrote the same links; its SQL stays here for the reverse migration.
+SQLite (the embedded mode) keeps the Python signal path of `editorial.audit.chain`.
 
 Installed by the migrations and again, idempotently, after every `migrate` (post_migrate), so
 history tables that later migrations add are chained too; the variant follows the applied

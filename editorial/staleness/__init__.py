@@ -19,13 +19,13 @@ from editorial.staleness.services import (
 from editorial.staleness.sweep import FlaggedArticle
 
 __all__ = [
-    "FlaggedArticle",
     "REASON_RETRACTED",
     "REASON_REVIEW_DUE",
     "REASON_SOURCE_CHANGED",
     "RESOLUTION_SERVICES",
     "RETRACTED_VERSION",
     "VERSION_LENGTH",
+    "FlaggedArticle",
     "article_resolve_staleness",
     "articles_flag_review_due",
     "source_mark_retracted",

@@ -62,6 +62,7 @@ class FlaggedArticle:
 
 
 FLAGGED_COLUMNS = ("id", "slug", "title", "author_id")  # FlaggedArticle's, in its order
+TO_FLAG = (*FLAGGED_COLUMNS, "next_review_due")  # the flag insert reads id, next_review_due
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,13 @@ def _history_columns(model) -> list[str]:
     return [f.column for f in model.history.model._meta.concrete_fields if f.column not in skip]
 
 
+def _returned(model, also: tuple[str, ...] = ()) -> str:
+    """The columns a history row copies (and `also`): what the sweep's CTEs carry, not the
+    whole row (an article's search vector and rendered page are not history, and are large)."""
+    columns = _history_columns(model)
+    return ", ".join(_q(c) for c in [*columns, *(c for c in also if c not in columns)])
+
+
 def _history_insert(model, source_alias: str, history_type: str) -> str:
     """INSERT INTO <model's history table> SELECT <its columns> FROM <source_alias> ..."""
     columns = _history_columns(model)
@@ -133,9 +141,7 @@ def _no_flag_yet(spec: FlagSpec) -> str:
     )
 
 
-def sweep(
-    *, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime
-) -> list[FlaggedArticle]:
+def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> list[FlaggedArticle]:
     """Move the scoped approved articles to stale with a flag and history rows each; the
     caller holds the transaction. Returns the articles given a flag, by id."""
     params = {
@@ -194,7 +200,7 @@ def _flagged_columns(alias: str) -> str:
 
 def _to_flag_columns(alias: str) -> str:
     """What the flag insert reads (id, next_review_due) and what the sweep returns."""
-    return f"{_flagged_columns(alias)}, {alias}.next_review_due"
+    return ", ".join(f"{alias}.{_q(c)}" for c in TO_FLAG)
 
 
 def _flag_insert(rows_sql: str, spec: FlagSpec) -> str:
@@ -212,10 +218,10 @@ def _one_statement(condition: str, spec: FlagSpec) -> str:
     if spec.source_id is not None:
         to_flag += f" UNION ALL {_already_stale(condition)}"
     return (
-        f"WITH moved AS ({_update(condition)} RETURNING *),"
+        f"WITH moved AS ({_update(condition)} RETURNING {_returned(Article, TO_FLAG)}),"
         f" article_history AS ({_history_insert(Article, 'moved', '~')} FROM moved),"
         f" to_flag AS ({to_flag}),"
-        f" flags AS ({_flag_insert('to_flag', spec)} RETURNING *),"
+        f" flags AS ({_flag_insert('to_flag', spec)} RETURNING {_returned(StalenessFlag)}),"
         f" flag_history AS ({_history_insert(StalenessFlag, 'flags', '+')} FROM flags)"
         f" SELECT {_flagged_columns('to_flag')} FROM to_flag ORDER BY id"
     )
