@@ -336,11 +336,18 @@ def figures_of(floors: list[Run], sweeps: list[Run], suffix: str = "") -> dict:
         f"floor{suffix}_ms": round(floor * 1000, 1),
         f"ratio{suffix}": round(sweep / floor, 2),
     }
-    if all(r.cpu is not None for r in floors + sweeps):
-        floor_cpu = statistics.median(r.cpu for r in floors)
-        sweep_cpu = statistics.median(r.cpu for r in sweeps)
-        out[f"cpu_ratio{suffix}"] = round(sweep_cpu / floor_cpu, 2) if floor_cpu else None
+    floor_cpu, sweep_cpu = _cpus(floors), _cpus(sweeps)
+    if floor_cpu and sweep_cpu and statistics.median(floor_cpu):
+        out[f"cpu_ratio{suffix}"] = round(
+            statistics.median(sweep_cpu) / statistics.median(floor_cpu), 2
+        )
     return out
+
+
+def _cpus(runs: list[Run]) -> list[float]:
+    """Every run's CPU seconds, or [] if any run's could not be read."""
+    cpus = [r.cpu for r in runs if r.cpu is not None]
+    return cpus if len(cpus) == len(runs) else []
 
 
 def print_runs(label: str, floors: list[Run], sweeps: list[Run]) -> None:
@@ -348,10 +355,10 @@ def print_runs(label: str, floors: list[Run], sweeps: list[Run]) -> None:
         f"  runs{label} (ms): floor {_ms([r.wall for r in floors])};"
         f" sweep {_ms([r.wall for r in sweeps])}"
     )
-    if all(r.cpu is not None for r in floors + sweeps):
+    floor_cpu, sweep_cpu = _cpus(floors), _cpus(sweeps)
+    if floor_cpu and sweep_cpu:
         print(
-            f"  cpu{label} (ms, backend + client): floor {_ms([r.cpu for r in floors])};"
-            f" sweep {_ms([r.cpu for r in sweeps])}"
+            f"  cpu{label} (ms, backend + client): floor {_ms(floor_cpu)}; sweep {_ms(sweep_cpu)}"
         )
 
 

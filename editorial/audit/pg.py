@@ -56,8 +56,8 @@ STATEMENT_MIGRATION = "0024_audit_chain_per_statement"
 # The canonical text of a chained row, and the settings it is computed under. The function
 # below is what `verify_audit` calls; the per-statement trigger inlines the same expression and
 # carries the same settings itself (a SQL function with SET clauses is never inlined: called
-# once per row it ran as a nested query with two settings changes each time, ~20 us a row,
-# half the chain's cost on the staleness sweep's 20,000 rows).
+# once per row it ran as a nested query with two settings changes each time, a quarter to a
+# third of the trigger's time on the staleness sweep's 20,000 rows).
 ROW_TEXT_EXPR = "{label} || '|' || to_jsonb({row})::text"
 ROW_TEXT_SETTINGS = "SET TimeZone TO 'UTC' SET IntervalStyle TO 'postgres'"
 ROW_TEXT_SQL = f"""
