@@ -289,15 +289,20 @@ def floor_run(meter: Meter, source_id: int) -> Run:
 
 def sweep_run(meter: Meter, source, version: str, *, keep: bool) -> tuple[Run, int]:
     """source_record_version (UPDATE, history rows, flags, their history, their audit chain
-    links, the returned list), in a transaction rolled back unless `keep`."""
+    links, the returned list), in a transaction rolled back unless `keep` (then the time
+    includes the commit: the deferred foreign-key checks run there)."""
     from django.db import transaction
 
     from editorial.staleness.services import source_record_version
 
+    if keep:
+        with meter, transaction.atomic():
+            flagged = source_record_version(source=source, version=version)
+        return meter.run, len(flagged)
     with transaction.atomic():
         with meter:
             flagged = source_record_version(source=source, version=version)
-        transaction.set_rollback(not keep)
+        transaction.set_rollback(True)
     return meter.run, len(flagged)
 
 
