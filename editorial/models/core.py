@@ -71,6 +71,7 @@ class StalenessFlag(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index below: the sweep's flags have no one
     )
     detail = models.TextField(blank=True, max_length=5000)
     from_version = models.CharField(max_length=100, blank=True)
@@ -85,6 +86,7 @@ class StalenessFlag(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index below: a new flag is unresolved
     )
     resolution_note = models.TextField("why", blank=True, max_length=5000)
 
@@ -108,6 +110,16 @@ class StalenessFlag(models.Model):
             ),
             # the sweep: flags of one source version (NOT IN), then the rows it just inserted
             models.Index(fields=["source", "to_version", "detected_at"], name="flag_source_sweep"),
+            # deleting a user (SET_NULL finds their flags): only the flags that name someone, so
+            # the sweep's 10,000 new flags (raised and resolved by no one) add no entry here
+            models.Index(
+                fields=["raised_by"], condition=Q(raised_by__isnull=False), name="flag_raised_by"
+            ),
+            models.Index(
+                fields=["resolved_by"],
+                condition=Q(resolved_by__isnull=False),
+                name="flag_resolved_by",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,6 @@ source_verification.py are the detectors; tasks.py runs them on schedule.
 """
 
 from editorial.staleness.services import (
-    FLAGGED_FIELDS,
     REASON_RETRACTED,
     REASON_REVIEW_DUE,
     REASON_SOURCE_CHANGED,
@@ -17,15 +16,16 @@ from editorial.staleness.services import (
     source_mark_retracted,
     source_record_version,
 )
+from editorial.staleness.sweep import FlaggedArticle
 
 __all__ = [
-    "FLAGGED_FIELDS",
     "REASON_RETRACTED",
     "REASON_REVIEW_DUE",
     "REASON_SOURCE_CHANGED",
     "RESOLUTION_SERVICES",
     "RETRACTED_VERSION",
     "VERSION_LENGTH",
+    "FlaggedArticle",
     "article_resolve_staleness",
     "articles_flag_review_due",
     "source_mark_retracted",

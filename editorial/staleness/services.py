@@ -22,7 +22,7 @@ from editorial import workflow
 from editorial.access.roles import AnyUser, is_editor
 from editorial.audit.attribution import attribute, history_user
 from editorial.models import FlagKind, Resolution, StalenessFlag
-from editorial.staleness.sweep import FlagSpec, Scope, sweep
+from editorial.staleness.sweep import FlaggedArticle, FlagSpec, Scope, sweep
 from editorial.webhooks import articles_swept_stale, source_version_event
 
 REASON_SOURCE_CHANGED = "source changed"
@@ -30,8 +30,6 @@ REASON_RETRACTED = "retracted"
 REASON_REVIEW_DUE = "periodic review due"
 RETRACTED_VERSION = "retracted"
 VERSION_LENGTH = 100
-# Only what a list of flagged articles shows; the sweep may return thousands.
-FLAGGED_FIELDS = ("id", "title", "slug", "status", "author_id", "next_review_due")
 
 
 def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
@@ -42,13 +40,6 @@ def _ensure_editor_or_system(actor: AnyUser, action: str) -> None:
 def _short(source: Source) -> str:
     title = source.title
     return title if len(title) <= 40 else title[:39] + "…"
-
-
-def _flagged(*, source: Source, to_version: str, detected_at) -> list[Article]:
-    flags = StalenessFlag.objects.filter(
-        source=source, to_version=to_version, detected_at=detected_at
-    )
-    return list(Article.objects.filter(pk__in=flags.values("article_id")).only(*FLAGGED_FIELDS))
 
 
 def _changed_spec(source: Source, previous: str, version: str) -> FlagSpec:
@@ -86,7 +77,7 @@ def source_record_version(
     content_hash: str = "",
     etag: str = "",
     last_modified: str = "",
-) -> list[Article]:
+) -> list[FlaggedArticle]:
     """Record a new version of a source and move every approved article citing it to stale with
     a flag and a history row; returns the articles newly flagged (articles already stale get a
     flag too, not a move). Recording the current version again flags nothing."""
@@ -119,18 +110,17 @@ def source_record_version(
         )
         source.save(update_fields=["current_version", "version_date"])
         spec = _changed_spec(source, previous, version)
-        flags = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
+        flagged = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
         # the feeds hear of the new version, the publishing sites of each article gone stale
-        source_version_event(source, previous=previous, flagged=flags)
-        if not flags:
-            return []
-        articles_swept_stale(now)
-    return _flagged(source=source, to_version=version, detected_at=now)
+        source_version_event(source, previous=previous, flagged=len(flagged))
+        if flagged:
+            articles_swept_stale(now)
+    return flagged
 
 
 def source_mark_retracted(
     *, source: Source, actor: AnyUser = None, note: str = ""
-) -> list[Article]:
+) -> list[FlaggedArticle]:
     """Mark a source retracted and flag at once every approved article citing it (reason
     "retracted"); returns the articles newly flagged."""
     _ensure_editor_or_system(actor, "mark a source retracted")
@@ -151,10 +141,10 @@ def source_mark_retracted(
             reason=REASON_RETRACTED,
             history_reason=f"flagged stale: {_short(source)} was retracted",
         )
-        if not sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now):
-            return []
-        articles_swept_stale(now)
-    return _flagged(source=source, to_version=RETRACTED_VERSION, detected_at=now)
+        flagged = sweep(scope=Scope.citing(source.pk), spec=spec, actor=actor, now=now)
+        if flagged:
+            articles_swept_stale(now)
+    return flagged
 
 
 def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None) -> int:
@@ -175,7 +165,7 @@ def articles_flag_review_due(*, today: date | None = None, actor: AnyUser = None
     )
     scope = Scope.review_due(connection.ops.adapt_datefield_value(today))
     with transaction.atomic():
-        flagged = sweep(scope=scope, spec=spec, actor=actor, now=now)
+        flagged = len(sweep(scope=scope, spec=spec, actor=actor, now=now))
         if flagged:
             articles_swept_stale(now)
     return flagged

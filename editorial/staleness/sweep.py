@@ -18,10 +18,16 @@ caller's transaction (INSERT ... SELECT; no article passes through Python):
 4. INSERT the flags' history rows ("+").
 
 On PostgreSQL the four are one statement (data-modifying CTEs: one pass over the moved rows,
-no re-scan, no dependence on statistics that do not know yet about the rows just moved). On
-SQLite (the embedded mode: small data) they are four statements; the rows just moved are found
-again by `updated_at = <this sweep's now>`. Table and column names come from the models' _meta,
-so a field added to Article later is copied into its history row too.
+no re-scan, no dependence on statistics that do not know yet about the rows just moved), which
+also returns the flagged articles, and the chain trigger links the history rows it inserts
+(editorial.audit.pg). On SQLite (the embedded mode: small data) they are four statements; the
+rows just moved are found again by `updated_at = <this sweep's now>`, and the history rows are
+chained from Python. Table and column names come from the models' _meta, so a field added to
+Article later is copied into its history row too.
+
+The flagged articles come back as FlaggedArticle records, not model instances: callers count
+them or name them, and building 10,000 Article instances (state machine set-up included) cost
+more than the flags themselves.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from django.db import connection
 from articles.models import Article, Citation, Status
 from editorial.access.roles import AnyUser
 from editorial.audit.chain import audit_append_since
+from editorial.audit.pg import is_chained_in_database
 from editorial.models import StalenessFlag
 
 HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type")
@@ -42,6 +49,20 @@ FLAG_COLUMNS = (
     "article_id, source_id, from_version, to_version, reason, detected_at,"
     " resolution, resolution_note, kind, detail"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedArticle:
+    """An article a sweep flagged (moved to stale, or already stale and given a flag)."""
+
+    pk: int
+    slug: str
+    title: str
+    author_id: int
+
+
+FLAGGED_COLUMNS = ("id", "slug", "title", "author_id")  # FlaggedArticle's, in its order
+TO_FLAG = (*FLAGGED_COLUMNS, "next_review_due")  # the flag insert reads id, next_review_due
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,13 @@ def _history_columns(model) -> list[str]:
     return [f.column for f in model.history.model._meta.concrete_fields if f.column not in skip]
 
 
+def _returned(model, also: tuple[str, ...] = ()) -> str:
+    """The columns a history row copies (and `also`): what the sweep's CTEs carry, not the
+    whole row (an article's search vector and rendered page are not history, and are large)."""
+    columns = _history_columns(model)
+    return ", ".join(_q(c) for c in [*columns, *(c for c in also if c not in columns)])
+
+
 def _history_insert(model, source_alias: str, history_type: str) -> str:
     """INSERT INTO <model's history table> SELECT <its columns> FROM <source_alias> ..."""
     columns = _history_columns(model)
@@ -113,9 +141,9 @@ def _no_flag_yet(spec: FlagSpec) -> str:
     )
 
 
-def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int:
+def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> list[FlaggedArticle]:
     """Move the scoped approved articles to stale with a flag and history rows each; the
-    caller holds the transaction. Returns how many flags were written."""
+    caller holds the transaction. Returns the articles given a flag, by id."""
     params = {
         **scope.params,
         "now": connection.ops.adapt_datetimefield_value(now),
@@ -140,13 +168,13 @@ def sweep(*, scope: Scope, spec: FlagSpec, actor: AnyUser, now: datetime) -> int
             for statement in _statements(condition, spec):
                 cursor.execute(statement, params)
                 if statement.startswith("UPDATE") and not cursor.rowcount and not spec.source_id:
-                    return 0
-        written = cursor.rowcount  # the flags' history rows: one per flag written
-    # Issue 9: link the history rows inserted above into their articles' audit hash chains.
-    # On PostgreSQL the chain trigger linked them in the statement itself (set-based, one
-    # trigger call per history table): this then finds nothing left (one query per model).
-    audit_append_since(now)
-    return written
+                    return []
+        flagged = [FlaggedArticle(*row) for row in cursor.fetchall()]
+    if not is_chained_in_database(connection):
+        # Issue 9: link the history rows inserted above into their articles' audit hash
+        # chains. On PostgreSQL the chain trigger linked them in the statement itself.
+        audit_append_since(now)
+    return flagged
 
 
 def _update(condition: str) -> str:
@@ -161,37 +189,48 @@ def _update(condition: str) -> str:
 def _already_stale(condition: str) -> str:
     table = _q(Article._meta.db_table)
     return (
-        f"SELECT a.id, a.next_review_due FROM {table} a"
+        f"SELECT {_to_flag_columns('a')} FROM {table} a"
         f" WHERE a.status = %(stale)s AND {condition.format(a='a')}"
     )
+
+
+def _flagged_columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{_q(c)}" for c in FLAGGED_COLUMNS)
+
+
+def _to_flag_columns(alias: str) -> str:
+    """What the flag insert reads (id, next_review_due) and what the sweep returns."""
+    return ", ".join(f"{alias}.{_q(c)}" for c in TO_FLAG)
 
 
 def _flag_insert(rows_sql: str, spec: FlagSpec) -> str:
     return (
         f"INSERT INTO {_q(StalenessFlag._meta.db_table)} ({FLAG_COLUMNS})"
         f" SELECT a.id, %(source_id)s, %(from_version)s, {spec.to_version_sql}, %(reason)s,"
-        f" %(now)s, '', '', %(kind)s, '' FROM ({rows_sql}) a"
+        f" %(now)s, '', '', %(kind)s, '' FROM {rows_sql} a"
     )
 
 
 def _one_statement(condition: str, spec: FlagSpec) -> str:
     """PostgreSQL: all four writes in one statement. Every CTE sees the snapshot taken before
     the UPDATE, so the already-stale articles and the moved ones never overlap."""
-    to_flag = "SELECT id, next_review_due FROM moved"
+    to_flag = f"SELECT {_to_flag_columns('moved')} FROM moved"
     if spec.source_id is not None:
         to_flag += f" UNION ALL {_already_stale(condition)}"
     return (
-        f"WITH moved AS ({_update(condition)} RETURNING *),"
+        f"WITH moved AS ({_update(condition)} RETURNING {_returned(Article, TO_FLAG)}),"
         f" article_history AS ({_history_insert(Article, 'moved', '~')} FROM moved),"
-        f" flags AS ({_flag_insert(to_flag, spec)} RETURNING *)"
-        f" {_history_insert(StalenessFlag, 'flags', '+')} FROM flags"
+        f" to_flag AS ({to_flag}),"
+        f" flags AS ({_flag_insert('to_flag', spec)} RETURNING {_returned(StalenessFlag)}),"
+        f" flag_history AS ({_history_insert(StalenessFlag, 'flags', '+')} FROM flags)"
+        f" SELECT {_flagged_columns('to_flag')} FROM to_flag ORDER BY id"
     )
 
 
 def _statements(condition: str, spec: FlagSpec) -> list[str]:
-    """SQLite: four statements; the moved rows are the stale ones stamped with this `now`.
-    For a source change every stale article in scope without this version's flag (moved or
-    stale before) gets one."""
+    """SQLite: four statements, then the flagged articles; the moved rows are the stale ones
+    stamped with this `now`. For a source change every stale article in scope without this
+    version's flag (moved or stale before) gets one."""
     table = _q(Article._meta.db_table)
     moved = f"a.status = %(stale)s AND a.updated_at = %(now)s AND {condition.format(a='a')}"
     if spec.source_id is None:
@@ -206,6 +245,8 @@ def _statements(condition: str, spec: FlagSpec) -> list[str]:
     return [
         _update(condition),
         f"{_history_insert(Article, 'a', '~')} FROM {table} a WHERE {moved}",
-        _flag_insert(to_flag, spec),
+        _flag_insert(f"({to_flag})", spec),
         f"{_history_insert(StalenessFlag, 'f', '+')} FROM {flag_table} f WHERE {new_flags}",
+        f"SELECT {_flagged_columns('a')} FROM {table} a JOIN {flag_table} f"
+        f" ON f.article_id = a.id WHERE {new_flags} ORDER BY a.id",
     ]

@@ -54,12 +54,18 @@ def _subscriptions(event: str, author_ids: set[int] | None) -> list[WebhookSubsc
     return [s for s in rows if event in s.events]
 
 
-def _emit(event: str, items: list[tuple[int | None, dict]]) -> int:
-    """One delivery per (item, subscription that may see it); returns how many were owed."""
+def _emit(
+    event: str,
+    items: list[tuple[int | None, dict]],
+    subscriptions: list[WebhookSubscription] | None = None,
+) -> int:
+    """One delivery per (item, subscription that may see it); returns how many were owed.
+    `subscriptions`: the event's, already read (each item is still checked against them)."""
     if not items:
         return 0
-    authors = None if items[0][0] is None else {a for a, _ in items if a is not None}
-    subscriptions = _subscriptions(event, authors)
+    if subscriptions is None:
+        authors = None if items[0][0] is None else {a for a, _ in items if a is not None}
+        subscriptions = _subscriptions(event, authors)
     if not subscriptions:
         return 0
     now = timezone.now()
@@ -80,13 +86,22 @@ def _emit(event: str, items: list[tuple[int | None, dict]]) -> int:
     return len(rows)
 
 
+ARTICLE_DATA_FIELDS = ("slug", "title", "status", "review_round", "updated_at")
+
+
 def article_data(article: Article) -> dict:
+    return _article_payload(*(getattr(article, name) for name in ARTICLE_DATA_FIELDS))
+
+
+def _article_payload(
+    slug: str, title: str, status: str, review_round: int, updated_at: datetime | None
+) -> dict:
     return {
-        "slug": article.slug,
-        "title": article.title,
-        "state": article.status,
-        "round": article.review_round,
-        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
+        "slug": slug,
+        "title": title,
+        "state": status,
+        "round": review_round,
+        "updated_at": updated_at.isoformat() if updated_at else None,
     }
 
 
@@ -113,11 +128,16 @@ STATE_EVENTS = {
 
 def articles_swept_stale(now: datetime) -> int:
     """article.stale for every article the staleness sweep stamped at `now` (it sets
-    updated_at = now on the rows it moves): one query for the articles, one per event batch."""
-    moved = Article.objects.filter(status=Status.STALE, updated_at=now).only(
-        "id", "slug", "title", "status", "review_round", "updated_at", "author_id"
+    updated_at = now on the rows it moves): one query for the subscriptions, then (only if
+    any) one for the articles, as tuples (a sweep may move 10,000), and one per event batch."""
+    subscriptions = _subscriptions(ARTICLE_STALE, None)
+    if not subscriptions:
+        return 0
+    moved = Article.objects.filter(status=Status.STALE, updated_at=now).values_list(
+        "author_id", *ARTICLE_DATA_FIELDS
     )
-    return _emit(ARTICLE_STALE, [(a.author_id, article_data(a)) for a in moved])
+    items = [(author_id, _article_payload(*data)) for author_id, *data in moved]
+    return _emit(ARTICLE_STALE, items, subscriptions)
 
 
 def source_version_event(source: Source, *, previous: str, flagged: int) -> int:
