@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0034_reader_feedback'),
+        ('editorial', '0035_issue20_flags_unsigned_snapshots_feedback_concern'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
