@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.models import Article
-from editorial.audit.anchors import anchor_index
+from editorial.audit.anchor_reader import anchor_index
 from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_verify_chains
 
