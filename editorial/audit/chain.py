@@ -14,7 +14,9 @@ also call `audit_append_bulk(rows)` themselves: it is idempotent.
 
 Evidence that belongs to no article (issue 15) is chained the same way, per object, in
 ObjectAuditEntry: a source with its versions, a board member with their disclosures, a
-specialty, a signature (OBJECT_CHAINS). Per-article plus per-object chains rather than one
+specialty, a signature, an API client with its keys and webhook subscriptions, a webhook
+delivery (OBJECT_CHAINS). Reader feedback concerns an article: its history joins the article's
+chain. Per-article plus per-object chains rather than one
 global chain: a writer locks only the chains it appends to (a global chain would serialise
 every write of the application on one lock), and an inspector reads one article's or one
 member's trail without the rest. What a global chain gives for free, a single head to
@@ -85,6 +87,13 @@ OBJECT_CHAINS = {
     "reviewers.historicaldisclosure": ("reviewers.boardmember", "member_id"),
     # the live row itself: a signature is written once and never changed (no history model)
     "reviewers.signature": ("reviewers.reviewassignment", "assignment_id"),
+    # the API's evidence (editorial/models/api.py): a client's trail holds its keys and
+    # subscriptions; a delivery chains alone (a chain per subscription would make every
+    # workflow write that owes a webhook wait on one lock)
+    "editorial.historicalapiclient": ("editorial.apiclient", "id"),
+    "editorial.historicalapikey": ("editorial.apiclient", "client_id"),
+    "editorial.historicalwebhooksubscription": ("editorial.apiclient", "client_id"),
+    "editorial.historicalwebhookdelivery": ("editorial.webhookdelivery", "id"),
 }
 
 
