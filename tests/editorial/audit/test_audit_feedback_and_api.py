@@ -144,9 +144,7 @@ def rewrite(label: str, history_id: int) -> None:
 
 
 @pytest.mark.parametrize("label", CHAINS)
-def test_the_owner_who_rewrites_their_history_and_recomputes_the_chain_is_named(
-    evidence, label
-):
+def test_the_owner_who_rewrites_their_history_and_recomputes_the_chain_is_named(evidence, label):
     anchor = anchor_checkpoint()
     entries, link = first_link(label)
     where = (
