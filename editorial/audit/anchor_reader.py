@@ -12,6 +12,7 @@ import base64
 import hmac
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from editorial.audit.anchors import (
@@ -22,6 +23,7 @@ from editorial.audit.anchors import (
     key_id,
 )
 from editorial.audit.chain import entry_filter, entry_model
+from editorial.models import AnchorReceipt
 
 
 class AnchorLine(NamedTuple):
@@ -41,7 +43,7 @@ class Span(NamedTuple):
 
     first: int
     last: int
-    digest: str  # "" for a run of links that is not the head (a gap in the chain when anchored)
+    digest: bytes  # empty for a run of links that is not the head (a gap when anchored)
     prints: bytes  # PRINT_BYTES per link, `first` to `last`; empty in a format 1 (heads) line
     line: int  # index into AnchorIndex.anchors
 
@@ -62,6 +64,7 @@ class AnchorIndex:
     problems: list[str] = field(default_factory=list)
     latest_id: str = ""
     latest_at: str = ""
+    seen: set[str] = field(default_factory=set)  # every anchor id a line carries, sound or not
 
     def anchored(self, chain: str, object_id: int) -> list[Span]:
         """The spans anchored for one chain, oldest checkpoint first."""
@@ -87,6 +90,7 @@ def _check_line(raw: bytes, where: str, last: dict | None, index: AnchorIndex) -
     except (ValueError, KeyError, TypeError, AttributeError):
         index.problems.append(f"{where}: truncated or not a checkpoint (not JSON)")
         return None
+    index.seen.add(str(anchor.get("anchor_id")))
     if anchor.get("key_id") != key_id():
         index.problems.append(
             f"{where}: anchor {anchor.get('anchor_id')} signed with another key"
@@ -122,19 +126,20 @@ def _fold(anchor: dict, number: int, index: AnchorIndex) -> None:
                 prints = base64.b64decode(encoded)
                 last = int(first) + len(prints) // PRINT_BYTES - 1
                 if position == len(runs) - 1:
-                    last, head = int(sequence), digest
+                    last, head = int(sequence), bytes.fromhex(digest)
                 else:
-                    head = ""
+                    head = b""
                 spans.append(Span(int(first), last, head, prints, number))
 
 
 def anchor_index() -> AnchorIndex:
     """Read every anchor file, line by line (one line in memory at a time), checking each."""
     index = AnchorIndex()
+    # the receipts before the files: a checkpoint written meanwhile has its line already
+    receipts = list(AnchorReceipt.objects.values_list("anchor_id", "written_at", "file"))
     files = anchor_files()
     if not files:
         index.problems.append(f"no anchor file in {anchor_dir()}")
-        return index
     last: dict | None = None
     for path in files:
         with path.open("rb") as f:
@@ -151,7 +156,21 @@ def anchor_index() -> AnchorIndex:
                 _fold(anchor, len(index.anchors) - 1, index)
     if last is not None:
         index.latest_id, index.latest_at = last["anchor_id"], last["written_at"]
+    _check_receipts(receipts, index)
     return index
+
+
+def _check_receipts(receipts: list[tuple[str, datetime, str]], index: AnchorIndex) -> None:
+    """Report the checkpoints the database saw written whose lines are gone."""
+    gone = [r for r in receipts if r[0] not in index.seen]
+    if gone:
+        anchor_id, written_at, name = gone[0]
+        others = f", and {len(gone) - 1} later one(s)" if len(gone) > 1 else ""
+        index.problems.append(
+            f"anchor {anchor_id} (written {written_at.isoformat()} to {name}){others}: the"
+            f" database has a receipt but {anchor_dir()} has no such line (the newest lines or"
+            " files were removed, or the file was truncated)"
+        )
 
 
 def anchor_statement(chain: str, object_id: int) -> str:

@@ -15,9 +15,12 @@ the proof; a fingerprint only says where: to move that place by one entry, a for
 to find a 64-bit partial collision, and the head still would not match.
 
 Each checkpoint names the previous one and repeats its MAC, so a checkpoint (or a whole file)
-removed from the middle is seen; `watermarks` are the highest entry ids it covers, so the next
-one holds only the chains and links added since (a burst of 10 writes costs a line of 10 heads
-and their links: ~100 bytes a chain plus ~11 a link).
+removed from the middle is seen. The newest ones removed (a file cut at a line boundary, the
+latest file deleted) would leave a series that merely ends early, so the database keeps a
+receipt of each line written (AnchorReceipt) and the reader reports a receipt whose line is
+gone. `watermarks` are the highest entry ids a checkpoint covers, so the next one holds only
+the chains and links added since (a burst of 10 writes costs a line of 10 heads and their
+links: ~100 bytes a chain plus ~11 a link).
 
 When: after each write burst (editorial.audit.tasks.anchor_after_commit: the first commit
 asks for a checkpoint AUDIT_ANCHOR_DEBOUNCE_SECONDS later, which covers everything committed
@@ -45,9 +48,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Max
 
 from editorial.audit import locks
 from editorial.audit.chain import ARTICLE_CHAIN, chains, entry_model
+from editorial.models import AnchorReceipt
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,9 @@ FILE_PATTERN = "anchors-*.jsonl"
 PENDING_KEY = "imprimatur:audit-anchor-pending"
 FORMAT = 2  # 1: heads only; 2: heads and every new link's fingerprint ("links")
 PRINT_BYTES = 8  # a link's fingerprint: the first 8 bytes of its entry hash
+# a line holds at most this many chains, or about this many characters of fingerprints
+PART_CHAINS = 10_000
+PART_CHARS = 2_000_000
 
 
 def key_id(key: str | None = None) -> str:
@@ -127,85 +135,128 @@ def _file_lock() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _grown(chain: str, since: int) -> tuple[dict[str, list], dict[str, list], int]:
-    """The chains of `chain` grown past entry id `since`: ({object id: [sequence, hash]} of
-    their heads, {object id: [[first sequence, fingerprints]]} of their new links, the highest
-    entry id). One query, streamed in chunks (the first checkpoint reads every link)."""
+def _stream(chain: str, since: int, top: int) -> Iterator[tuple[str, list, list]]:
+    """(object id, [head sequence, head hash], [[first sequence, fingerprints]]) of every chain
+    of `chain` with links in (since, top], one chain at a time: one query, read in chunks."""
     model = entry_model(chain)
     table = connection.ops.quote_name(model._meta.db_table)
     key = "article_id" if chain == ARTICLE_CHAIN else "object_id"
     where, params = ("", []) if chain == ARTICLE_CHAIN else (" AND chain = %s", [chain])
     sql = (
-        f"SELECT {key}, sequence, entry_hash, id FROM {table} WHERE id > %s{where}"
+        f"SELECT {key}, sequence, entry_hash FROM {table} WHERE id > %s AND id <= %s{where}"
         f" ORDER BY {key}, sequence"
     )
-    heads: dict[str, list] = {}
-    spans: dict[str, list[list]] = {}
-    top = since
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [since, *params])
+    current: Any = None
+    head: list = []
+    runs: list[list] = []
+    with transaction.atomic(), connection.chunked_cursor() as cursor:  # a server-side cursor
+        cursor.execute(sql, [since, top, *params])
         while rows := cursor.fetchmany(5000):
-            for object_id, sequence, digest, entry_id in rows:
-                oid, top = str(object_id), max(top, entry_id)
-                runs = spans.setdefault(oid, [])
+            for object_id, sequence, digest in rows:
+                if object_id != current:
+                    if current is not None:
+                        yield str(current), head, _encoded(runs)
+                    current, runs = object_id, []
                 # links past a watermark continue their chain: one run, unless a link is
                 # missing already (then the fingerprints say where the gap was)
                 if not runs or runs[-1][0] + len(runs[-1][1]) // PRINT_BYTES != sequence:
                     runs.append([sequence, bytearray()])
                 runs[-1][1] += bytes.fromhex(digest[: PRINT_BYTES * 2])
-                heads[oid] = [sequence, digest]
-    links = {
-        oid: [[first, base64.b64encode(prints).decode()] for first, prints in runs]
-        for oid, runs in spans.items()
-    }
-    return heads, links, top
+                head = [sequence, digest]
+    if current is not None:
+        yield str(current), head, _encoded(runs)
 
 
-def _lock_all_chains() -> None:
-    # Exclusive: writers hold the chains' lock (shared) from their first link to their commit,
-    # so once we have it every link with a lower id is committed and visible: the watermark
-    # is exact. Writers wait only while the heads are read.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
+def _encoded(runs: list[list]) -> list[list]:
+    return [[first, base64.b64encode(prints).decode()] for first, prints in runs]
+
+
+def _watermarks() -> dict[str, int]:
+    """{chain family: its highest entry id}, read under the chains' lock (exclusive): writers
+    hold it (shared) from their first link to their commit, so every link at or below a
+    watermark is committed and visible, and reading them afterwards, without the lock, gives
+    exactly those. Writers wait only for these few queries."""
+    marks = {}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
+        for chain in chains():
+            rows = entry_model(chain)._default_manager.all()
+            if chain != ARTICLE_CHAIN:
+                rows = rows.filter(chain=chain)
+            marks[chain] = rows.aggregate(m=Max("id"))["m"] or 0
+    return marks
+
+
+class CheckpointLines:
+    """Writes one checkpoint as one line, or several of at most PART_CHAINS chains and about
+    PART_CHARS of fingerprints (a first checkpoint of 100,000 chains: 10 lines of ~1.3 MB): the
+    reader then parses one bounded line at a time. Each line is a checkpoint of its own (id,
+    MAC, previous); only the last one carries the new watermarks, so a checkpoint cut short is
+    done again from the old ones."""
+
+    def __init__(self, previous: dict[str, Any] | None, reason: str, marks: dict) -> None:
+        self.previous, self.reason, self.marks = previous or {}, reason, marks
+        self.heads: dict[str, dict[str, list]] = {}
+        self.links: dict[str, dict[str, list]] = {}
+        self.chains = self.grown = self.parts = self.size = 0
+        self.written: list[str] = []
+
+    def add(self, chain: str, object_id: str, head: list, runs: list) -> None:
+        self.heads.setdefault(chain, {})[object_id] = head
+        self.links.setdefault(chain, {})[object_id] = runs
+        self.chains += 1
+        self.size += sum(len(encoded) for _, encoded in runs)
+        if self.chains >= PART_CHAINS or self.size >= PART_CHARS:
+            self.flush()
+
+    def flush(self, watermarks: dict[str, int] | None = None) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        self.grown, self.parts = self.grown + self.chains, self.parts + 1
+        body = {
+            "anchor_id": f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}",
+            "written_at": now.isoformat(),
+            "reason": self.reason,
+            "format": FORMAT,
+            "part": self.parts,
+            "final": watermarks is not None,
+            "previous": self.previous.get("anchor_id", ""),
+            "previous_mac": self.previous.get("mac", ""),
+            "key_id": key_id(),
+            "watermarks": self.marks if watermarks is None else watermarks,
+            "heads": self.heads,
+            "links": self.links,
+        }
+        anchor = {**body, "mac": anchor_mac(body)}
+        line = json.dumps(anchor, sort_keys=True, separators=(",", ":")) + "\n"
+        path = anchor_dir() / f"anchors-{now:%Y-%m}.jsonl"
+        _append(path, line)
+        # after the line: a receipt never names a line that was not written
+        AnchorReceipt.objects.create(anchor_id=body["anchor_id"], written_at=now, file=path.name)
+        if settings.AUDIT_ANCHOR_EMAIL:
+            self.written.append(line)
+        self.previous, self.heads, self.links, self.chains, self.size = anchor, {}, {}, 0, 0
+        return anchor
 
 
 def anchor_checkpoint(*, reason: str = "command") -> dict[str, Any]:
     """Write one checkpoint now (the chains grown since the last: heads and every new link's
-    fingerprint); returns it."""
+    fingerprint); returns its last line, with `grown` (chains) and `parts` (lines) added."""
     with _file_lock():
         previous = _previous()
         marks = (previous or {}).get("watermarks", {})
         # a series begun before fingerprints (format 1): this checkpoint takes every link once
         catch_up = previous is not None and int(previous.get("format", 1)) < FORMAT
-        heads: dict[str, dict[str, list]] = {}
-        links: dict[str, dict[str, list]] = {}
-        watermarks: dict[str, int] = {}
-        with transaction.atomic():
-            _lock_all_chains()
-            for chain in chains():
-                since = 0 if catch_up else int(marks.get(chain, 0))
-                grown, prints, watermarks[chain] = _grown(chain, since)
-                if grown:
-                    heads[chain], links[chain] = grown, prints
-        now = datetime.now(UTC)
-        body = {
-            "anchor_id": f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}",
-            "written_at": now.isoformat(),
-            "reason": reason,
-            "format": FORMAT,
-            "previous": (previous or {}).get("anchor_id", ""),
-            "previous_mac": (previous or {}).get("mac", ""),
-            "key_id": key_id(),
-            "watermarks": watermarks,
-            "heads": heads,
-            "links": links,
-        }
-        anchor = {**body, "mac": anchor_mac(body)}
-        line = json.dumps(anchor, sort_keys=True, separators=(",", ":")) + "\n"
-        _append(anchor_dir() / f"anchors-{now:%Y-%m}.jsonl", line)
-    _mail(anchor, line)
-    return anchor
+        tops = _watermarks()
+        lines = CheckpointLines(previous, reason, marks)
+        for chain in chains():
+            since = 0 if catch_up else int(marks.get(chain, 0))
+            for object_id, head, runs in _stream(chain, since, tops[chain]):
+                lines.add(chain, object_id, head, runs)
+        anchor = lines.flush(watermarks=tops)
+    _mail(anchor, lines.written)
+    return {**anchor, "grown": lines.grown, "parts": lines.parts}
 
 
 def _append(path: Path, line: str) -> None:
@@ -225,13 +276,13 @@ def _last_byte(path: Path) -> bytes:
         return f.read(1)
 
 
-def _mail(anchor: dict[str, Any], line: str) -> None:
+def _mail(anchor: dict[str, Any], lines: list[str]) -> None:
     if not settings.AUDIT_ANCHOR_EMAIL:
         return
     try:
         send_mail(
             f"Imprimatur audit anchor {anchor['anchor_id']}",
-            "Keep this message: it is a checkpoint of the audit chains.\n\n" + line,
+            "Keep this message: it is a checkpoint of the audit chains.\n\n" + "".join(lines),
             None,
             [settings.AUDIT_ANCHOR_EMAIL],
         )

@@ -42,7 +42,7 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
 from editorial.audit import locks
-from editorial.models import AuditEntry, ObjectAuditEntry
+from editorial.models import AnchorReceipt, AuditEntry, ObjectAuditEntry
 
 # Batches keep IN lists well under SQLite's variable limit on big bulk writes.
 BATCH = 500
@@ -151,10 +151,12 @@ def entry_model(chain: str) -> type[models.Model]:
 
 
 def evidence_tables() -> list[str]:
-    """Every append-only table: history tables, chained live rows, both chain tables."""
+    """Every append-only table: history tables, chained live rows, both chain tables, the
+    anchors' receipts."""
     tables = {m._meta.db_table for m in history_models()}
     tables |= {t.model._meta.db_table for t in chained_tables().values()}
-    return sorted(tables | {AuditEntry._meta.db_table, ObjectAuditEntry._meta.db_table})
+    chain_tables = {AuditEntry._meta.db_table, ObjectAuditEntry._meta.db_table}
+    return sorted(tables | chain_tables | {AnchorReceipt._meta.db_table})
 
 
 def _plain(value: Any) -> Any:

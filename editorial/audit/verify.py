@@ -140,7 +140,8 @@ def _batch(chain: str, labels: dict[int, str], anchors: AnchorIndex | None) -> l
         sound: list[Sound] = []
         internal = _first_break(check, entries.pop(object_id, []), rows.pop(object_id, {}), sound)
         spans = anchors.anchored(chain, object_id) if anchors else []
-        hit = anchor_break(check, spans, sound, anchors) if anchors and spans else None
+        whole = internal is None or internal.sequence is None
+        hit = anchor_break(check, spans, sound, anchors, whole=whole) if anchors and spans else None
         check.first_break = earliest_break(internal, hit, anchors, check)
         checks.append(check)
     return checks

@@ -38,10 +38,17 @@ def earliest_break(
 
 
 def anchor_break(
-    check: ArticleCheck, spans: list[Span], sound: list[Sound], index: AnchorIndex
+    check: ArticleCheck,
+    spans: list[Span],
+    sound: list[Sound],
+    index: AnchorIndex,
+    *,
+    whole: bool,
 ) -> tuple[int, AuditBreak] | None:
     """(position, break) of the first entry of this chain that disagrees with what an anchor
-    holds, or None. `sound`: the chain's links before its first internal break, in order.
+    holds, or None. `sound`: the chain's links before its first internal break, in order;
+    `whole`: there is no such break (then an anchored entry past the end is missing; otherwise
+    the internal break comes first).
 
     After a rewrite recomputed consistently every stored hash matches its row, so only the
     anchored values locate the change: entries before the first changed one keep their
@@ -49,31 +56,32 @@ def anchor_break(
     its anchored fingerprint is therefore the first one edited, inserted or removed."""
     found = None
     for span in spans:
-        hit = _span_break(check, span, sound, index.line(span))
+        hit = _span_break(check, span, sound, index.line(span), whole)
         if hit is not None and (found is None or hit[0] < found[0]):
             found = hit
     return found
 
 
 def _span_break(
-    check: ArticleCheck, span: Span, sound: list[Sound], line: AnchorLine
+    check: ArticleCheck, span: Span, sound: list[Sound], line: AnchorLine, whole: bool
 ) -> tuple[int, AuditBreak] | None:
     size = PRINT_BYTES * 2
     prints = span.prints.hex()
     for offset in range(0, len(prints), size):
         sequence = span.first + offset // size
         if sequence > len(sound):
-            return _missing(check, span, len(sound), line)
+            return _missing(check, span, len(sound), line) if whole else None
         link, anchored = sound[sequence - 1], prints[offset : offset + size]
         if link.entry.entry_hash[:size] != anchored:
             return sequence, _contradiction(check, link, line, anchored, exact=True)
     if not span.digest:
         return None
     if span.last > len(sound):
-        return _missing(check, span, len(sound), line)
+        return _missing(check, span, len(sound), line) if whole else None
     link = sound[span.last - 1]
-    if link.entry.entry_hash != span.digest:
-        return span.last, _contradiction(check, link, line, span.digest, exact=bool(span.prints))
+    if link.entry.entry_hash != span.digest.hex():
+        anchored = span.digest.hex()
+        return span.last, _contradiction(check, link, line, anchored, exact=bool(span.prints))
     return None
 
 
@@ -99,7 +107,7 @@ def _missing(
 ) -> tuple[int, AuditBreak]:
     problem = (
         f"entries missing: the chain ends at #{length} but anchor {line} holds entries up to"
-        f" #{span.last}" + (f" ({span.digest[:16]}…)" if span.digest else "")
+        f" #{span.last}" + (f" ({span.digest.hex()[:16]}…)" if span.digest else "")
     )
     return length + 1, AuditBreak(check.article_id, check.article, "", 0, length + 1, problem)
 
@@ -117,6 +125,6 @@ def lost_chains(chain: str, present: set[int], anchors: AnchorIndex) -> Iterator
             0,
             1,
             f"chain missing: anchor {anchors.line(last)} holds entries #1 to #{last.last}"
-            f" ({last.digest[:16]}…), the database has none",
+            f" ({last.digest.hex()[:16]}…), the database has none",
         )
         yield check

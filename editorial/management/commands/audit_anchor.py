@@ -14,10 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = anchor_checkpoint(reason="command")
-        grown = sum(len(heads) for heads in anchor["heads"].values())
+        lines = f" in {anchor['parts']} lines" if anchor["parts"] > 1 else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"anchor {anchor['anchor_id']} written to {anchor_dir()}: {grown} chain heads"
-                " grown since the previous checkpoint"
+                f"anchor {anchor['anchor_id']} written to {anchor_dir()}{lines}: {anchor['grown']}"
+                " chains grown since the previous checkpoint (heads and new links)"
             )
         )

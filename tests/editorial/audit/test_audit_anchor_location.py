@@ -15,11 +15,12 @@ import time_machine
 from django.db import connection
 
 from articles.models import Section
+from editorial.audit import anchors as anchors_module
 from editorial.audit.anchor_reader import anchor_index
 from editorial.audit.anchors import anchor_checkpoint, anchor_files, anchor_mac
 from editorial.audit.pg import CHAIN_TRIGGER
 from editorial.audit.verify import audit_verify
-from editorial.models import AuditEntry
+from editorial.models import AuditEntry, ObjectAuditEntry
 from tests.editorial.audit.test_audit_anchors import (
     lines,
     raw_sql,
@@ -282,3 +283,94 @@ def test_a_checkpoint_costs_a_few_bytes_per_new_link():
         chain[-1].sequence,
         chain[-1].entry_hash,
     ]
+
+
+def test_the_newest_checkpoints_removed_at_a_line_boundary_are_reported_by_their_receipts():
+    ArticleFactory()
+    anchor_checkpoint()
+    ArticleFactory()
+    second = anchor_checkpoint()
+    anchor_checkpoint()
+    (path,) = anchor_files()
+    kept = lines_of(path)[:1]
+    path.write_text("\n".join(kept) + "\n")  # a series that merely ends early
+    outcome = verify_with_anchors()
+    assert (
+        f"audit anchors unusable: anchor {second['anchor_id']} (written {second['written_at']}"
+        f" to {path.name}), and 1 later one(s): the database has a receipt but"
+    ) in outcome
+
+
+def test_the_newest_month_file_removed_is_reported_by_its_receipt():
+    with time_machine.travel(datetime(2026, 11, 30, 12, tzinfo=UTC), tick=False):
+        ArticleFactory()
+        anchor_checkpoint()
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC), tick=False):
+        ArticleFactory()
+        december = anchor_checkpoint()
+    anchor_files()[-1].unlink()
+    assert f"anchor {december['anchor_id']} (written" in verify_with_anchors()
+    assert "anchors-2026-12.jsonl): the database has a receipt" in verify_with_anchors()
+
+
+def chain_count() -> int:
+    articles = AuditEntry.objects.values("article_id").distinct().count()
+    return articles + ObjectAuditEntry.objects.values("chain", "object_id").distinct().count()
+
+
+def heads_in(line: dict) -> int:
+    return sum(len(heads) for heads in line["heads"].values())
+
+
+def test_a_big_checkpoint_is_split_into_bounded_lines_that_still_name_the_entry(monkeypatch):
+    monkeypatch.setattr("editorial.audit.anchors.PART_CHAINS", 2)
+    articles = [article_with_sections(1) for _ in range(5)]
+    anchor = anchor_checkpoint()
+    written = lines()
+    assert anchor["grown"] == chain_count() == sum(heads_in(line) for line in written)
+    # full lines of two, then the final one with the rest (perhaps none) and the watermarks
+    assert anchor["parts"] == len(written) == chain_count() // 2 + 1
+    assert [line["final"] for line in written] == [False] * (len(written) - 1) + [True]
+    assert max(heads_in(line) for line in written) == 2
+    assert all(line["watermarks"] == {} for line in written[:-1])  # the old marks: none yet
+    assert verify_with_anchors() == "ok"
+
+    article = articles[2]
+    (number,) = [
+        n
+        for n, line in enumerate(written, start=1)
+        if str(article.pk) in line["heads"].get("articles.article", {})
+    ]
+    edited = links(article)[-1]
+    with with_guards_off(TABLES):
+        raw_sql(
+            "UPDATE articles_historicalsection SET heading = 'x' WHERE history_id = %s",
+            [edited.history_id],
+        )
+        recompute_chain_as_an_attacker(AuditEntry, {"article_id": article.pk})
+    outcome = verify_with_anchors()
+    assert expected_entry(article, edited.sequence, edited.history_id) in outcome
+    assert f"contradicts anchor {written[number - 1]['anchor_id']}" in outcome
+    assert f"{anchor_files()[0].name} line {number})" in outcome
+
+
+def test_a_checkpoint_cut_short_is_done_again_by_the_next_one(monkeypatch):
+    monkeypatch.setattr("editorial.audit.anchors.PART_CHAINS", 2)
+    for _ in range(5):
+        ArticleFactory()
+    flush = anchors_module.CheckpointLines.flush
+
+    def dies_on_the_last_line(self, watermarks=None):
+        if watermarks is not None:
+            raise OSError("worker killed")
+        return flush(self, watermarks)
+
+    monkeypatch.setattr(anchors_module.CheckpointLines, "flush", dies_on_the_last_line)
+    with pytest.raises(OSError):
+        anchor_checkpoint()
+    monkeypatch.setattr(anchors_module.CheckpointLines, "flush", flush)
+    cut = lines()
+    assert cut and not any(line["final"] for line in cut)  # parts written, no final line
+    again = anchor_checkpoint()
+    assert again["grown"] == chain_count()  # everything again, from the old watermarks
+    assert verify_with_anchors() == "ok"  # one unbroken series; the repeats are harmless
