@@ -3,9 +3,9 @@
 Chains are verified in batches of BATCH objects: one query for the batch's links and one per
 chained table for its rows, so memory holds one batch whatever the number of chains (100,000
 articles: a few hundred queries, bounded memory) and the query count never grows with rows.
-With an AnchorIndex (editorial.audit.anchor_reader), each chain's links are also compared with the
-heads the anchors hold: a chain recomputed after tampering verifies on its own but no longer
-ends where the anchor says it did.
+With an AnchorIndex (editorial.audit.anchor_reader), each chain's links are also compared with
+what the anchors hold (editorial.audit.verify_anchors): a chain recomputed after tampering
+verifies on its own, but its first changed entry no longer has its anchored fingerprint.
 """
 
 from __future__ import annotations

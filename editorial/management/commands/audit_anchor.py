@@ -10,7 +10,7 @@ from editorial.audit.anchors import anchor_checkpoint, anchor_dir
 
 
 class Command(BaseCommand):
-    help = "Checkpoint the heads of the audit chains (HMAC-SHA-256) in AUDIT_ANCHOR_DIR now."
+    help = "Checkpoint the audit chains (heads and links, HMAC-SHA-256) in AUDIT_ANCHOR_DIR now."
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = anchor_checkpoint(reason="command")
