@@ -59,7 +59,8 @@ class Span(NamedTuple):
 class AnchorIndex:
     """What the anchor files say: every anchored chain, and every problem with the files."""
 
-    spans: dict[tuple[str, int], list[Span]] = field(default_factory=dict)
+    # {chain family: {object id: its span, or its spans when several checkpoints held it}}
+    spans: dict[str, dict[int, Span | list[Span]]] = field(default_factory=dict)
     anchors: list[AnchorLine] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     latest_id: str = ""
@@ -68,7 +69,10 @@ class AnchorIndex:
 
     def anchored(self, chain: str, object_id: int) -> list[Span]:
         """The spans anchored for one chain, oldest checkpoint first."""
-        return self.spans.get((chain, object_id), [])
+        found = self.spans.get(chain, {}).get(object_id)
+        if found is None:
+            return []
+        return found if isinstance(found, list) else [found]
 
     def line(self, span: Span) -> AnchorLine:
         return self.anchors[span.line]
@@ -119,9 +123,11 @@ def _fold(anchor: dict, number: int, index: AnchorIndex) -> None:
     """Add one verified checkpoint's chains to the index."""
     links = anchor.get("links", {})
     for chain, heads in anchor.get("heads", {}).items():
+        family = index.spans.setdefault(chain, {})
         for object_id, (sequence, digest) in heads.items():
             runs = links.get(chain, {}).get(object_id) or [[int(sequence) + 1, ""]]
-            spans = index.spans.setdefault((chain, int(object_id)), [])
+            key = int(object_id)
+            spans = index.anchored(chain, key)
             for position, (first, encoded) in enumerate(runs):
                 prints = base64.b64decode(encoded)
                 last = int(first) + len(prints) // PRINT_BYTES - 1
@@ -130,6 +136,8 @@ def _fold(anchor: dict, number: int, index: AnchorIndex) -> None:
                 else:
                     head = b""
                 spans.append(Span(int(first), last, head, prints, number))
+            # one span (the common case) is kept without a list: ~60 bytes a chain less
+            family[key] = spans[0] if len(spans) == 1 else spans
 
 
 def anchor_index() -> AnchorIndex:

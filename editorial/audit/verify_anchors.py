@@ -113,10 +113,10 @@ def _missing(
 
 
 def lost_chains(chain: str, present: set[int], anchors: AnchorIndex) -> Iterator[ArticleCheck]:
-    for (anchored_chain, object_id), spans in sorted(anchors.spans.items()):
-        if anchored_chain != chain or object_id in present:
+    for object_id in sorted(anchors.spans.get(chain, {})):
+        if object_id in present:
             continue
-        last = max(spans, key=lambda span: span.last)
+        last = max(anchors.anchored(chain, object_id), key=lambda span: span.last)
         check = ArticleCheck(object_id, f"{chain} {object_id}", chain=chain)
         check.first_break = AuditBreak(
             object_id,
