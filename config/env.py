@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -48,3 +49,14 @@ def env_int_map(name: str, *, default: dict[str, int]) -> dict[str, int]:
             f"{name}={raw!r} is not valid: it must give a number for {', '.join(sorted(missing))}."
         )
     return parsed
+
+
+DJANGO_REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+
+
+def with_reused_clients(cache: dict[str, Any]) -> dict[str, Any]:
+    """A CACHES entry (e.g. from env.cache) with Django's Redis backend swapped for
+    config.redis_cache's (one Redis client per pool instead of one per call)."""
+    if cache.get("BACKEND") == DJANGO_REDIS_BACKEND:
+        return {**cache, "BACKEND": "config.redis_cache.RedisCache"}
+    return cache

@@ -2,7 +2,14 @@
 
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL, env, env_int_map
+from config.env import (
+    BASE_DIR,
+    EMBEDDED_DATABASE_URL,
+    EMBEDDED_REDIS_URL,
+    env,
+    env_int_map,
+    with_reused_clients,
+)
 
 ENVIRONMENT = "local"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-mode-insecure-key-not-for-production")
@@ -300,10 +307,18 @@ PUBLIC_SHOWS_PENDING = env.bool("PUBLIC_SHOWS_PENDING", default=True)
 # A rendered article page is cached per version (its ETag); this bounds what the version probe
 # cannot see (e.g. a board member's name edited). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# Each process keeps the board's digest (part of every article page's ETag) this long instead
+# of reading it from the shared cache on every view: another worker's board change (a name, a
+# disclosure) reaches this worker's pages at most this much later. 0: read it every time.
+PUBLIC_BOARD_DIGEST_MEMO_SECONDS = env.int("PUBLIC_BOARD_DIGEST_MEMO_SECONDS", default=2)
 # The page cache is shared by every worker (issue 22): a page one worker rendered costs any other
 # one cache read. Embedded: a file cache on this machine; production: Redis (production.py).
 # CACHE_URL overrides it (redis://..., filecache:///path, dbcache://table, locmemcache://).
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
+CACHES = {
+    "default": with_reused_clients(
+        env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")
+    )
+}
 
 # --- Medical Advisory Board (issue 4) ---
 # REVIEW_QUORUM counts physician (MD/DO) approvals; an article citing a drug label also needs
@@ -359,11 +374,17 @@ OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
 
 # --- Big articles (issue 16) ---
-# The author editor posts the whole article in one form (3 fields per section, 2 per citation,
-# ~20 more): Django's default of 1,000 fields refused an article of 200 sections and 200
-# citations with a bare 400, losing what was typed. 10,000 fields is 2,000 sections plus 2,000
-# citations, far beyond any review article, and still bounds the parsing work per request; the
-# body limit below bounds its size (300 sections of 5,000 characters is ~1.5 MB).
+# The author editor shows every section and citation as form fields while a list has at most
+# this many rows. A longer list is shown as text, each row with its own "Edit": a 300-section
+# article rendered 1,800 inputs (over a second per page load) and posted them all on every save.
+# Opened one at a time, a save posts that row and the question (~30 fields) whatever the size.
+EDITOR_INLINE_MAX_ROWS = 40
+# The author editor now posts at most ~40 x 4 + 40 x 2 + 30 fields. The admin's article page
+# still posts every section and citation inline (~6 fields each): under Django's default of
+# 1,000 fields an article of 200 sections would be refused there with a bare 400. 10,000
+# fields is 2,000 sections plus 2,000 citations, far beyond any review article, and still
+# bounds the parsing work per request; the body limit below bounds its size (300 sections of
+# 5,000 characters is ~1.5 MB).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

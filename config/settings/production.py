@@ -7,7 +7,7 @@ else has a safe default (README "Running in production").
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, env, with_reused_clients
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -30,7 +30,7 @@ AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default="/var/lib/imprimatur/aud
 CELERY_BROKER_URL = REDIS_URL
 # Rendered public pages, shared by every worker and machine (editorial/public/page_cache.py).
 # Give CACHE_URL its own Redis database (e.g. redis://redis:6379/1): a cache clear() is FLUSHDB.
-CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL)}
+CACHES = {"default": with_reused_clients(env.cache("CACHE_URL", default=REDIS_URL))}
 CACHES["default"].setdefault("KEY_PREFIX", "imprimatur")
 CELERY_TASK_ALWAYS_EAGER = False
 # Keep the worker's logs in the JSON format below instead of Celery's own.

@@ -34,6 +34,9 @@ if DATABASE_OWNER:  # noqa: F405
 AUDIT_ANCHOR_DIR = Path(tempfile.gettempdir()) / f"imprimatur-test-anchors-{os.getpid()}"
 AUDIT_ANCHOR_KEY = "test-anchor-key"
 
+# Tests play several workers in one process: every page view reads the board's digest (the
+# memo has a test of its own).
+PUBLIC_BOARD_DIGEST_MEMO_SECONDS = 0
 # A file cache as in the embedded mode (shared between processes, pickled), one per test run.
 CACHES = {
     "default": {

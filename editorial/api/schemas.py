@@ -215,6 +215,8 @@ class PublishedArticle(Schema):
     body_html: str
     references: list[Reference]
     reviewers: list[PublishedReviewer]
+    # the public page's data-review-state: reviewed | rereview | stale | pending
+    review_state: str
     approved_at: datetime | None
     last_reviewed_at: datetime | None
     next_review_due: date | None

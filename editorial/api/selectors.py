@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from articles.models import Article, Status
@@ -23,6 +24,7 @@ from editorial.public.render import (
     stored_rendering,
 )
 from editorial.public.selectors.article import TRACKER_STEPS, article_reviewers_for_public
+from editorial.public.selectors.visibility import ReviewState, review_state
 from editorial.workflow.citation_check import article_citation_problems
 from editorial.workflow.submission import submission_problems
 from reviewers.models import ReviewAssignment
@@ -149,10 +151,14 @@ def _tracker_step(status: str) -> int:
 
 def article_published(slug: str) -> dict:
     """The approved content as a publishing site renders it; 404 until approved (a revision
-    under way keeps serving the approved version), and for an archived article."""
+    under way keeps serving the approved version), and for an archived article. Its
+    `review_state` is the public page's; content no valid signature covers (changed outside
+    the workflow) is "pending", with no reviewers and no review dates (2 queries)."""
+    open_flag = StalenessFlag.objects.filter(article=OuterRef("pk"), resolved_at__isnull=True)
     article = (
         Article.objects.filter(slug=slug, approved_snapshot__isnull=False)
         .exclude(status=Status.ARCHIVED)
+        .annotate(has_open_flag=Exists(open_flag))
         .first()
     )
     if article is None:
@@ -160,7 +166,14 @@ def article_published(slug: str) -> dict:
     snap = article.approved_snapshot
     content_hash = snapshot_hash(snap)
     rendered = stored_rendering(article.approved_rendering, content_hash) or render_snapshot(snap)
+    # the signatures of the round cover this content, or nobody is named (the public rule)
     reviewers = article_reviewers_for_public(article, content_hash=content_hash)
+    state = review_state(
+        is_signed_snapshot=bool(reviewers),
+        status=article.status,
+        has_open_flag=cast(Any, article).has_open_flag,  # annotated above
+    )
+    signed = state != ReviewState.PENDING
     return {
         "slug": article.slug,
         "state": article.status,
@@ -180,8 +193,9 @@ def article_published(slug: str) -> dict:
             {"name": r.name, "credentials": r.credentials, "approved_at": r.decided_at}
             for r in reviewers
         ],
-        "approved_at": article.approved_at,
-        "last_reviewed_at": article.last_reviewed_at,
-        "next_review_due": article.next_review_due,
+        "review_state": state,
+        "approved_at": article.approved_at if signed else None,
+        "last_reviewed_at": article.last_reviewed_at if signed else None,
+        "next_review_due": article.next_review_due if signed else None,
         "content_sha256": content_hash,
     }

@@ -1,5 +1,6 @@
-"""Audit tasks: the nightly verification of the chains (issue 9) against the anchors, and the
-anchors themselves (issue 15): one per write burst, one hourly.
+"""Audit tasks: the nightly verification of the chains (issue 9) against the anchors and of the
+published snapshots against the board's signatures (issue 20), and the anchors themselves
+(issue 15): one per write burst, one hourly.
 
 The schedules (nightly 03:15 UTC, hourly at :05) are django-celery-beat rows defined in
 editorial/ops/beat_schedules.py; editors can move them in the admin.
@@ -8,6 +9,7 @@ editorial/ops/beat_schedules.py; editors can move them in the admin.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 
 from editorial.audit.anchor_reader import anchor_index
 from editorial.audit.anchors import PENDING_KEY, anchor_burst, anchor_checkpoint
+from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_verify_chains
 from editorial.models import AuditVerification
 from editorial.outbox import outbox_enqueue
@@ -24,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 def audit_verification_record() -> AuditVerification:
-    """Verify every chain against the anchors and store the outcome (one row per run).
+    """Verify every chain against the anchors and every published snapshot against the
+    signatures of its round, and store the outcome (one row per run); a failure is logged as
+    an error and reaches the editors through the staleness report (audit_latest_problems).
 
     A problem with the anchor files (missing, truncated, another key) counts as a break."""
     anchors = anchor_index()
@@ -35,9 +40,15 @@ def audit_verification_record() -> AuditVerification:
             first_break = str(check.first_break)
     if first_break is None and anchors.problems:
         first_break = f"anchors: {anchors.problems[0]}"
+    unsigned = [str(u) for u in unsigned_snapshots()]
+    if first_break is not None:
+        logger.error("audit verification: chain broken: %s", first_break)
+    for line in unsigned:
+        logger.error("audit verification: unsigned published snapshot: %s", line)
     return AuditVerification.objects.create(
-        ok=first_break is None,
+        ok=first_break is None and not unsigned,
         first_break=first_break or "",
+        unsigned_snapshots="\n".join(unsigned),
         checked_entries=entries,
         anchor_id=anchors.latest_id,
     )
@@ -70,15 +81,34 @@ def audit_anchor_hourly() -> str:
     return anchor_checkpoint(reason="hourly")["anchor_id"]
 
 
-def audit_latest_break() -> str | None:
-    """The first break found by the latest verification, or None if it passed / never ran.
+@dataclass(frozen=True)
+class AuditProblems:
+    """What the latest verification found: the first chain break, the unsigned snapshots."""
 
-    For the staleness report: mention it when it is not None.
-    """
+    first_break: str | None = None
+    unsigned_snapshots: tuple[str, ...] = ()
+
+    @property
+    def alarm(self) -> str:
+        """The report's subject prefix: what editors must investigate first ("" when none)."""
+        if self.first_break:
+            return "AUDIT CHAIN BROKEN"
+        return "UNSIGNED CONTENT PUBLISHED" if self.unsigned_snapshots else ""
+
+
+def audit_latest_problems() -> AuditProblems:
+    """What the latest verification found (empty if it passed or never ran; 1 query). For the
+    staleness report: editors hear of it."""
     latest = AuditVerification.objects.order_by("-run_at", "-pk").first()
     if latest is None or latest.ok:
-        return None
-    return latest.first_break
+        return AuditProblems()
+    unsigned = tuple(line for line in latest.unsigned_snapshots.splitlines() if line)
+    return AuditProblems(latest.first_break or None, unsigned)
+
+
+def audit_latest_break() -> str | None:
+    """The first break found by the latest verification, or None if it passed / never ran."""
+    return audit_latest_problems().first_break
 
 
 def _schedule() -> None:

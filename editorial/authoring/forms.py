@@ -162,7 +162,11 @@ class SectionForm(forms.Form):
     kind = forms.ChoiceField(choices=SectionKind.choices, label="Kind", widget=DirectSelect)
     # not required: a POST without it (an older page) keeps the section's audience
     audience = forms.ChoiceField(
-        choices=Audience.choices, label="Written for", help_text=_AUDIENCE_HELP, required=False
+        choices=Audience.choices,
+        label="Written for",
+        help_text=_AUDIENCE_HELP,
+        required=False,
+        widget=DirectSelect,
     )
     heading = _text(Section, "heading", label="Heading")
     body = forms.CharField(

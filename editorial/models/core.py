@@ -35,6 +35,8 @@ class FlagKind(models.TextChoices):
     SOURCE = "source", "Source changed or retracted"
     REVIEW_DUE = "review_due", "Periodic review due"
     CONCERN = "concern", "Concern raised by a board member"
+    # workflow.article_flag_stale: an editor (or the system) flagged it, with a reason
+    MANUAL = "manual", "Flagged stale by an editor"
 
 
 class StalenessFlag(models.Model):
@@ -193,6 +195,9 @@ class AuditVerification(models.Model):
     run_at = models.DateTimeField(default=timezone.now, db_index=True)
     ok = models.BooleanField()
     first_break = models.TextField(blank=True)
+    # issue 20 point 9: the published snapshots no valid approval signature covers (changed
+    # outside the workflow), one per line; `ok` is false when there is any
+    unsigned_snapshots = models.TextField(blank=True)
     checked_entries = models.PositiveIntegerField(default=0)
     # the latest anchor (editorial.audit.anchors) the chains were compared with, if any
     anchor_id = models.CharField(max_length=100, blank=True)

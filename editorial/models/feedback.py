@@ -72,6 +72,16 @@ class ReaderFeedback(models.Model):
     reply_status = models.CharField(
         max_length=10, choices=ReplyStatus.choices, blank=True, default=ReplyStatus.NONE
     )
+    # the concern this report became (editorial.feedback.feedback_escalate): who passed it to
+    # the board and when are the flag's raised_by and detected_at
+    concern = models.OneToOneField(
+        "editorial.StalenessFlag",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="reader_feedback",
+    )
 
     history = HistoricalRecords(excluded_fields=["sender_key"])
 
@@ -102,3 +112,7 @@ class ReaderFeedback(models.Model):
     @property
     def is_problem(self) -> bool:
         return self.kind in PROBLEM_KINDS
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.concern_id is not None

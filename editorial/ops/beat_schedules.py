@@ -102,13 +102,17 @@ SCHEDULES: dict[str, list[dict[str, str]]] = {
     ],
     AUDIT: [
         # 03:15 UTC every night, after the day's work: a tampering is reported within a day,
-        # and the staleness report (Monday 07:00) names the first break to editors.
+        # and the staleness report names the first break, and every published snapshot no
+        # valid signature covers (issue 20), to editors.
         {
             "name": "Verify the audit hash chains",
             "task": "editorial.audit_tasks.verify_audit_nightly",
             "minute": "15",
             "hour": "3",
-            "description": "Recomputes every article's audit chain and records the outcome.",
+            "description": (
+                "Recomputes every article's audit chain, checks every published snapshot"
+                " against the board's signatures, and records the outcome."
+            ),
         },
     ],
     OPS: [

@@ -43,14 +43,16 @@ def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
 
 
 def _etag(request: HttpRequest, slug: str) -> str | None:
-    version = _version(request, slug)
-    if version is None:
-        return None
-    # the board (names, credentials, disclosures) is cached apart from the article: its digest
-    # keeps a cached page from outliving the board it was rendered with
-    return version.etag(
-        _audience(request)[0], str(selectors.shows_pending()), selectors.board_digest()
-    )
+    # condition() asks for it, then the view: computed once per request
+    if not hasattr(request, "_public_etag"):
+        version = _version(request, slug)
+        # the board (names, credentials, disclosures) is cached apart from the article: its
+        # digest keeps a cached page from outliving the board it was rendered with
+        etag = version and version.etag(
+            _audience(request)[0], str(selectors.shows_pending()), selectors.board_digest()
+        )
+        cast(Any, request)._public_etag = etag
+    return cast(Any, request)._public_etag
 
 
 def _last_modified(request: HttpRequest, slug: str) -> datetime | None:
@@ -88,8 +90,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> HttpResponse:
-    version = _version(request, slug)
-    page = selectors.article_for_public(slug, article=version.article if version else None)
+    page = selectors.article_for_public(slug)
     if page is None:
         return render(request, "public/not_found.html", status=404)
     if isinstance(page, str):  # Visibility.GONE
@@ -124,15 +125,19 @@ def _index_slice(request: HttpRequest) -> selectors.ListingSlice:
 
 
 def _index_etag(request: HttpRequest) -> str:
-    """The listed articles and their last saves, the specialties, the parameters."""
-    key = [
-        selectors.page_version(),
-        _index_slice(request).stamp(),
-        selectors.specialties_for_public().digest,
-        str(selectors.shows_pending()),
-        *_index_params(request),
-    ]
-    return hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+    """The listed articles and their last saves, the specialties, the parameters (computed
+    once per request: condition() asks, then the view)."""
+    if not hasattr(request, "_index_etag"):
+        key = [
+            selectors.page_version(),
+            _index_slice(request).stamp(),
+            selectors.specialties_for_public().digest,
+            str(selectors.shows_pending()),
+            *_index_params(request),
+        ]
+        etag = hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()
+        cast(Any, request)._index_etag = etag
+    return cast(Any, request)._index_etag
 
 
 @require_safe
@@ -176,10 +181,15 @@ def _article_index_render(request: HttpRequest) -> HttpResponse:
 def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A previous approved version, read-only and marked superseded; the current one is the
     article page."""
-    version = selectors.article_version_for_public(slug)
-    if version is None or version.visibility != Visibility.REVIEWED or version.article is None:
+    article = selectors.article_row_for_public(slug)
+    visibility = article and selectors.article_visibility(
+        status=article.status,
+        has_snapshot=article.approved_snapshot is not None,
+        was_submitted=article.submitted_at is not None,
+    )
+    if article is None or visibility != Visibility.REVIEWED:
         return render(request, "public/not_found.html", status=404)
-    found = selectors.superseded_snapshot(version.article, number)
+    found = selectors.superseded_snapshot(article, number)
     if found is None:
         return redirect("public-article", slug=slug)
     snapshot, approved_at = found

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from editorial.access.roles import EDITORS
-from editorial.audit.tasks import audit_latest_break
+from editorial.audit.tasks import AuditProblems, audit_latest_problems
 from editorial.models import ReportDelivery, ReportFrequency, StalenessFlag
 from editorial.notify.delivery import delivery_send, mail_render
 from editorial.reporting.reader_reports import ReaderReportLine, reader_report_lines
@@ -73,8 +73,8 @@ class ReportFacts:
     approvers: dict[int, set[int]]
     recipients: list[User]
     today: date
-    # the first break found by the latest audit verification (issue 9), for editors
-    audit_break: str | None = None
+    # what the latest audit verification found (a chain break, unsigned snapshots), for editors
+    audit: AuditProblems = field(default_factory=AuditProblems)
     reader_reports: list[ReaderReportLine] = field(default_factory=list)
     # per person (author or approver / assigned reviewer): their lines, in report order
     stale_of: dict[int, list[StaleLine]] = field(init=False)
@@ -119,16 +119,16 @@ class Report:
     stale_count: int = 0
     stale_more: int = 0
     stale_more_url: str = ""
-    audit_break: str = ""
+    audit: AuditProblems = field(default_factory=AuditProblems)
 
     @property
     def is_empty(self) -> bool:
         parts = (self.stale_by_source, self.review_due, self.assignments, self.reader_reports)
-        return not (any(parts) or self.audit_break)
+        return not (any(parts) or self.audit.alarm)
 
     @property
     def subject(self) -> str:
-        alarm = "AUDIT CHAIN BROKEN — " if self.audit_break else ""
+        alarm = f"{self.audit.alarm} — " if self.audit.alarm else ""
         return (
             f"{alarm}Imprimatur: {_plural(self.stale_count, 'stale article')}, "
             f"{_plural(len(self.review_due), 'periodic review')} due, "
@@ -174,7 +174,7 @@ def report_facts(*, now: datetime | None = None) -> ReportFacts:
         approvers,
         _recipients(involved),
         today,
-        audit_break=audit_latest_break(),  # 1 query: the latest nightly verification
+        audit=audit_latest_problems(),  # 1 query: the latest nightly verification
         reader_reports=reader_reports,
     )
 
@@ -315,7 +315,7 @@ def report_for(user: User, facts: ReportFacts) -> Report:
     stale = facts.stale if everything else facts.stale_of.get(user.pk, [])
     due = facts.review_due if everything else facts.due_of.get(user.pk, [])
     assignments = facts.assignments if everything else facts.assignments_of.get(user.pk, [])
-    report = Report(recipient=user, audit_break=(facts.audit_break or "") if everything else "")
+    report = Report(recipient=user, audit=facts.audit if everything else AuditProblems())
     groups: dict[str, list[Link]] = defaultdict(list)
     report.stale_count = len({line.article_id for line in stale})
     # a guideline change can flag hundreds: list the first ones, link to the rest

@@ -4,7 +4,7 @@ services.py holds the transitions; permissions, quorum, signatures, the checklis
 submission check are the rules they apply.
 """
 
-from editorial.workflow.concerns import article_raise_concern
+from editorial.workflow.concerns import article_raise_concern, article_raise_reader_concern
 from editorial.workflow.lifecycle import article_archive, article_flag_stale
 from editorial.workflow.risk import article_risk_proposal, article_set_risk
 from editorial.workflow.services import (
@@ -23,6 +23,7 @@ __all__ = [
     "article_archive",
     "article_flag_stale",
     "article_raise_concern",
+    "article_raise_reader_concern",
     "article_rereview",
     "article_risk_proposal",
     "article_set_risk",

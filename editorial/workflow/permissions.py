@@ -66,6 +66,11 @@ def can_raise_concern(user: AnyUser) -> bool:
     return member is not None and member.active
 
 
+def can_raise_reader_concern(user: AnyUser) -> bool:
+    """An editor or any active board member: a reader's problem report passed to the board."""
+    return is_editor(user) or can_raise_concern(user)
+
+
 # Who may fire the transitions that have a button of their own (the admin's workflow panel);
 # the others are fired by a decision, an assignment, the system or a form with a reason.
 BUTTON_TRANSITIONS = {

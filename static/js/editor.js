@@ -19,10 +19,13 @@
   });
 
   // After a refused save, start from the explanation (screen readers read it, Tab goes on).
-  // After an add or move (the URL names the new row), continue typing there.
-  document.addEventListener("DOMContentLoaded", function () {
+  // After an add, a move or "Edit" (the URL names the row), continue typing there. On "load":
+  // the browser's own scroll to the URL's #fragment comes after DOMContentLoaded and takes the
+  // focus back to the page.
+  window.addEventListener("load", function () {
     var error = document.getElementById("form-error");
     if (error) { error.focus(); return; }
+    if (document.activeElement && document.activeElement !== document.body) return;
     var row = location.hash && document.getElementById(location.hash.slice(1));
     var field = row && row.querySelector("input[type=text], textarea");
     if (field) field.focus({ preventScroll: true });

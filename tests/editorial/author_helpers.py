@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
 
-from articles.models import Article
+from articles.models import Article, Citation, Section, Source
+from tests.factories import ArticleFactory
 
 
 def editor_url(article: Article) -> str:
@@ -34,3 +36,30 @@ def editor_post(article: Article, action: str = "save", **overrides) -> dict:
         data.update({f"c{c.pk}-locator": c.locator, f"c{c.pk}-cited_version": c.cited_version})
     data.update(overrides)
     return data
+
+
+def big_article(author, n: int) -> Article:
+    """A draft of `author` with n sections ("Part p": "Finding p [p].") and n citations."""
+    article = ArticleFactory(author=author, title="A very long review")
+    article.sections.all().delete()
+    article.citations.all().delete()
+    sources = Source.objects.bulk_create(
+        Source(kind="journal_article", title=f"Trial {k}", doi=f"10.1000/big{n}-{k}")
+        for k in range(n)
+    )
+    bulk_create_with_history(
+        [
+            Section(
+                article=article, kind="research", position=p, heading=f"Part {p}",
+                body=f"Finding {p} [{p}].",
+            )
+            for p in range(1, n + 1)
+        ],
+        Section,
+    )  # fmt: skip
+    bulk_create_with_history(
+        [Citation(article=article, number=k + 1, source=s) for k, s in enumerate(sources)],
+        Citation,
+    )
+    article.refresh_from_db()
+    return article

@@ -2,27 +2,29 @@
 
 Every POST saves what was typed and performs the button's action in one transaction through
 editorial.authoring.services / editorial.workflow: a refused action keeps the page as typed and
-changes
-nothing. The live checks (htmx) run on the unsaved text and write nothing.
+changes nothing. The live checks (htmx) run on the unsaved text and write nothing.
+
+A big article (a list longer than EDITOR_INLINE_MAX_ROWS) is shown as text with an "Edit" per
+section and citation: the form then carries the open row and the question, and a save writes
+those (the version token still guards the whole article).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.models import Article, Citation, Section
+from articles.models import Article
 from editorial import workflow
 from editorial.authoring import services as authoring
-from editorial.authoring.citations import citations_renumber
 from editorial.authoring.forms import parse_version
 from editorial.authoring.preview import render_markdown
 from editorial.authoring.selectors import (
@@ -33,21 +35,32 @@ from editorial.authoring.selectors import (
     source_list_for_query,
 )
 from editorial.authoring.versions import VersionTexts, article_version_list, version_for_token
+from editorial.authoring.views.editor_actions import ACTIONS, FormInvalid
 from editorial.authoring.views.editor_parts import EditorForms, draft_article, run_checks
+from editorial.authoring.views.unsaved import Typed, unsaved_texts
 from editorial.workflow import permissions as perms
 
 
-class FormInvalid(Exception):
-    """The action's own form has errors; they are shown next to its fields."""
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def article_editor(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if request.method == "POST":  # the session ended while the author was writing
+            return _render_signed_out(request)
+        return redirect_to_login(request.get_full_path())
     article = article_for_editor(request.user, pk)
     if request.method == "POST":
         return _editor_post(request, article)
-    return _render(request, article, EditorForms.build(article))
+    return _render(request, article, EditorForms.build(article, open_rows=_open_rows(request.GET)))
+
+
+def _open_rows(params: QueryDict) -> set[str]:
+    """?section=12 / ?citation=7: the row of a collapsed list to show with its fields."""
+    rows = set()
+    for name, prefix in (("section", "s"), ("citation", "c")):
+        value = params.get(name, "")
+        if value.isdigit():
+            rows.add(f"{prefix}{value}")
+    return rows
 
 
 def _render(
@@ -58,6 +71,7 @@ def _render(
     status: int = 200,
     conflict: dict | None = None,
     error: str = "",
+    unsaved: list[Typed] | None = None,
 ) -> HttpResponse:
     assignments = assignment_list_for_article(article)
     if not (article.is_editable and perms.can_edit(article, request.user)):
@@ -72,9 +86,11 @@ def _render(
         "section_rows": [
             (section, form, checks.previews.get(section.pk, "")) for section, form in forms.sections
         ],
+        "inline_max": settings.EDITOR_INLINE_MAX_ROWS,
         "assignments": assignments,
         "conflict": conflict,
         "error": error,
+        "unsaved": unsaved or [],
         # a refused POST shows the library search as the author left it
         "query": query,
         "results": source_list_for_query(query) if query else [],
@@ -83,7 +99,15 @@ def _render(
     return render(request, "author/article_editor.html", context, status=status)
 
 
-def _render_read(request: HttpRequest, article: Article, assignments: list) -> HttpResponse:
+def _render_read(
+    request: HttpRequest,
+    article: Article,
+    assignments: list,
+    *,
+    status: int = 200,
+    error: str = "",
+    unsaved: list[Typed] | None = None,
+) -> HttpResponse:
     anchors = {c.number: f"citation-{c.pk}" for c in article.citations.all()}
     context = {
         "article": article,
@@ -97,12 +121,40 @@ def _render_read(request: HttpRequest, article: Article, assignments: list) -> H
         )
         if article.status == "stale"
         else [],
+        "error": error,
+        "unsaved": unsaved or [],
     }
-    return render(request, "author/article_read.html", context)
+    return render(request, "author/article_read.html", context, status=status)
+
+
+def _render_signed_out(request: HttpRequest) -> HttpResponse:
+    """A save from a page whose session has ended: nothing was saved; show what was typed."""
+    context = {"unsaved": unsaved_texts(request.POST), "next": request.path}
+    return render(request, "author/not_saved_signed_out.html", context, status=403)
+
+
+def _render_not_editable(request: HttpRequest, article: Article) -> HttpResponse:
+    """A save from a page loaded while the article was editable (submitted, approved or
+    archived since, e.g. from another tab): nothing was saved; show what was typed."""
+    error = (
+        f"Nothing was saved: the article is {article.get_status_display().lower()} now, and it "
+        "can be edited only as a draft or after the board requests changes. What you typed is "
+        "below, to copy."
+    )
+    return _render_read(
+        request,
+        article,
+        assignment_list_for_article(article),
+        status=409,
+        error=error,
+        unsaved=unsaved_texts(request.POST, article),
+    )
 
 
 def _editor_post(request: HttpRequest, article: Article) -> HttpResponse:
     perms.ensure(perms.can_edit(article, request.user), "You cannot edit this article.")
+    if not article.is_editable:
+        return _render_not_editable(request, article)
     name, _, arg = request.POST.get("action", "save").partition(":")
     action = ACTIONS.get(name)
     token = parse_version(request.POST.get("version"))
@@ -119,15 +171,18 @@ def _editor_post(request: HttpRequest, article: Article) -> HttpResponse:
                 data=forms.content_data(),
                 expected_updated_at=token,
             )
-            message, anchor = action(request, saved, forms, int(arg) if arg else None)
+            message, suffix = action(request, saved, forms, int(arg) if arg else None)
     except authoring.EditConflict as exc:
         return _render_conflict(request, exc.article, token)
     except FormInvalid:
         return _render(request, article, forms, status=400, error=NOT_SAVED)
     except ValidationError as exc:
         return _render(request, article, forms, status=400, error=_sentences(exc))
-    messages.success(request, message)
-    return redirect(reverse("author:article_editor", args=[article.pk]) + anchor)
+    if not message and saved.updated_at != article.updated_at:
+        message = "Saved."
+    if message:
+        messages.success(request, message)
+    return redirect(reverse("author:article_editor", args=[article.pk]) + suffix)
 
 
 NOT_SAVED = "Nothing was saved: please correct the fields marked below."
@@ -150,137 +205,9 @@ def _render_conflict(request: HttpRequest, current: Article, token) -> HttpRespo
     mine = version_for_token(versions, token)
     diff = VersionTexts(article, versions).diff(mine, latest) if mine and latest else []
     conflict = {"latest": latest, "diff": [block for block in diff if block.is_changed]}
-    return _render(request, article, forms, status=409, conflict=conflict)
-
-
-# --- the buttons: each gets the saved (locked) article and returns (message, anchor) ---
-
-
-def _save(request, article, forms, arg) -> tuple[str, str]:
-    return "Saved.", ""
-
-
-def _submit(request, article, forms, arg) -> tuple[str, str]:
-    # Readers would see the markers out of order ([1], [3], [2]): say so before the board
-    # reviews it; "Renumber citations" fixes it, "Submit anyway" keeps the order on purpose.
-    order = run_checks(article).reading_order
-    if order:
-        raise ValidationError(
-            f"The published article would cite its sources in the order {order}, not 1, 2, 3. "
-            "Press “Renumber citations” first, or “Submit anyway” to keep this order."
-        )
-    return _submit_anyway(request, article, forms, arg)
-
-
-def _submit_anyway(request, article, forms, arg) -> tuple[str, str]:
-    resubmit = article.status == "changes_requested"
-    workflow.article_submit(article=article, actor=request.user)
-    return ("Resubmitted for review." if resubmit else "Submitted for review."), ""
-
-
-def _renumber(request, article, forms, arg) -> tuple[str, str]:
-    citations_renumber(article=article, actor=request.user)
-    return "Citations renumbered in order of first use; the markers in the text match.", ""
-
-
-def _add_section(request, article, forms, arg) -> tuple[str, str]:
-    if not forms.new_section.is_valid():
-        raise FormInvalid
-    section = authoring.section_add(
-        article=article,
-        actor=request.user,
-        expected_updated_at=article.updated_at,
-        **forms.new_section.cleaned_data,
-    )
-    return "Section added.", f"#section-{section.pk}"
-
-
-def _add_citation(request, article, forms, arg) -> tuple[str, str]:
-    form = forms.new_citation
-    if not form.is_valid():
-        raise FormInvalid
-    citation = authoring.citation_add(
-        article=article,
-        actor=request.user,
-        expected_updated_at=article.updated_at,
-        source=form.cleaned_data["source"],
-        locator=form.cleaned_data["locator"],
-    )
-    return f"Citation [{citation.number}] added.", f"#citation-{citation.pk}"
-
-
-def _add_source(request, article, forms, arg) -> tuple[str, str]:
-    form = forms.new_source
-    if not form.is_valid():
-        raise FormInvalid
-    try:
-        source = authoring.source_create(actor=request.user, data=form.source_data())
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        raise FormInvalid from exc
-    citation = authoring.citation_add(
-        article=article,
-        actor=request.user,
-        expected_updated_at=article.updated_at,
-        source=source,
-        locator=form.cleaned_data["locator"],
-    )
-    notes = " ".join(getattr(form, "identifier_notes", []))
-    return f"Source added to the library and cited as [{citation.number}]. {notes}".strip(), (
-        f"#citation-{citation.pk}"
-    )
-
-
-def _move(step: int) -> Callable:
-    def move(request, article, forms, pk) -> tuple[str, str]:
-        order = list(article.sections.values_list("pk", flat=True))
-        if pk not in order:
-            raise ValidationError("That section is no longer in the article: reload the page.")
-        i = order.index(pk)
-        j = max(0, min(len(order) - 1, i + step))
-        order[i], order[j] = order[j], order[i]
-        authoring.section_reorder(
-            article=article, actor=request.user, order=order, expected_updated_at=article.updated_at
-        )
-        return "Section moved.", f"#section-{pk}"
-
-    return move
-
-
-def _remove_section(request, article, forms, pk) -> tuple[str, str]:
-    authoring.section_remove(
-        section=Section(pk=pk, article=article),
-        actor=request.user,
-        expected_updated_at=article.updated_at,
-    )
-    return "Section removed (it stays in the history).", "#sections"
-
-
-def _remove_citation(request, article, forms, pk) -> tuple[str, str]:
-    authoring.citation_remove(
-        citation=Citation(pk=pk, article=article),
-        actor=request.user,
-        expected_updated_at=article.updated_at,
-    )
-    return "Citation removed.", "#citations"
-
-
-ACTIONS: dict[str, Callable] = {
-    "save": _save,
-    "submit": _submit,
-    "submit-anyway": _submit_anyway,
-    "renumber": _renumber,
-    "add-section": _add_section,
-    "add-citation": _add_citation,
-    "add-source": _add_source,
-    "section-up": _move(-1),
-    "section-down": _move(+1),
-    "section-remove": _remove_section,
-    "citation-remove": _remove_citation,
-}
+    # a row removed by the other save has no field left on the page: show its text here
+    unsaved = unsaved_texts(request.POST, article, removed_only=True)
+    return _render(request, article, forms, status=409, conflict=conflict, unsaved=unsaved)
 
 
 @login_required
@@ -290,7 +217,9 @@ def article_check(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_for_editor(request.user, pk)
     perms.ensure(perms.can_edit(article, request.user), "You cannot edit this article.")
     forms = EditorForms.build(article, request.POST)
-    checks = run_checks(draft_article(article, forms))
+    # previews of the sections the page carries (a collapsed section is shown as saved)
+    typed = [section.pk for section, form in forms.sections if form is not None and form.is_bound]
+    checks = run_checks(draft_article(article, forms), previews_for=typed)
     context = {"article": article, "checks": checks, "forms": forms, "oob": True}
     return render(request, "author/partials/_check_response.html", context)
 

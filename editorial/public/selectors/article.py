@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Audience, Status
 from articles.snapshot import snapshot_hash
+from editorial.audit.snapshots import covering_round, signed_approval
 from editorial.models import StalenessFlag
 from editorial.public.render import (
     citation_json_ld,
@@ -32,9 +33,11 @@ from editorial.public.selectors.directory import (
     specialty_for_public,
 )
 from editorial.public.selectors.visibility import (
+    ReviewState,
     Visibility,
     article_row_for_public,
     article_visibility,
+    review_state,
 )
 from reviewers.models import Specialty
 
@@ -51,13 +54,6 @@ _SOURCE_FIELDS = [
     "nct_id",
     "dailymed_setid",
 ]
-
-
-class ReviewState:
-    REVIEWED = "reviewed"
-    REREVIEW = "rereview"
-    STALE = "stale"
-    PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -115,13 +111,11 @@ class PublicArticle:
         """What the board's review says of the page (contract: `data-review-state`): reviewed,
         stale (a source changed or a concern was raised; not yet triaged), rereview (sent back
         to the board, or being revised, after that) or pending (never approved)."""
-        if not self.is_reviewed:
-            return ReviewState.PENDING
-        if self.status == Status.STALE:
-            return ReviewState.STALE
-        if self.stale_notice is not None:
-            return ReviewState.REREVIEW
-        return ReviewState.REVIEWED
+        return review_state(
+            is_signed_snapshot=self.is_reviewed,
+            status=self.status,
+            has_open_flag=self.stale_notice is not None,
+        )
 
     @property
     def is_fully_reviewed(self) -> bool:
@@ -275,25 +269,26 @@ def article_reviewers_for_public(
     round, with credentials and current disclosures (1 query; members come from the directory).
     An approval signed over other content is void (editorial.workflow.signatures) and never
     listed."""
-    if article.approved_snapshot is None:
+    snapshot = article.approved_snapshot
+    if snapshot is None:
         return []
     if content_hash is None:
-        content_hash = snapshot_hash(article.approved_snapshot)
-    signed = [
+        content_hash = snapshot_hash(snapshot)
+    approvals = article_approvals(article) if approvals is None else approvals
+    # the one rule for signed content (editorial.audit.snapshots), as the index applies it
+    round_ = covering_round(
+        snapshot,
+        [
+            signed_approval(a.round, a.content_sha256, a.decided_at, article.approved_at)
+            for a in approvals
+        ],
+        content_hash=content_hash,
+    )
+    of_round = [
         (a.member_id, a.round, a.decided_at)
-        for a in (article_approvals(article) if approvals is None else approvals)
-        if a.content_sha256 == content_hash
+        for a in approvals
+        if a.content_sha256 == content_hash and a.round == round_
     ]
-    round_ = (article.approved_snapshot or {}).get("review_round")
-    if round_ is None:
-        # Snapshots taken before the round was recorded: the latest round approved by then.
-        rounds = [
-            r
-            for _, r, decided_at in signed
-            if article.approved_at and decided_at and decided_at <= article.approved_at
-        ]
-        round_ = max(rounds, default=None)
-    of_round = [a for a in signed if a[1] == round_]
     members = board_for_public(members=[member_id for member_id, _, _ in of_round])
     return [
         PublicReviewer(
@@ -313,7 +308,15 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
     flags = list(
         StalenessFlag.objects.filter(article=article, resolved_at__isnull=True)
         .order_by("detected_at", "pk")
-        .values("source__title", "from_version", "to_version", "reason", "detected_at", "kind")
+        .values(
+            "source__title",
+            "from_version",
+            "to_version",
+            "reason",
+            "detected_at",
+            "kind",
+            "reader_feedback__id",  # a reader's report passed to the board (same query)
+        )
     )
     if flags:
         changes = [
@@ -324,6 +327,7 @@ def article_stale_notice_for_public(article: Article) -> StaleNotice | None:
                 "reason": f["reason"],
                 "detected_at": f["detected_at"],
                 "is_concern": f["kind"] == "concern",
+                "is_reader_report": f["reader_feedback__id"] is not None,
             }
             for f in flags
         ]

@@ -10,6 +10,7 @@ does for the rendered pages. The keys name the day, as "in force" does.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -86,22 +87,53 @@ def specialty_for_public(*, pk: int | None = None, slug: str = "") -> Specialty 
 def board_digest() -> str:
     """Changes whenever the cached board does: part of the article page's ETag, so a page
     rendered from a board never outlives that board in the cache (a small key: the ETag is
-    computed on every page view)."""
+    computed on every page view).
+
+    Every page view asks for it, so each process keeps what it read for
+    PUBLIC_BOARD_DIGEST_MEMO_SECONDS (a cache round trip costs a cached page as much as the
+    rest of its work): another process's board change reaches this one's pages that much
+    later; this process's own changes at once (_drop_directory clears the memo)."""
     key = _BOARD_DIGEST_KEY.format(day=timezone.localdate().isoformat())
-    digest = cache.get(key)
+    digest = _memo_get(key)
     if digest is None:
-        board_for_public(refresh=True)
-        digest = cache.get(key, "")
+        digest = cache.get(key)
+        if digest is None:
+            board_for_public(refresh=True)
+            digest = cache.get(key, "")
+        if digest:
+            _memo_set(key, digest)
     return digest
 
 
 def specialties_for_public(*, refresh: bool = False) -> PublicSpecialties:
-    """Every specialty, by id and by name (1 query when not cached)."""
-    specialties = None if refresh else cache.get(_SPECIALTIES_KEY)
+    """Every specialty, by id and by name (1 query when not cached; kept in this process like
+    board_digest, as every index view needs their digest)."""
+    specialties = None if refresh else _memo_get(_SPECIALTIES_KEY)
     if specialties is None:
-        specialties = _load_specialties()
-        cache.set(_SPECIALTIES_KEY, specialties, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        specialties = None if refresh else cache.get(_SPECIALTIES_KEY)
+        if specialties is None:
+            specialties = _load_specialties()
+            cache.set(_SPECIALTIES_KEY, specialties, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        _memo_set(_SPECIALTIES_KEY, specialties)
     return specialties
+
+
+# {cache key: (value, monotonic expiry)}: this process's short-lived copy of what every page
+# view reads from the shared cache (the board digest, the specialties)
+_DIGEST_MEMO: dict[str, tuple[Any, float]] = {}
+
+
+def _memo_get(key: str) -> Any:
+    memo = _DIGEST_MEMO.get(key)
+    return memo[0] if memo is not None and memo[1] > time.monotonic() else None
+
+
+def _memo_set(key: str, value: Any) -> None:
+    seconds = settings.PUBLIC_BOARD_DIGEST_MEMO_SECONDS
+    if seconds > 0:
+        if len(_DIGEST_MEMO) > 8:  # yesterday's keys: the day is part of the board's
+            _DIGEST_MEMO.clear()
+        _DIGEST_MEMO[key] = (value, time.monotonic() + seconds)
 
 
 def directory_changed(**kwargs: Any) -> None:
@@ -113,6 +145,7 @@ def directory_changed(**kwargs: Any) -> None:
 
 
 def _drop_directory() -> None:
+    _DIGEST_MEMO.clear()
     day = timezone.localdate().isoformat()
     cache.delete_many(
         [_BOARD_KEY.format(day=day), _BOARD_DIGEST_KEY.format(day=day), _SPECIALTIES_KEY]

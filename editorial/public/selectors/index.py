@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
+    Expression,
     F,
     OuterRef,
     Q,
     QuerySet,
     TextField,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from articles.models import Article, Status
+from editorial.audit.snapshots import approvals_annotate, is_signed
 from editorial.models import StalenessFlag
 from editorial.public import search
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
-from editorial.public.selectors.visibility import PENDING_STATUSES, shows_pending
+from editorial.public.selectors.visibility import (
+    PENDING_STATUSES,
+    as_datetime,
+    review_state,
+    shows_pending,
+)
 from reviewers.models import Specialty
 
 PER_PAGE = 20
@@ -61,7 +69,8 @@ class ListingSlice:
     shows changes with these (the index page's ETag)."""
 
     number: int
-    rows: list[tuple[int, datetime]]  # (pk, updated_at) of the page's articles, in order
+    # (pk, updated_at, row version) of the page's articles, in order
+    rows: list[tuple[int, datetime, str]]
     has_next: bool
     total: int | None
 
@@ -81,15 +90,17 @@ def article_slice_for_public(
 ) -> ListingSlice:
     """The ids (and last saves) of one listing page (1 query, a second for a search that found
     nothing and is retried typo-tolerant; none for an unknown specialty)."""
-    articles = _visible_articles()
+    found = None
     if specialty:
         # the slug resolved from the directory, so the listing index serves the filter too
         found = specialty_for_public(slug=specialty)
-        articles = articles.filter(specialty_id=found.pk) if found else articles.none()
     query = " ".join(query.split())[:200]
     ordering = ["-listed_at", "-pk"]
     number = page_number(page)
     if query:
+        articles = _visible_articles()
+        if specialty:
+            articles = articles.filter(specialty_id=found.pk) if found else articles.none()
         hits = _search_hits(articles, query, ordering, typos=False)
         if not hits:
             # nothing for the words as typed: try them typo-tolerant (title similarity); only
@@ -102,39 +113,88 @@ def article_slice_for_public(
     else:
         # Sort and slice on plain columns first (the article_public_listing index): reading
         # the title out of every approved snapshot while sorting would decompress all of them.
-        ids = articles.order_by(*ordering).values_list("pk", "updated_at")
         # no COUNT(*) over every article: one row more than a page says whether there is a next
-        start = (number - 1) * PER_PAGE
-        rows = list(ids[start : start + PER_PAGE + 1])
+        if specialty and found is None:
+            rows = []
+        else:
+            rows = _listing_rows(number, found.pk if found else None)
         has_next, total = len(rows) > PER_PAGE, None
         rows = rows[:PER_PAGE]
-    return ListingSlice(number, [(pk, at) for pk, at in rows], has_next, total)
+    return ListingSlice(number, [(pk, at, str(v)) for pk, at, v in rows], has_next, total)
+
+
+def _listing_rows(number: int, specialty_id: int | None) -> list[tuple[int, datetime, str]]:
+    """One listing page's (pk, updated_at, row version) and one more row (1 query). Every index
+    view runs it (it is the ETag), so its SQL is the ORM's, compiled once per variant."""
+    sql, params, at = _listing_template(
+        connection.vendor, shows_pending(), specialty_id is not None, number
+    )
+    values = list(params)
+    if at is not None:
+        values[at] = specialty_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return [(pk, as_datetime(at_) or at_, str(v)) for pk, at_, v in cursor.fetchall()]
+
+
+_LISTING_ORDER = ("-listed_at", "-pk")  # newest first, by the article_public_listing index
+_SPECIALTY_MARK = -987_654_321  # stands for the specialty id while the SQL is compiled
+
+
+@functools.lru_cache(maxsize=512)
+def _listing_template(
+    vendor: str, pending: bool, by_specialty: bool, number: int
+) -> tuple[str, tuple[Any, ...], int | None]:
+    # `vendor` and `pending` key the cache: _visible_articles reads shows_pending() itself
+    articles = _visible_articles()
+    if by_specialty:
+        articles = articles.filter(specialty_id=_SPECIALTY_MARK)
+    start = (number - 1) * PER_PAGE
+    ids = (
+        articles.annotate(row_version=_row_version())
+        .order_by(*_LISTING_ORDER)
+        .values_list("pk", "updated_at", "row_version")[start : start + PER_PAGE + 1]
+    )
+    sql, params = ids.query.sql_with_params()
+    return sql, tuple(params), params.index(_SPECIALTY_MARK) if by_specialty else None
 
 
 def _search_hits(
     articles: QuerySet[Article], query: str, ordering: list[str], *, typos: bool
-) -> list[tuple[int, datetime]]:
-    """Ranked (pk, updated_at) of the hits, at most MAX_SEARCH_RESULTS (1 query): ranking
-    reads every hit's document, so the ranked ids come in one query rather than a count and a
-    page query that would each pay for it."""
+) -> list[tuple[int, datetime, str]]:
+    """Ranked (pk, updated_at, row version) of the hits, at most MAX_SEARCH_RESULTS (1 query):
+    ranking reads every hit's document, so the ranked ids come in one query rather than a count
+    and a page query that would each pay for it."""
     found, ranked = search_filter(articles, query, typos=typos)
     if found is None:
         return []
     ordering = ["-rank", *ordering] if ranked else ordering
-    rows = found.order_by(*ordering).values_list("pk", "updated_at")[:MAX_SEARCH_RESULTS]
-    return [(pk, updated_at) for pk, updated_at in rows]
+    rows = (
+        found.annotate(row_version=_row_version())
+        .order_by(*ordering)
+        .values_list("pk", "updated_at", "row_version")
+    )
+    return list(rows[:MAX_SEARCH_RESULTS])
 
 
 def article_page_for_public(listing: ListingSlice, *, query: str = "") -> PublicPage:
     """The listed articles with their approved title and summary, and for a search the
     highlighted passage (1 query; specialties come from the directory)."""
-    page_ids = [pk for pk, _ in listing.rows]
+    page_ids = [row[0] for row in listing.rows]
     rows = search.snippet_annotate(_for_listing(Article.objects.filter(pk__in=page_ids)), query)
     by_pk = {a.pk: a for a in rows}
     specialties = specialties_for_public().by_id
     listed = [by_pk[pk] for pk in page_ids if pk in by_pk]
     for article in listed:
         article.specialty = specialties.get(article.specialty_id) if article.specialty_id else None
+        # the card says what the article page says: a snapshot that no valid signature covers
+        # (changed outside the workflow) is pending, as is a first review
+        state = review_state(
+            is_signed_snapshot=is_signed(article),
+            status=article.status,
+            has_open_flag=cast(Any, article).has_open_flag,  # annotated by _for_listing
+        )
+        cast(Any, article).review_state = state
         # a display attribute for the template, beside the query's annotations
         snippet = search.highlight(getattr(article, "snippet", "") or "")
         article.snippet_html = snippet  # type: ignore[attr-defined]
@@ -168,6 +228,17 @@ def _visible_articles() -> QuerySet[Article]:
     )
 
 
+def _row_version() -> Expression:
+    """What changes whenever an article row is written, even by a QuerySet.update() that leaves
+    updated_at alone: a snapshot changed outside the workflow must not keep its cached
+    "reviewed" card (the index's ETag). PostgreSQL: the row's xmin (free, no column read);
+    SQLite (the embedded mode, small data): the stored snapshot itself."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Article._meta.db_table)
+        return RawSQL(f"{table}.xmin::text", [], output_field=TextField())
+    return Cast("approved_snapshot", TextField())
+
+
 def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
     # the approved wording for published articles, live rows only for pending ones
     return articles.annotate(
@@ -179,20 +250,19 @@ def _with_public_text(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def _for_listing(articles: QuerySet[Article]) -> QuerySet[Article]:
+    # the approvals of each listed article come in this same query (approvals_annotate), so
+    # checking every card's snapshot against its signatures adds no query
     return (
-        _with_public_text(articles)
+        approvals_annotate(_with_public_text(articles))
         .annotate(
             listed_at=Coalesce(F("approved_at"), F("submitted_at")),
-            is_pending=ExpressionWrapper(
-                Q(approved_snapshot__isnull=True), output_field=BooleanField()
-            ),
             # a flag still open (stale, or sent back to the board after one): the card says
             # "being re-reviewed" like the page, until the board approves again
             has_open_flag=Exists(
                 StalenessFlag.objects.filter(article=OuterRef("pk"), resolved_at__isnull=True)
             ),
         )
-        .only("slug", "status", "approved_at", "submitted_at", "specialty_id")
+        .only("slug", "status", "approved_at", "submitted_at", "specialty_id", "approved_snapshot")
     )
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import MD5, Cast
 from django.template.loader import get_template
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_aware, make_aware
 
 from articles.models import Article, Status
-from articles.snapshot import snapshot_hash
 from editorial.models import StalenessFlag
 from editorial.public.render import render_version
 from reviewers.models import ReviewAssignment
@@ -47,6 +50,27 @@ class Visibility:
     REVIEWED = "reviewed"  # the approved snapshot (approved, stale or revision in progress)
     PENDING = "pending"  # first review, live rows, caution and no badge
     GONE = "gone"  # archived after readers could see it: 410
+
+
+class ReviewState:
+    """What the board's review says of a published article (contract: `data-review-state`)."""
+
+    REVIEWED = "reviewed"
+    REREVIEW = "rereview"
+    STALE = "stale"
+    PENDING = "pending"
+
+
+def review_state(*, is_signed_snapshot: bool, status: str, has_open_flag: bool) -> str:
+    """The page, the index card and the JSON-LD say the same: pending without a snapshot that
+    the board's valid signatures cover (editorial.audit.snapshots); stale while flagged and not
+    yet triaged; rereview while a flag (a source change, a concern, an editor's flag) stays
+    open, through the triage, until the board approves again; otherwise reviewed."""
+    if not is_signed_snapshot:
+        return ReviewState.PENDING
+    if status == Status.STALE:
+        return ReviewState.STALE
+    return ReviewState.REREVIEW if has_open_flag else ReviewState.REVIEWED
 
 
 def shows_pending() -> bool:
@@ -113,21 +137,69 @@ def article_row_for_public(slug: str) -> Article | None:
 
 
 def article_version_for_public(slug: str) -> PublicVersion | None:
-    """Freshness probe for conditional GET (1 query, the page's own row); None when readers may
-    not see the article."""
-    article = article_row_for_public(slug)
-    if article is None:
+    """Freshness probe for conditional GET (1 query, a few columns of the page's own row); None
+    when readers may not see the article.
+
+    Every page view runs it, so it reads no JSON: the snapshot's fingerprint is an MD5 of its
+    stored text computed by the database (a snapshot changed outside the workflow changes it,
+    and the page renders afresh and checks its signatures). `article` is left None: a page that
+    renders loads its row then (article_row_for_public)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_probe_sql(connection.vendor, slug))
+        row = cursor.fetchone()
+    if row is None:
         return None
+    status, submitted_at, updated_at, decided_at, flagged_at, digest = row
     visibility = article_visibility(
-        status=article.status,
-        has_snapshot=article.approved_snapshot is not None,
-        was_submitted=article.submitted_at is not None,
+        status=status, has_snapshot=digest is not None, was_submitted=submitted_at is not None
     )
     if visibility in (None, Visibility.GONE):
         return None
-    times = cast(Any, article)  # annotated by article_row_for_public
-    modified_at = max(
-        filter(None, (article.updated_at, times.last_decided_at, times.last_flagged_at))
-    )
-    content_hash = snapshot_hash(article.approved_snapshot) if article.approved_snapshot else ""
-    return PublicVersion(visibility, modified_at, article, content_hash)
+    times = (as_datetime(t) for t in (updated_at, decided_at, flagged_at))
+    return PublicVersion(visibility, max(t for t in times if t is not None), None, digest or "")
+
+
+_SLUG_MARK = "\x00probe-slug\x00"
+
+
+@functools.cache
+def _probe_template(vendor: str) -> tuple[str, tuple[Any, ...], int]:
+    """The probe's SQL, compiled by the ORM once per database vendor (compiling it costs more
+    than running it), with the position of the slug among its parameters."""
+    query = (
+        Article.objects.filter(slug=_SLUG_MARK)
+        .annotate(
+            last_decided_at=_LAST_DECIDED_AT,
+            last_flagged_at=_LAST_FLAGGED_AT,
+            snapshot_digest=MD5(Cast("approved_snapshot", TextField())),
+        )
+        .order_by()
+        .values_list(
+            "status",
+            "submitted_at",
+            "updated_at",
+            "last_decided_at",
+            "last_flagged_at",
+            "snapshot_digest",
+        )[:1]
+    ).query
+    sql, params = query.sql_with_params()
+    return sql, tuple(params), params.index(_SLUG_MARK)
+
+
+def _probe_sql(vendor: str, slug: str) -> tuple[str, list[Any]]:
+    sql, params, at = _probe_template(vendor)
+    values = list(params)
+    values[at] = slug
+    return sql, values
+
+
+def as_datetime(value: datetime | str | None) -> datetime | None:
+    """A timestamp as the raw cursor gives it: a datetime (PostgreSQL) or its stored text
+    (SQLite, UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"not a timestamp: {value!r}")
+    return parsed if is_aware(parsed) else make_aware(parsed, UTC)

@@ -13,7 +13,7 @@ from editorial.audit.anchors import anchor_checkpoint
 from editorial.audit.chain import audit_append_bulk, chained_models
 from editorial.audit.pg import CHAIN_TRIGGER
 from editorial.audit.signals import HistoryIsAppendOnly
-from editorial.audit.tasks import audit_latest_break, verify_audit_nightly
+from editorial.audit.tasks import audit_latest_break, audit_latest_problems, verify_audit_nightly
 from editorial.models import AuditEntry, AuditVerification
 from tests.factories import ArticleFactory
 
@@ -207,3 +207,25 @@ def test_every_history_model_and_the_signatures_are_chained_somewhere():
     assert tables["reviewers.signature"].chain == "reviewers.reviewassignment"
     assert tables["reviewers.historicaldisclosure"].chain == "reviewers.boardmember"
     assert tables["articles.historicalsourceversion"].chain == "articles.source"
+
+
+def test_nightly_verification_names_an_unsigned_snapshot_and_logs_it(caplog):
+    good = ArticleFactory(approved=True)
+    bad = ArticleFactory(approved=True)
+    anchor_checkpoint()  # the burst's checkpoint (on commit, which this test never does)
+    verify_audit_nightly.delay()
+    assert AuditVerification.objects.latest().ok, AuditVerification.objects.latest().first_break
+    snapshot = {**bad.approved_snapshot, "summary": "Take twice the dose."}
+    Article.objects.filter(pk=bad.pk).update(approved_snapshot=snapshot)  # no history, no FSM
+
+    with caplog.at_level("ERROR", logger="editorial.audit.tasks"):
+        verify_audit_nightly.delay()
+    result = AuditVerification.objects.latest()
+    assert not result.ok and result.first_break == ""  # the chains are intact
+    assert f"article {bad.slug!r}" in result.unsigned_snapshots
+    assert good.slug not in result.unsigned_snapshots
+    assert any(bad.slug in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    problems = audit_latest_problems()
+    assert problems.alarm == "UNSIGNED CONTENT PUBLISHED"
+    assert [line for line in problems.unsigned_snapshots if bad.slug in line]
+    assert audit_latest_break() is None

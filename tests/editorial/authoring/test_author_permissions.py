@@ -1,5 +1,6 @@
 """Every author URL, forged: other authors get 404, reviewers 403 on writes, anonymous users
-the sign-in page; the article and its history do not change."""
+the sign-in page (a save from the editor: what was typed, to copy); the article and its
+history do not change."""
 
 import pytest
 from django.urls import reverse
@@ -53,7 +54,11 @@ def test_other_author_and_anonymous_cannot_read_or_write(client, draft, other_au
         assert response.status_code == (404 if who == "other_author" else 302), url
     for method, url, data in _write_requests(draft):
         response = getattr(client, method)(url, data)
-        if who == "anonymous":
+        if who == "anonymous" and url == editor_url(draft):
+            # a save from a page whose session ended: refused, with the text to copy
+            assert response.status_code == 403
+            assert "you were signed out" in response.content.decode()
+        elif who == "anonymous":
             assert response.status_code == 302
             assert response["Location"].startswith("/accounts/login/")
         else:

@@ -12,6 +12,7 @@ import pytest
 from editorial.demo import content
 from editorial.demo.seed import seed_demo
 from editorial.models import ReaderFeedback
+from tests.accessibility import axe_problems, require_axe
 from tests.axe import axe_violations
 from tests.html_check import nu_errors
 
@@ -70,6 +71,32 @@ def test_reader_asks_and_reports_and_the_editor_triages_into_the_audit_trail(pag
     trail = page.locator("body").inner_text()
     assert "reader feedback: a possible error" in trail
     assert "disposition: corrected" in trail
+
+
+def test_editor_passes_a_problem_report_to_the_board_in_one_click(page, live_server):
+    require_axe()
+    url = live_server.url
+    _ask(page, url, "outdated", "A 2027 guideline replaced the dosing table.")
+    report = ReaderFeedback.objects.get(kind="outdated")
+    page.goto(url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", content.DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(url + f"/admin/editorial/readerfeedback/{report.pk}/change/")
+    assert axe_problems(page) == []  # the admin page (axe's own probes kept off the CSP list)
+    page.get_by_role("button", name="Raise a concern with the board").click()
+    assert page.get_by_text(re.compile(r"Passed to the board: concern #\d+")).is_visible()
+    assert page.get_by_role("button", name="Raise a concern with the board").count() == 0
+    assert axe_problems(page) == []
+    report.refresh_from_db()
+    assert report.concern is not None and "A 2027 guideline" in report.concern.detail
+
+    # readers see the board re-reviewing, not the unqualified badge
+    page.goto(url + DEMO)
+    assert page.locator("article[data-review-state=stale]").count() == 1
+    assert page.get_by_text("A reader reported a possible problem").is_visible()
+    assert page.get_by_text("Reviewed for accuracy by our board").count() == 0
+    assert axe_violations(page) == []
 
 
 def test_the_toggle_switches_body_and_disclaimer_without_javascript(browser_page, live_server):

@@ -91,6 +91,75 @@ def test_stale_confirm_reapprove_across_page_index_and_json_ld(client):
     assert _index_tag(client, article) == "reviewed"
 
 
+def _assert_rereviewing(client, article, *, state: str, notice: str, approved_on: str) -> None:
+    """The page, its JSON-LD and the index agree: the board has not re-approved yet."""
+    html, found, data = _page(client, article)
+    assert found == state
+    assert BADGE not in html
+    assert "Last reviewed by our board" in html and "re-review in progress" in html
+    assert NOTICE in html and notice in html
+    assert data["lastReviewed"] == approved_on
+    assert not data["creativeWorkStatus"].startswith("Reviewed")
+    assert "re-review" in data["creativeWorkStatus"].lower()
+    assert _index_tag(client, article) == "re-reviewed"
+
+
+def test_flagged_stale_by_hand_stays_rereview_until_the_board_reapproves(client):
+    # issue 20 point 1 through workflow.article_flag_stale (the factories' "stale" trait and an
+    # editor's flag): today it wrote no flag, so after "confirm" the page said "reviewed" again
+    article = ArticleFactory(approved=True)
+    approved_on = article.approved_at.date().isoformat()
+    editor = editor_user()
+    workflow.article_flag_stale(
+        article=article, reason="the dosing table was withdrawn", actor=editor
+    )
+    flag = StalenessFlag.objects.get(article=article)
+    assert (flag.kind, flag.raised_by, flag.resolved_at) == ("manual", editor, None)
+    _assert_rereviewing(
+        client,
+        article,
+        state="stale",
+        notice="The dosing table was withdrawn",
+        approved_on=approved_on,
+    )
+
+    article_resolve_staleness(article=article, resolution="confirmed", actor=editor, note="fine")
+    article.refresh_from_db()
+    assert article.status == "under_review"
+    flag.refresh_from_db()
+    assert flag.resolution == "confirmed" and flag.resolved_at is None
+    _assert_rereviewing(
+        client,
+        article,
+        state="rereview",
+        notice="The dosing table was withdrawn",
+        approved_on=approved_on,
+    )
+
+    assignment = ReviewAssignment.objects.get(article=article, round=article.review_round)
+    workflow.review_decide(
+        assignment=assignment, decision="approved", actor=assignment.reviewer.user
+    )
+    flag.refresh_from_db()
+    assert flag.resolved_at is not None
+    article.refresh_from_db()
+    html, state, data = _page(client, article)
+    assert state == "reviewed" and BADGE in html and NOTICE not in html
+    assert data["creativeWorkStatus"].startswith("Reviewed")
+    assert data["lastReviewed"] == article.approved_at.date().isoformat()
+    assert _index_tag(client, article) == "reviewed"
+
+
+def test_stale_trait_sent_straight_to_rereview_keeps_the_notice(client):
+    # the admin's "Send to re-review" button (article_rereview) on a hand-flagged article
+    article = ArticleFactory(stale=True)
+    approved_on = article.approved_at.date().isoformat()
+    workflow.article_rereview(article=article, actor=editor_user())
+    _assert_rereviewing(
+        client, article, state="rereview", notice="Source changed", approved_on=approved_on
+    )
+
+
 def test_concern_shows_the_notice_without_naming_the_member(client):
     article = ArticleFactory(approved=True)
     concerned = BoardMemberFactory(user__first_name="Quentin", user__last_name="Worry")

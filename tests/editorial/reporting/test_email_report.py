@@ -7,10 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from celery.exceptions import Retry
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
+from articles.models import Article
+from editorial.access.roles import is_editor
+from editorial.audit.anchors import anchor_checkpoint
+from editorial.audit.tasks import verify_audit_nightly
 from editorial.models import DeliveryStatus, ReportDelivery
 from editorial.reporting.staleness_report import report_period_key, staleness_report_send
 from editorial.reporting.tasks import send_staleness_reports
@@ -215,6 +220,28 @@ def test_task_schedules_a_retry_with_backoff_and_the_retry_sends_only_the_failed
     assert len(mail.outbox) == sent_before_retry + 1
     assert len(mail_to(world.author)) == 1
     assert ReportDelivery.objects.get(recipient=world.author).status == DeliveryStatus.SENT
+
+
+def test_an_unsigned_published_snapshot_is_reported_to_editors_only(world):
+    article = Article.objects.filter(approved_snapshot__isnull=False).first()
+    snapshot = {**article.approved_snapshot, "summary": "Take twice the dose."}
+    Article.objects.filter(pk=article.pk).update(approved_snapshot=snapshot)
+    with at(MONDAY - timedelta(hours=4)):
+        anchor_checkpoint()  # the chains themselves are intact (the tests never commit)
+        verify_audit_nightly.delay()
+    with at(MONDAY):
+        staleness_report_send()
+
+    (message,) = mail_to(world.chief)
+    assert message.subject.startswith("UNSIGNED CONTENT PUBLISHED — Imprimatur:")
+    assert f"article {article.slug!r}" in message.body
+    assert "PUBLISHED CONTENT NO SIGNATURE COVERS" in message.body
+    assert "Published content no signature covers" in html_of(message)
+    assert "broken hash chain" not in message.body
+    editors = {u.email for u in User.objects.all() if is_editor(u)}
+    others = [m for m in mail.outbox if m.to[0] not in editors]
+    assert others and all("UNSIGNED" not in m.subject for m in others)
+    assert all(article.slug not in m.body for m in others)
 
 
 def test_command_reports_what_it_sent(world, capsys):
