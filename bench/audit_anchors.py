@@ -5,9 +5,10 @@
 Builds a scratch database `<name>_bench` beside DATABASE_URL's (as bench/staleness.py does:
 sources, articles, 10 citations each), writes HISTORY_ROWS history rows per article with
 INSERT ... SELECT (the chain trigger links them: HISTORY_ROWS links per article), takes a
-first anchor (`audit_anchor`: every head), then runs `manage.py verify_audit --anchors --quiet`
-in a child process and reports its wall time and peak memory (ru_maxrss of the child). Goal:
-bounded memory, < 300 MiB. The last line is JSON.
+first anchor (`audit_anchor`: every head and every link's fingerprint), then runs `manage.py
+verify_audit --anchors --quiet`, each in a child process, and reports their wall time, the
+anchor's size and each child's peak memory (ru_maxrss). Goal: bounded memory, < 300 MiB.
+The last line is JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,6 +53,25 @@ def history(n_rounds: int) -> None:
             )
 
 
+def child(*command: str) -> tuple[int, str, str, float]:
+    """Run `manage.py <command>` in a child process: (exit code, stdout, stderr, its own peak
+    memory in MiB from wait4, not the largest of all children)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), *command],
+            stdout=out,
+            stderr=err,
+            env=os.environ,
+            cwd=ROOT,
+            text=True,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return process.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -81,24 +100,22 @@ def main() -> None:
         entries = AuditEntry.objects.count()
         print(f"data: {args.articles:,} articles, {entries:,} chain entries ({built:.1f} s)")
         started = time.perf_counter()
-        call_command("audit_anchor")
+        _, _, _, anchor_peak = child("audit_anchor")
         anchor_ms = (time.perf_counter() - started) * 1000
         anchor_bytes = sum(p.stat().st_size for p in Path(anchors).glob("*.jsonl"))
         started = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "verify_audit", "--anchors", "--quiet"],
-            capture_output=True,
-            text=True,
-            env=os.environ,
-            cwd=ROOT,
-        )
+        code, out, err, peak = child("verify_audit", "--anchors", "--quiet")
         verify_ms = (time.perf_counter() - started) * 1000
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        progress = [line for line in child.stderr.splitlines() if "verify_audit:" in line]
-        print(f"first anchor (every head): {anchor_ms:.0f} ms, {anchor_bytes / 1e6:.1f} MB")
-        print(f"verify_audit --anchors: {verify_ms:.0f} ms, exit {child.returncode}")
+        progress = [line for line in err.splitlines() if "verify_audit:" in line]
+        per_link = anchor_bytes / max(entries, 1)
+        print(
+            f"first anchor (every head and link): {anchor_ms:.0f} ms, {anchor_bytes / 1e6:.1f} MB"
+            f" ({per_link:.0f} bytes a link), peak memory {anchor_peak:.0f} MiB"
+        )
+        print(f"verify_audit --anchors: {verify_ms:.0f} ms, exit {code}")
         print(f"  {len(progress)} progress lines, last: {progress[-1] if progress else '-'}")
-        print(f"  outcome: {child.stdout.strip().splitlines()[-1] if child.stdout else '-'}")
+        broken = sum(line.startswith("BROKEN") for line in out.splitlines())
+        print(f"  chains broken: {broken}; last line: {out.strip().splitlines()[-1:] or '-'}")
         print(f"peak memory of verify_audit (ru_maxrss): {peak:.0f} MiB (goal < 300 MiB)")
         print(
             json.dumps(
@@ -108,8 +125,10 @@ def main() -> None:
                     "anchor_ms": round(anchor_ms),
                     "anchor_mb": round(anchor_bytes / 1e6, 1),
                     "verify_ms": round(verify_ms),
-                    "verify_exit": child.returncode,
+                    "verify_exit": code,
+                    "verify_broken_chains": broken,
                     "verify_peak_mib": round(peak),
+                    "anchor_peak_mib": round(anchor_peak),
                 }
             )
         )

@@ -70,7 +70,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description="Issue a new key (shown once)")
     def issue_key(self, request: HttpRequest, queryset: QuerySet[ApiClient]):
-        keys = [(client, api_key_issue(client=client)) for client in queryset]
+        keys = [(client, api_key_issue(client=client, actor=request.user)) for client in queryset]
         # a page, not a message: a message would keep the key in a cookie or the session
         return TemplateResponse(
             request, "admin/editorial/apiclient/keys_issued.html", {"keys": keys, "opts": self.opts}
@@ -91,7 +91,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset:
-            api_key_revoke(key=key)
+            api_key_revoke(key=key, actor=request.user)
         messages.success(request, f"{queryset.count()} key(s) revoked.")
 
 
@@ -160,5 +160,5 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Replay the selected deliveries now", permissions=["change"])
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset:
-            delivery_replay(delivery=delivery)
+            delivery_replay(delivery=delivery, actor=request.user)
         messages.success(request, f"{queryset.count()} delivery(ies) queued again.")

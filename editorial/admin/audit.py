@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.admin.mixins import AdminMixinBase
-from editorial.audit.anchors import anchor_statement
+from editorial.audit.anchor_reader import anchor_statement
 from editorial.audit.chain import ARTICLE_CHAIN
 from editorial.audit.export import audit_pdf, signatures_csv, timeline_csv
 from editorial.audit.timeline import ArticleAudit, article_timeline, can_view_audit

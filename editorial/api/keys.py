@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from editorial.access.roles import AnyUser
+from editorial.audit.attribution import attribute, save_attributed
 from editorial.models import ApiClient, ApiKey
 
 SCOPES = ("drafts:write", "articles:read", "sources:write", "webhooks:manage")
@@ -33,15 +35,24 @@ def scopes_clean(scopes: list[str] | str) -> list[str]:
     return list(dict.fromkeys(scopes))
 
 
-def api_key_issue(*, client: ApiClient) -> str:
+def api_key_issue(*, client: ApiClient, actor: AnyUser = None) -> str:
     """A new key for `client`; the caller shows it once (only its hash is kept)."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    ApiKey.objects.create(client=client, prefix=key[:12], key_hash=key_hash(key))
+    row = ApiKey(client=client, prefix=key[:12], key_hash=key_hash(key))
+    save_attributed(row, actor=actor, reason=f"API key {row.prefix}… issued")
     return key
 
 
-def api_key_revoke(*, key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_key_revoke(*, key: ApiKey, actor: AnyUser = None) -> bool:
+    """Revoke a key, once (a revoked key keeps its time); its history row names who."""
+    with transaction.atomic():
+        row = ApiKey.objects.select_for_update().get(pk=key.pk)
+        if row.revoked_at is not None:
+            return False
+        row.revoked_at = timezone.now()
+        attribute(row, actor=actor, reason=f"API key {row.prefix}… revoked")
+        row.save(update_fields=["revoked_at"])
+    return True
 
 
 def api_client_ensure(*, name: str, user: User, scopes: list[str] | str) -> ApiClient:

@@ -1,24 +1,36 @@
-"""Anchors: keyed checkpoints of every chain head, kept outside the database (issue 15).
+"""Anchors: keyed checkpoints of every chain, kept outside the database (issue 15).
 
 The hash chains alone prove nothing against someone who can rewrite the tables: edit a row,
-recompute the chain, and it verifies. A checkpoint holds the head (last sequence and hash) of
-every chain that grew since the previous checkpoint, MACed with HMAC-SHA-256 under
-AUDIT_ANCHOR_KEY, a secret the database never sees, and appended as one JSON line to a file
-in AUDIT_ANCHOR_DIR (one file per month; optionally mailed to AUDIT_ANCHOR_EMAIL). A chain
+recompute the chain, and it verifies. A checkpoint holds, for every chain that grew since the
+previous checkpoint, its head (last sequence and full hash) and a fingerprint of each new link
+(the first PRINT_BYTES bytes of its entry hash), MACed with HMAC-SHA-256 under
+AUDIT_ANCHOR_KEY, a secret the database never sees, and appended as one JSON line to a file in
+AUDIT_ANCHOR_DIR (one file per month; optionally mailed to AUDIT_ANCHOR_EMAIL). A chain
 recomputed after tampering no longer ends in the anchored hash, and without the key nobody can
-write a checkpoint that says otherwise.
+write a checkpoint that says otherwise. The fingerprints locate the change: the running hash
+of every entry before the first changed one is unchanged, and from that entry on every one
+differs, so the first entry whose recomputed hash disagrees with its anchored fingerprint is
+the first one edited, inserted or removed (editorial.audit.verify). The head's full hash is
+the proof; a fingerprint only says where: to move that place by one entry, a forger would have
+to find a 64-bit partial collision, and the head still would not match.
 
 Each checkpoint names the previous one and repeats its MAC, so a checkpoint (or a whole file)
-removed from the middle is seen; `watermarks` are the highest entry ids it covers, so the next
-one holds only the chains that grew since (a burst of 10 writes costs a line of 10 heads).
+removed from the middle is seen. The newest ones removed (a file cut at a line boundary, the
+latest file deleted) would leave a series that merely ends early, so the database keeps a
+receipt of each line written (AnchorReceipt) and the reader reports a receipt whose line is
+gone. `watermarks` are the highest entry ids a checkpoint covers, so the next one holds only
+the chains and links added since (a burst of 10 writes costs a line of 10 heads and their
+links: ~100 bytes a chain plus ~11 a link).
 
 When: after each write burst (editorial.audit.tasks.anchor_after_commit: the first commit
 asks for a checkpoint AUDIT_ANCHOR_DEBOUNCE_SECONDS later, which covers everything committed
 meanwhile), hourly by beat (editorial.ops.beat_schedules), and now with `manage.py audit_anchor`.
+Reading them back: editorial.audit.anchor_reader.
 """
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import hmac
@@ -28,7 +40,6 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,11 +52,17 @@ from django.db.models import Max
 
 from editorial.audit import locks
 from editorial.audit.chain import ARTICLE_CHAIN, chains, entry_model
+from editorial.models import AnchorReceipt
 
 logger = logging.getLogger(__name__)
 
 FILE_PATTERN = "anchors-*.jsonl"
 PENDING_KEY = "imprimatur:audit-anchor-pending"
+FORMAT = 2  # 1: heads only; 2: heads and every new link's fingerprint ("links")
+PRINT_BYTES = 8  # a link's fingerprint: the first 8 bytes of its entry hash
+# a line holds at most this many chains, or about this many characters of fingerprints
+PART_CHAINS = 10_000
+PART_CHARS = 2_000_000
 
 
 def key_id(key: str | None = None) -> str:
@@ -54,7 +71,7 @@ def key_id(key: str | None = None) -> str:
     return hashlib.sha256(b"imprimatur-anchor-key-id|" + key.encode()).hexdigest()[:16]
 
 
-def _mac(body: dict[str, Any], key: str | None = None) -> str:
+def anchor_mac(body: dict[str, Any], key: str | None = None) -> str:
     key = settings.AUDIT_ANCHOR_KEY if key is None else key
     text = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
@@ -97,7 +114,7 @@ def _previous() -> dict[str, Any] | None:
         try:
             anchor = json.loads(line)
             body = {k: v for k, v in anchor.items() if k != "mac"}
-            if hmac.compare_digest(anchor["mac"], _mac(body)):
+            if hmac.compare_digest(anchor["mac"], anchor_mac(body)):
                 return anchor
         except (ValueError, KeyError, TypeError):
             pass
@@ -118,79 +135,154 @@ def _file_lock() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _heads_since(chain: str, since: int) -> tuple[dict[str, list], int]:
-    """({object id: [sequence, hash]} of the chains of `chain` grown past entry id `since`,
-    the highest entry id): two queries, whatever the number of chains."""
+def _stream(chain: str, since: int, top: int) -> Iterator[tuple[str, list, list]]:
+    """(object id, [head sequence, head hash], [[first sequence, fingerprints]]) of every chain
+    of `chain` with links in (since, top], one chain at a time: one query, read in chunks."""
     model = entry_model(chain)
     table = connection.ops.quote_name(model._meta.db_table)
     key = "article_id" if chain == ARTICLE_CHAIN else "object_id"
     where, params = ("", []) if chain == ARTICLE_CHAIN else (" AND chain = %s", [chain])
-    outer = "" if chain == ARTICLE_CHAIN else " AND e.chain = %s"
     sql = (
-        f"SELECT e.{key}, e.sequence, e.entry_hash FROM {table} e JOIN ("
-        f" SELECT {key} AS k, max(sequence) AS s FROM {table} WHERE id > %s{where}"
-        f" GROUP BY {key}) t ON e.{key} = t.k AND e.sequence = t.s{outer}"
+        f"SELECT {key}, sequence, entry_hash FROM {table} WHERE id > %s AND id <= %s{where}"
+        f" ORDER BY {key}, sequence"
     )
-    heads: dict[str, list] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [since, *params, *params])
-        for object_id, sequence, digest in cursor:
-            heads[str(object_id)] = [sequence, digest]
-    top = model._default_manager.filter(**({} if chain == ARTICLE_CHAIN else {"chain": chain}))
-    return heads, top.aggregate(m=Max("id"))["m"] or 0
+    current: Any = None
+    head: list = []
+    runs: list[list] = []
+    with transaction.atomic(), connection.chunked_cursor() as cursor:  # a server-side cursor
+        cursor.execute(sql, [since, top, *params])
+        while rows := cursor.fetchmany(5000):
+            for object_id, sequence, digest in rows:
+                if object_id != current:
+                    if current is not None:
+                        yield str(current), head, _encoded(runs)
+                    current, runs = object_id, []
+                # links past a watermark continue their chain: one run, unless a link is
+                # missing already (then the fingerprints say where the gap was)
+                if not runs or runs[-1][0] + len(runs[-1][1]) // PRINT_BYTES != sequence:
+                    runs.append([sequence, bytearray()])
+                runs[-1][1] += bytes.fromhex(digest[: PRINT_BYTES * 2])
+                head = [sequence, digest]
+    if current is not None:
+        yield str(current), head, _encoded(runs)
 
 
-def _lock_all_chains() -> None:
-    # Exclusive: writers hold the chains' lock (shared) from their first link to their commit,
-    # so once we have it every link with a lower id is committed and visible: the watermark
-    # is exact. Writers wait only while the heads are read.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
+def _encoded(runs: list[list]) -> list[list]:
+    return [[first, base64.b64encode(prints).decode()] for first, prints in runs]
 
 
-def anchor_checkpoint(*, reason: str = "command") -> dict[str, Any]:
-    """Write one checkpoint now (heads of the chains grown since the last); returns it."""
-    with _file_lock():
-        previous = _previous()
-        marks = (previous or {}).get("watermarks", {})
-        heads: dict[str, dict[str, list]] = {}
-        watermarks: dict[str, int] = {}
-        with transaction.atomic():
-            _lock_all_chains()
-            for chain in chains():
-                grown, watermarks[chain] = _heads_since(chain, int(marks.get(chain, 0)))
-                if grown:
-                    heads[chain] = grown
+def _watermarks() -> dict[str, int]:
+    """{chain family: its highest entry id}, read under the chains' lock (exclusive): writers
+    hold it (shared) from their first link to their commit, so every link at or below a
+    watermark is committed and visible, and reading them afterwards, without the lock, gives
+    exactly those. Writers wait only for these few queries."""
+    marks = {}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({locks.LOCK_ALL_SQL})")
+        for chain in chains():
+            rows = entry_model(chain)._default_manager.all()
+            if chain != ARTICLE_CHAIN:
+                rows = rows.filter(chain=chain)
+            marks[chain] = rows.aggregate(m=Max("id"))["m"] or 0
+    return marks
+
+
+class CheckpointLines:
+    """Writes one checkpoint as one line, or several of at most PART_CHAINS chains and about
+    PART_CHARS of fingerprints (a first checkpoint of 100,000 chains: 10 lines of ~1.3 MB): the
+    reader then parses one bounded line at a time. Each line is a checkpoint of its own (id,
+    MAC, previous); only the last one carries the new watermarks, so a checkpoint cut short is
+    done again from the old ones."""
+
+    def __init__(self, previous: dict[str, Any] | None, reason: str, marks: dict) -> None:
+        self.previous, self.reason, self.marks = previous or {}, reason, marks
+        self.heads: dict[str, dict[str, list]] = {}
+        self.links: dict[str, dict[str, list]] = {}
+        self.chains = self.grown = self.parts = self.size = 0
+        self.written: list[str] = []
+
+    def add(self, chain: str, object_id: str, head: list, runs: list) -> None:
+        self.heads.setdefault(chain, {})[object_id] = head
+        self.links.setdefault(chain, {})[object_id] = runs
+        self.chains += 1
+        self.size += sum(len(encoded) for _, encoded in runs)
+        if self.chains >= PART_CHAINS or self.size >= PART_CHARS:
+            self.flush()
+
+    def flush(self, watermarks: dict[str, int] | None = None) -> dict[str, Any]:
         now = datetime.now(UTC)
+        self.grown, self.parts = self.grown + self.chains, self.parts + 1
         body = {
             "anchor_id": f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}",
             "written_at": now.isoformat(),
-            "reason": reason,
-            "previous": (previous or {}).get("anchor_id", ""),
-            "previous_mac": (previous or {}).get("mac", ""),
+            "reason": self.reason,
+            "format": FORMAT,
+            "part": self.parts,
+            "final": watermarks is not None,
+            "previous": self.previous.get("anchor_id", ""),
+            "previous_mac": self.previous.get("mac", ""),
             "key_id": key_id(),
-            "watermarks": watermarks,
-            "heads": heads,
+            "watermarks": self.marks if watermarks is None else watermarks,
+            "heads": self.heads,
+            "links": self.links,
         }
-        anchor = {**body, "mac": _mac(body)}
+        anchor = {**body, "mac": anchor_mac(body)}
         line = json.dumps(anchor, sort_keys=True, separators=(",", ":")) + "\n"
         path = anchor_dir() / f"anchors-{now:%Y-%m}.jsonl"
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
-    _mail(anchor, line)
-    return anchor
+        _append(path, line)
+        # after the line: a receipt never names a line that was not written
+        AnchorReceipt.objects.create(anchor_id=body["anchor_id"], written_at=now, file=path.name)
+        if settings.AUDIT_ANCHOR_EMAIL:
+            self.written.append(line)
+        self.previous, self.heads, self.links, self.chains, self.size = anchor, {}, {}, 0, 0
+        return anchor
 
 
-def _mail(anchor: dict[str, Any], line: str) -> None:
+def anchor_checkpoint(*, reason: str = "command") -> dict[str, Any]:
+    """Write one checkpoint now (the chains grown since the last: heads and every new link's
+    fingerprint); returns its last line, with `grown` (chains) and `parts` (lines) added."""
+    with _file_lock():
+        previous = _previous()
+        marks = (previous or {}).get("watermarks", {})
+        # a series begun before fingerprints (format 1): this checkpoint takes every link once
+        catch_up = previous is not None and int(previous.get("format", 1)) < FORMAT
+        tops = _watermarks()
+        lines = CheckpointLines(previous, reason, marks)
+        for chain in chains():
+            since = 0 if catch_up else int(marks.get(chain, 0))
+            for object_id, head, runs in _stream(chain, since, tops[chain]):
+                lines.add(chain, object_id, head, runs)
+        anchor = lines.flush(watermarks=tops)
+    _mail(anchor, lines.written)
+    return {**anchor, "grown": lines.grown, "parts": lines.parts}
+
+
+def _append(path: Path, line: str) -> None:
+    with path.open("ab") as f:
+        # after a truncated last line, start a new one: the truncation stays reported, and
+        # this checkpoint stays readable
+        if f.tell() and _last_byte(path) != b"\n":
+            line = "\n" + line
+        f.write(line.encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1)
+
+
+def _mail(anchor: dict[str, Any], lines: list[str]) -> None:
     if not settings.AUDIT_ANCHOR_EMAIL:
         return
     try:
         send_mail(
             f"Imprimatur audit anchor {anchor['anchor_id']}",
-            "Keep this message: it is a checkpoint of the audit chains.\n\n" + line,
+            "Keep this message: it is a checkpoint of the audit chains.\n\n" + "".join(lines),
             None,
             [settings.AUDIT_ANCHOR_EMAIL],
         )
@@ -216,122 +308,3 @@ def _grown_since(marks: dict[str, int]) -> bool:
         if rows.exists():
             return True
     return False
-
-
-@dataclass
-class AnchorIndex:
-    """What the anchor files say: every anchored head, and every problem with the files."""
-
-    points: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    latest_id: str = ""
-    latest_at: str = ""
-    lines: int = 0
-
-    def anchored(self, chain: str, object_id: int) -> list[tuple[int, str, str]]:
-        """[(sequence, hash, anchor id)] anchored for one chain, in sequence order."""
-        return self.points.get((chain, object_id), [])
-
-
-def _check_line(raw: bytes, where: str, last: dict | None, index: AnchorIndex) -> dict | None:
-    try:
-        anchor = json.loads(raw)
-        body = {k: v for k, v in anchor.items() if k != "mac"}
-        mac = anchor["mac"]
-    except (ValueError, KeyError, TypeError):
-        index.problems.append(f"{where}: truncated or not a checkpoint (not JSON)")
-        return None
-    if anchor.get("key_id") != key_id():
-        index.problems.append(
-            f"{where}: anchor {anchor.get('anchor_id')} signed with another key"
-            f" (key id {anchor.get('key_id')}, this server's {key_id()})"
-        )
-        return None
-    if not hmac.compare_digest(str(mac), _mac(body)):
-        index.problems.append(f"{where}: anchor {anchor.get('anchor_id')} altered (MAC mismatch)")
-        return None
-    if last is not None and (
-        anchor.get("previous") != last["anchor_id"] or anchor.get("previous_mac") != last["mac"]
-    ):
-        index.problems.append(
-            f"{where}: anchor {anchor['anchor_id']} does not follow {last['anchor_id']}:"
-            " checkpoints between them are missing"
-        )
-    elif last is None and anchor.get("previous"):
-        index.problems.append(
-            f"{where}: anchor {anchor['anchor_id']} follows {anchor['previous']}, which is"
-            " missing (an earlier anchor file was removed)"
-        )
-    return anchor
-
-
-def anchor_index() -> AnchorIndex:
-    """Read every anchor file, line by line (one line in memory at a time), checking each."""
-    index = AnchorIndex()
-    files = anchor_files()
-    if not files:
-        index.problems.append(f"no anchor file in {anchor_dir()}")
-        return index
-    last: dict | None = None
-    for path in files:
-        with path.open("rb") as f:
-            for number, raw in enumerate(f, start=1):
-                where = f"{path.name} line {number}"
-                if not raw.endswith(b"\n"):
-                    index.problems.append(f"{where}: truncated (the line is incomplete)")
-                    continue
-                anchor = _check_line(raw, where, last, index)
-                if anchor is None:
-                    continue
-                last = anchor
-                index.lines += 1
-                for chain, heads in anchor.get("heads", {}).items():
-                    for object_id, (sequence, digest) in heads.items():
-                        point = (int(sequence), digest, anchor["anchor_id"])
-                        index.points.setdefault((chain, int(object_id)), []).append(point)
-    if last is not None:
-        index.latest_id, index.latest_at = last["anchor_id"], last["written_at"]
-    for points in index.points.values():
-        points.sort()
-    return index
-
-
-def anchor_statement(chain: str, object_id: int) -> str:
-    """One sentence for an export: the latest anchor holding this chain, and whether the
-    chain still agrees with it (reads the anchor files newest first, one line at a time)."""
-    for path in reversed(anchor_files()):
-        found = None
-        with path.open("rb") as f:
-            for raw in f:
-                try:
-                    anchor = json.loads(raw)
-                except ValueError:
-                    continue
-                head = anchor.get("heads", {}).get(chain, {}).get(str(object_id))
-                if head is not None:
-                    found = (anchor, head)
-        if found is None:
-            continue
-        anchor, (sequence, digest) = found
-        body = {k: v for k, v in anchor.items() if k != "mac"}
-        if not hmac.compare_digest(str(anchor.get("mac")), _mac(body)):
-            return f"Anchor {anchor.get('anchor_id')} does not verify (altered or another key)."
-        link = (
-            entry_model(chain)
-            ._default_manager.filter(
-                sequence=sequence,
-                **(
-                    {"article_id": object_id}
-                    if chain == ARTICLE_CHAIN
-                    else {"chain": chain, "object_id": object_id}
-                ),
-            )
-            .values_list("entry_hash", flat=True)
-            .first()
-        )
-        agrees = "matches" if link == digest else "DOES NOT MATCH"
-        return (
-            f"Checked against anchor {anchor['anchor_id']} ({anchor['written_at']}): chain entry"
-            f" #{sequence} {agrees} the anchored hash {digest[:16]}…"
-        )
-    return "Not anchored yet: no anchor holds this chain."

@@ -14,7 +14,9 @@ also call `audit_append_bulk(rows)` themselves: it is idempotent.
 
 Evidence that belongs to no article (issue 15) is chained the same way, per object, in
 ObjectAuditEntry: a source with its versions, a board member with their disclosures, a
-specialty, a signature (OBJECT_CHAINS). Per-article plus per-object chains rather than one
+specialty, a signature, an API client with its keys and webhook subscriptions, a webhook
+delivery (OBJECT_CHAINS). Reader feedback concerns an article: its history joins the article's
+chain. Per-article plus per-object chains rather than one
 global chain: a writer locks only the chains it appends to (a global chain would serialise
 every write of the application on one lock), and an inspector reads one article's or one
 member's trail without the rest. What a global chain gives for free, a single head to
@@ -40,7 +42,7 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from simple_history.models import HistoricalChanges
 
 from editorial.audit import locks
-from editorial.models import AuditEntry, ObjectAuditEntry
+from editorial.models import AnchorReceipt, AuditEntry, ObjectAuditEntry
 
 # Batches keep IN lists well under SQLite's variable limit on big bulk writes.
 BATCH = 500
@@ -85,6 +87,13 @@ OBJECT_CHAINS = {
     "reviewers.historicaldisclosure": ("reviewers.boardmember", "member_id"),
     # the live row itself: a signature is written once and never changed (no history model)
     "reviewers.signature": ("reviewers.reviewassignment", "assignment_id"),
+    # the API's evidence (editorial/models/api.py): a client's trail holds its keys and
+    # subscriptions; a delivery chains alone (a chain per subscription would make every
+    # workflow write that owes a webhook wait on one lock)
+    "editorial.historicalapiclient": ("editorial.apiclient", "id"),
+    "editorial.historicalapikey": ("editorial.apiclient", "client_id"),
+    "editorial.historicalwebhooksubscription": ("editorial.apiclient", "client_id"),
+    "editorial.historicalwebhookdelivery": ("editorial.webhookdelivery", "id"),
 }
 
 
@@ -142,10 +151,12 @@ def entry_model(chain: str) -> type[models.Model]:
 
 
 def evidence_tables() -> list[str]:
-    """Every append-only table: history tables, chained live rows, both chain tables."""
+    """Every append-only table: history tables, chained live rows, both chain tables, the
+    anchors' receipts."""
     tables = {m._meta.db_table for m in history_models()}
     tables |= {t.model._meta.db_table for t in chained_tables().values()}
-    return sorted(tables | {AuditEntry._meta.db_table, ObjectAuditEntry._meta.db_table})
+    chain_tables = {AuditEntry._meta.db_table, ObjectAuditEntry._meta.db_table}
+    return sorted(tables | chain_tables | {AnchorReceipt._meta.db_table})
 
 
 def _plain(value: Any) -> Any:

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 
-from editorial.audit.anchors import PENDING_KEY, anchor_burst, anchor_checkpoint, anchor_index
+from editorial.audit.anchor_reader import anchor_index
+from editorial.audit.anchors import PENDING_KEY, anchor_burst, anchor_checkpoint
 from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_verify_chains
 from editorial.models import AuditVerification

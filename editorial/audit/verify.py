@@ -3,9 +3,9 @@
 Chains are verified in batches of BATCH objects: one query for the batch's links and one per
 chained table for its rows, so memory holds one batch whatever the number of chains (100,000
 articles: a few hundred queries, bounded memory) and the query count never grows with rows.
-With an AnchorIndex (editorial.audit.anchors), each chain's links are also compared with the
-heads the anchors hold: a chain recomputed after tampering verifies on its own but no longer
-ends where the anchor says it did.
+With an AnchorIndex (editorial.audit.anchor_reader), each chain's links are also compared with
+what the anchors hold (editorial.audit.verify_anchors): a chain recomputed after tampering
+verifies on its own, but its first changed entry no longer has its anchored fingerprint.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
-from editorial.audit.anchors import AnchorIndex
+from editorial.audit.anchor_reader import AnchorIndex
 from editorial.audit.chain import (
     ARTICLE_CHAIN,
     Chained,
@@ -30,7 +30,9 @@ from editorial.audit.chain import (
     entry_hash,
     entry_model,
 )
+from editorial.audit.findings import ArticleCheck, AuditBreak, AuditReport, Sound, break_at
 from editorial.audit.pg import ROW_TEXT, is_chained_in_database
+from editorial.audit.verify_anchors import anchor_break, earliest_break, lost_chains
 
 BATCH = 500
 # The database's canonical text of a row (PostgreSQL), fetched with the row's values.
@@ -40,55 +42,6 @@ CONTENT_CHANGED = "content changed: the history row no longer matches its hash"
 ROW_MISSING = "history row missing: deleted, or moved to another article"
 LINK_BROKEN = "link broken: prev_hash is not the previous entry's hash"
 UNCHAINED = "history row has no chain entry: written outside the application"
-
-
-@dataclass(frozen=True)
-class AuditBreak:
-    article_id: int
-    article: str
-    model_label: str
-    history_id: int
-    sequence: int | None
-    problem: str
-
-    def __str__(self) -> str:
-        where = f"entry #{self.sequence}" if self.sequence is not None else "no entry"
-        return (
-            f"{self.article} {where} ({self.model_label} history_id={self.history_id}): "
-            f"{self.problem}"
-        )
-
-
-@dataclass
-class ArticleCheck:
-    """One chain's result (an article's, or an object's: `chain` says which)."""
-
-    article_id: int
-    article: str
-    entries: int = 0
-    first_break: AuditBreak | None = None
-    chain: str = ARTICLE_CHAIN
-
-    @property
-    def is_ok(self) -> bool:
-        return self.first_break is None
-
-
-@dataclass
-class AuditReport:
-    checks: list[ArticleCheck] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return all(c.is_ok for c in self.checks)
-
-    @property
-    def checked_entries(self) -> int:
-        return sum(c.entries for c in self.checks)
-
-    @property
-    def first_break(self) -> AuditBreak | None:
-        return next((c.first_break for c in self.checks if c.first_break), None)
 
 
 def audit_article_ids(slugs: Iterable[str] | None = None) -> dict[int, str]:
@@ -127,9 +80,7 @@ def chain_object_ids(chain: str) -> dict[int, str]:
     """{object id: label} of one chain family (articles: with their slugs)."""
     if chain == ARTICLE_CHAIN:
         return audit_article_ids()
-    model = _tables(chain)[0].model
-    instance = getattr(model, "instance_type", model)
-    name = instance._meta.verbose_name
+    name = apps.get_model(chain)._meta.verbose_name
     return {pk: f"{name} {pk}" for pk in sorted(_chain_ids(chain))}
 
 
@@ -186,87 +137,53 @@ def _batch(chain: str, labels: dict[int, str], anchors: AnchorIndex | None) -> l
     checks = []
     for object_id, label in labels.items():
         check = ArticleCheck(article_id=object_id, article=label, chain=chain)
-        hashes: dict[int, tuple[str, Any]] = {}
-        chain_rows = rows.pop(object_id, {})
-        check.first_break = _first_break(check, entries.pop(object_id, []), chain_rows, hashes)
-        anchored = anchors.anchored(chain, object_id) if anchors else []
-        if check.first_break is None and anchored:
-            check.first_break = _anchor_break(check, anchored, hashes)
+        sound: list[Sound] = []
+        internal = _first_break(check, entries.pop(object_id, []), rows.pop(object_id, {}), sound)
+        spans = anchors.anchored(chain, object_id) if anchors else []
+        whole = internal is None or internal.sequence is None
+        hit = anchor_break(check, spans, sound, anchors, whole=whole) if anchors and spans else None
+        check.first_break = earliest_break(internal, hit, anchors, check)
         checks.append(check)
     return checks
 
 
+def _timestamp(values: dict | None) -> str:
+    """When the row was written (history_date; a signature's signed_at), ISO 8601."""
+    values = values or {}
+    value: Any = values.get("history_date") or values.get("signed_at")
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
 def _first_break(
-    check: ArticleCheck, entries: list, rows: dict, hashes: dict[int, tuple[str, Any]]
+    check: ArticleCheck, entries: list, rows: dict, sound: list[Sound]
 ) -> AuditBreak | None:
-    """Walk the links in order; `hashes` collects {sequence: (hash, entry)} of the sound ones."""
+    """Walk the links in order; `sound` collects the links before the first break."""
     prev, expected = "", 1
     for entry in entries:
         check.entries += 1
-
-        def broken(problem: str, entry: Any = entry) -> AuditBreak:
-            return AuditBreak(
-                check.article_id,
-                check.article,
-                entry.model_label,
-                entry.history_id,
-                entry.sequence,
-                problem,
-            )
-
-        if entry.sequence != expected:
-            return broken(f"missing entry: sequence {expected} is absent before this one")
-        if entry.prev_hash != prev:
-            return broken(LINK_BROKEN)
         values = rows.get(entry.model_label, {}).pop(entry.history_id, None)
+        when = _timestamp(values)
+        if entry.sequence != expected:
+            problem = f"missing entry: sequence {expected} is absent before this one"
+            return break_at(check, entry, when, problem)
+        if entry.prev_hash != prev:
+            return break_at(check, entry, when, LINK_BROKEN)
         if values is None:
-            return broken(ROW_MISSING)
+            return break_at(check, entry, when, ROW_MISSING)
         if not _matches(entry, values):
-            return broken(CONTENT_CHANGED)
-        hashes[entry.sequence] = (entry.entry_hash, entry)
+            return break_at(check, entry, when, CONTENT_CHANGED)
+        sound.append(Sound(entry, when))
         prev, expected = entry.entry_hash, expected + 1
     leftovers = [
-        (str(values.get("history_date") or values.get("signed_at")), model_label, history_id)
+        (_timestamp(values), model_label, history_id)
         for model_label, by_id in rows.items()
         for history_id, values in by_id.items()
     ]
     if leftovers:
-        _, model_label, history_id = min(leftovers)
-        return AuditBreak(check.article_id, check.article, model_label, history_id, None, UNCHAINED)
-    return None
-
-
-def _anchor_break(check: ArticleCheck, anchored: list, hashes: dict) -> AuditBreak | None:
-    """The first anchored head this (internally consistent) chain contradicts. Anchors hold
-    heads, not every link: the rewrite lies after the last anchored head that still matches,
-    at or before this one; the message gives that range."""
-    matched = 0
-    for sequence, digest, anchor_id in anchored:
-        found = hashes.get(sequence)
-        if found is None:
-            last = max(hashes, default=0)
-            return AuditBreak(
-                check.article_id,
-                check.article,
-                "",
-                0,
-                sequence,
-                f"entries missing: the chain ends at #{last} but anchor {anchor_id} holds"
-                f" #{sequence} ({digest[:16]}…)",
-            )
-        stored, entry = found
-        if stored != digest:
-            return AuditBreak(
-                check.article_id,
-                check.article,
-                entry.model_label,
-                entry.history_id,
-                sequence,
-                f"contradicts anchor {anchor_id}: the chain was rewritten in entries"
-                f" #{matched + 1} to #{sequence} (anchored hash {digest[:16]}…, recomputed"
-                f" {stored[:16]}…)",
-            )
-        matched = sequence
+        when, model_label, history_id = min(leftovers)
+        return AuditBreak(
+            check.article_id, check.article, model_label, history_id, None, UNCHAINED, when
+        )
     return None
 
 
@@ -294,25 +211,7 @@ def audit_verify_chains(
             if progress:
                 progress(chain, min(start + BATCH, len(ids)), len(ids))
         if anchors is not None and not slugs:
-            yield from _lost_chains(chain, set(labels), anchors)
-
-
-def _lost_chains(chain: str, present: set[int], anchors: AnchorIndex) -> Iterator[ArticleCheck]:
-    for (anchored_chain, object_id), points in sorted(anchors.points.items()):
-        if anchored_chain != chain or object_id in present:
-            continue
-        sequence, digest, anchor_id = points[-1]
-        check = ArticleCheck(object_id, f"{chain} {object_id}", chain=chain)
-        check.first_break = AuditBreak(
-            object_id,
-            check.article,
-            "",
-            0,
-            sequence,
-            f"chain missing: anchor {anchor_id} holds #{sequence} ({digest[:16]}…), the"
-            " database has no entry",
-        )
-        yield check
+            yield from lost_chains(chain, set(labels), anchors)
 
 
 def audit_verify(

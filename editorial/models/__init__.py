@@ -11,6 +11,7 @@ from editorial.models.api import (
     WebhookSubscription,
 )
 from editorial.models.core import (
+    AnchorReceipt,
     AuditEntry,
     AuditVerification,
     Delivery,
@@ -40,6 +41,7 @@ from editorial.models.outbox import (
 
 __all__ = [
     "PROBLEM_KINDS",
+    "AnchorReceipt",
     "ApiClient",
     "ApiIdempotencyKey",
     "ApiKey",

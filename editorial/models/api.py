@@ -8,12 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     pass
 
 
 # --- The API and its webhooks (issue 18) ---
+# Evidence (issue 15): who may act through the API as whom (clients, keys: issued, revoked),
+# where the system sends data (subscriptions) and what it sent (deliveries: every attempt's
+# outcome) keep a history, chained like the rest (editorial.audit.chain.OBJECT_CHAINS): a
+# client's chain holds its own rows, its keys' and its subscriptions', a delivery has its own.
+# Not evidence, no history: the idempotency cache, and the attempts' raw HTTP log (each
+# attempt's outcome is in the delivery's history).
 
 
 class ApiClient(models.Model):
@@ -33,6 +40,8 @@ class ApiClient(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "API client"
@@ -50,6 +59,9 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # last_used_at is bookkeeping, written by a plain update at most once a minute
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -91,6 +103,9 @@ class WebhookSubscription(models.Model):
     disabled_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # never the signing secret: an append-only table would keep it for ever
+    history = HistoricalRecords(excluded_fields=["secret"])
+
     class Meta:
         ordering = ["client", "pk"]
 
@@ -124,6 +139,9 @@ class WebhookDelivery(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    # the claim is a worker's lease, not an outcome
+    history = HistoricalRecords(excluded_fields=["claimed_until"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

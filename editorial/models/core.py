@@ -222,6 +222,24 @@ class AuditVerification(models.Model):
         return f"{self.run_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"
 
 
+class AnchorReceipt(models.Model):
+    """The database's note of each checkpoint written to AUDIT_ANCHOR_DIR (issue 15).
+
+    A checkpoint file cut at a line boundary, or the newest file removed, still reads as a
+    valid series that merely ends earlier; the receipts say which lines must be there
+    (`verify_audit --anchors` reports one that is not). Append-only, like the chains."""
+
+    anchor_id = models.CharField(max_length=100, unique=True)
+    written_at = models.DateTimeField()
+    file = models.CharField(max_length=100, help_text='e.g. "anchors-2026-12.jsonl"')
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id} in {self.file}"
+
+
 # --- Email reports and notifications (issue 7) ---
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from editorial.access.roles import EDITORS
+from editorial.audit.attribution import attribute
 from editorial.models import (
     WebhookAttempt,
     WebhookDelivery,
@@ -116,6 +117,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     status_code, excerpt, error = _post(delivery)
     latency = int((time.monotonic() - started) * 1000)
     ok = status_code is not None and 200 <= status_code < 300
+    error = error or ("" if ok else f"HTTP {status_code}")
     with transaction.atomic():
         WebhookAttempt.objects.create(
             delivery=delivery,
@@ -123,13 +125,14 @@ def delivery_send(*, delivery_id: int) -> bool:
             status_code=status_code,
             latency_ms=latency,
             response_excerpt=excerpt,
-            error=error or ("" if ok else f"HTTP {status_code}"),
+            error=error,
         )
-        _record_outcome(delivery, ok, now)
+        _record_outcome(delivery, ok, now, f"HTTP {status_code}" if ok else error)
     return ok
 
 
-def _record_outcome(delivery: WebhookDelivery, ok: bool, now: datetime) -> None:
+def _record_outcome(delivery: WebhookDelivery, ok: bool, now: datetime, outcome: str) -> None:
+    """The attempt's outcome on the delivery; its history row (chained) says what happened."""
     delivery.attempts += 1
     delivery.claimed_until = None
     sub = delivery.subscription
@@ -146,6 +149,7 @@ def _record_outcome(delivery: WebhookDelivery, ok: bool, now: datetime) -> None:
             consecutive_failures=F("consecutive_failures") + 1
         )
         _disable_after_failures(sub.pk)
+    attribute(delivery, actor=None, reason=f"attempt {delivery.attempts}: {outcome}")
     delivery.save(
         update_fields=["attempts", "claimed_until", "status", "delivered_at", "next_attempt_at"]
     )
@@ -155,12 +159,18 @@ def _disable_after_failures(subscription_id: int) -> None:
     """WEBHOOK_DISABLE_AFTER failed attempts in a row: stop sending and tell the editors."""
     limit = settings.WEBHOOK_DISABLE_AFTER
     reason = f"Disabled after {limit} failed attempts in a row."
-    disabled = WebhookSubscription.objects.filter(
-        pk=subscription_id, active=True, consecutive_failures__gte=limit
-    ).update(active=False, disabled_reason=reason)
-    if disabled:
-        sub = WebhookSubscription.objects.select_related("client").get(pk=subscription_id)
-        transaction.on_commit(lambda: _tell_editors(sub), robust=True)
+    sub = (
+        WebhookSubscription.objects.select_for_update()
+        .select_related("client")
+        .filter(pk=subscription_id, active=True, consecutive_failures__gte=limit)
+        .first()
+    )
+    if sub is None:
+        return
+    sub.active, sub.disabled_reason = False, reason
+    attribute(sub, actor=None, reason=reason)  # a history row: the system stopped sending
+    sub.save(update_fields=["active", "disabled_reason"])
+    transaction.on_commit(lambda: _tell_editors(sub), robust=True)
 
 
 def _tell_editors(sub: WebhookSubscription) -> None:

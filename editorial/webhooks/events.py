@@ -12,9 +12,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Source, Status
-from editorial.access.roles import EDITORS
+from editorial.access.roles import EDITORS, AnyUser
+from editorial.audit.attribution import attribute
 from editorial.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 from editorial.outbox import outbox_enqueue
 from editorial.webhooks.tasks import webhook_deliver
@@ -81,7 +83,10 @@ def _emit(
                         subscription=sub, message_id=message_id, event=event, payload=payload
                     )
                 )
-    for delivery in WebhookDelivery.objects.bulk_create(rows):
+    # with their history rows (evidence of what was sent to whom; chained by the database)
+    for delivery in bulk_create_with_history(
+        rows, WebhookDelivery, default_change_reason=f"owed: {event}"
+    ):
         outbox_enqueue(webhook_deliver.name, args=[delivery.pk])
     return len(rows)
 
@@ -152,12 +157,13 @@ def source_version_event(source: Source, *, previous: str, flagged: int) -> int:
     return _emit(SOURCE_VERSION_RECORDED, [(None, data)])
 
 
-def delivery_replay(*, delivery: WebhookDelivery) -> None:
-    """Send a delivery again now, from the admin (same webhook-id: the receiver can tell)."""
+def delivery_replay(*, delivery: WebhookDelivery, actor: AnyUser = None) -> None:
+    """Send a delivery again now, from the admin (same webhook-id: the receiver can tell);
+    its history row names who asked."""
     with transaction.atomic():
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDeliveryStatus.PENDING,
-            next_attempt_at=timezone.now(),
-            claimed_until=None,
-        )
+        row = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        row.status, row.next_attempt_at = WebhookDeliveryStatus.PENDING, timezone.now()
+        row.claimed_until = None
+        attribute(row, actor=actor, reason="replayed")
+        row.save(update_fields=["status", "next_attempt_at", "claimed_until"])
         outbox_enqueue(webhook_deliver.name, args=[delivery.pk])

@@ -8,6 +8,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 
+from editorial.audit.attribution import delete_attributed, save_attributed
 from editorial.models import ApiClient, WebhookSubscription
 from editorial.webhooks.delivery import check_target
 from editorial.webhooks.events import EVENTS
@@ -25,12 +26,18 @@ def webhook_subscribe(*, client: ApiClient, url: str, events: list[str]) -> Webh
             {"events": f"Unknown event {', '.join(unknown)}; choose from {', '.join(EVENTS)}."}
         )
     check_target(url)
-    return WebhookSubscription.objects.create(
+    subscription = WebhookSubscription(
         client=client, url=url, events=list(dict.fromkeys(events)), secret=new_secret()
     )
+    save_attributed(subscription, actor=client.user, reason=f"subscribed by {client.name}")
+    return subscription
 
 
 def webhook_unsubscribe(*, client: ApiClient, subscription_id: int) -> bool:
-    """Delete one of the client's subscriptions (its delivery log goes with it)."""
-    deleted, _ = WebhookSubscription.objects.filter(pk=subscription_id, client=client).delete()
-    return bool(deleted)
+    """Delete one of the client's subscriptions (its delivery log goes with it; the history
+    of both stays)."""
+    subscription = WebhookSubscription.objects.filter(pk=subscription_id, client=client).first()
+    if subscription is None:
+        return False
+    delete_attributed(subscription, actor=client.user, reason=f"unsubscribed by {client.name}")
+    return True

@@ -10,14 +10,14 @@ from editorial.audit.anchors import anchor_checkpoint, anchor_dir
 
 
 class Command(BaseCommand):
-    help = "Checkpoint the heads of the audit chains (HMAC-SHA-256) in AUDIT_ANCHOR_DIR now."
+    help = "Checkpoint the audit chains (heads and links, HMAC-SHA-256) in AUDIT_ANCHOR_DIR now."
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = anchor_checkpoint(reason="command")
-        grown = sum(len(heads) for heads in anchor["heads"].values())
+        lines = f" in {anchor['parts']} lines" if anchor["parts"] > 1 else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"anchor {anchor['anchor_id']} written to {anchor_dir()}: {grown} chain heads"
-                " grown since the previous checkpoint"
+                f"anchor {anchor['anchor_id']} written to {anchor_dir()}{lines}: {anchor['grown']}"
+                " chains grown since the previous checkpoint (heads and new links)"
             )
         )

@@ -1,8 +1,10 @@
 """`manage.py verify_audit [SLUG...] [--anchors]`: recompute the audit hash chains.
 
 Exits non-zero naming the first broken entry. With --anchors every chain (articles, sources,
-board members, specialties, signatures) is also compared with the heads held by the anchor
-files (AUDIT_ANCHOR_DIR), and a missing, truncated or foreign-key anchor file is a failure too.
+board members, specialties, signatures, API clients, webhook deliveries) is also compared with
+what the anchor files (AUDIT_ANCHOR_DIR) hold: the first entry changed since it was anchored
+is named with the anchor it contradicts (editorial.audit.verify_anchors), and a missing,
+truncated, altered or foreign-key anchor file is a failure too.
 Streams: one batch of chains in memory at a time; progress on stderr every PROGRESS_EVERY.
 """
 
@@ -15,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.models import Article
-from editorial.audit.anchors import anchor_index
+from editorial.audit.anchor_reader import anchor_index
 from editorial.audit.snapshots import unsigned_snapshots
 from editorial.audit.verify import audit_verify_chains
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--anchors",
             action="store_true",
-            help="also compare every chain with the anchored heads (AUDIT_ANCHOR_DIR)",
+            help="also compare every chain with the anchors (AUDIT_ANCHOR_DIR)",
         )
         parser.add_argument(
             "--quiet", action="store_true", help="print only breaks, progress and the outcome"

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from articles.models import Section
-from editorial.audit.anchors import anchor_burst, anchor_checkpoint, anchor_files, anchor_index
+from editorial.audit.anchor_reader import anchor_index
+from editorial.audit.anchors import anchor_burst, anchor_checkpoint, anchor_files
 from editorial.audit.chain import entry_hash
 from editorial.audit.db import ROW_TRIGGER
 from editorial.audit.pg import ROW_TEXT
@@ -161,22 +162,28 @@ def test_an_edited_history_row_and_signature_with_recomputed_chains_contradict_t
 
     assert audit_verify().is_ok  # the chains alone are fooled: that is why anchors exist
     outcome = verify_with_anchors()
-    # the anchor holds the head (the factory wrote the whole chain in one burst): the break is
-    # named at the first anchored entry that no longer matches, with the range it lies in
-    head = AuditEntry.objects.filter(article_id=article.pk).order_by("sequence").last()
+    # the anchor's fingerprints name the edited entry itself, not the head or a range
     assert outcome.startswith(
         f"FAILED: audit chain broken: first break at article '{article.slug}'"
-        f" entry #{head.sequence} ({head.model_label} history_id={head.history_id}):"
-        f" contradicts anchor {anchor['anchor_id']}: the chain was rewritten in entries"
-        f" #1 to #{head.sequence}"
+        f" entry #{link.sequence} (articles.historicalarticle history_id={row.pk},"
+        f" {row.history_date.isoformat()}): contradicts anchor {anchor['anchor_id']}"
+        f" (written {anchor['written_at']}, {anchor_files()[0].name} line 1): the first entry"
+        " changed since it was anchored"
     )
-    assert 1 <= link.sequence <= head.sequence
     report = [c for c in audit_verify(anchors=anchor_index()).checks if not c.is_ok]
     assert [(c.chain, c.article_id) for c in report] == [
         ("articles.article", article.pk),
         ("reviewers.reviewassignment", signature.assignment_id),
     ]
-    assert f"contradicts anchor {anchor['anchor_id']}" in str(report[1].first_break)
+    signed = report[1].first_break
+    assert (signed.model_label, signed.history_id, signed.sequence) == (
+        "reviewers.signature",
+        signature.pk,
+        1,
+    )
+    assert signed.when == signature.signed_at.isoformat()
+    assert f"contradicts anchor {anchor['anchor_id']}" in str(signed)
+    assert str(signed).startswith(f"review assignment {signature.assignment_id} entry #1")
 
 
 def test_a_deleted_disclosure_history_and_its_links_are_caught_by_the_anchor():
@@ -190,7 +197,8 @@ def test_a_deleted_disclosure_history_and_its_links_are_caught_by_the_anchor():
             ["reviewers.historicaldisclosure"],
         )
     assert audit_verify().is_ok
-    assert "entries missing: the chain ends at #1" in verify_with_anchors()
+    # the first position that differs: entry #2, the disclosure's, gone
+    assert "entry #2: entries missing: the chain ends at #1" in verify_with_anchors()
     assert f"board member {member_id}" in verify_with_anchors()
 
 
@@ -217,11 +225,10 @@ def test_anchor_files_missing_truncated_or_signed_with_another_key_are_reported(
 
 def test_with_a_checkpoint_after_each_burst_the_break_is_named_at_the_rewritten_entry():
     article = ArticleFactory()
-    anchor_checkpoint()
+    first = anchor_checkpoint()
     Section.objects.create(article=article, heading="Later", position=7)
     second = anchor_checkpoint()
     edited = AuditEntry.objects.filter(article_id=article.pk).order_by("sequence").last()
-    before = edited.sequence - 1
     with with_guards_off(["articles_historicalsection", "editorial_auditentry"]):
         raw_sql(
             "UPDATE articles_historicalsection SET heading = 'Rewritten' WHERE history_id = %s",
@@ -229,11 +236,12 @@ def test_with_a_checkpoint_after_each_burst_the_break_is_named_at_the_rewritten_
         )
         recompute_chain_as_an_attacker(AuditEntry, {"article_id": article.pk})
     outcome = verify_with_anchors()
+    # the second checkpoint held the rewritten entry; the first never saw it
     assert (
-        f"entry #{edited.sequence} (articles.historicalsection history_id={edited.history_id}):"
-        f" contradicts anchor {second['anchor_id']}: the chain was rewritten in entries"
-        f" #{before + 1} to #{edited.sequence}"
+        f"entry #{edited.sequence} (articles.historicalsection history_id={edited.history_id},"
     ) in outcome
+    assert f"contradicts anchor {second['anchor_id']} (written {second['written_at']}" in outcome
+    assert first["anchor_id"] not in outcome
 
 
 def test_verify_audit_prints_progress_and_ends_with_the_outcome():

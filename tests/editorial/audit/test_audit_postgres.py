@@ -89,8 +89,8 @@ def test_verify_audit_names_the_row_tampered_with_the_triggers_disabled():
         call_command("verify_audit")
     assert str(exc.value) == (
         f"audit chain broken: first break at article '{article.slug}' entry #{link.sequence}"
-        f" (articles.historicalarticle history_id={row.pk}): content changed: the history row"
-        " no longer matches its hash"
+        f" (articles.historicalarticle history_id={row.pk}, {row.history_date.isoformat()}):"
+        " content changed: the history row no longer matches its hash"
     )
 
 
