@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0035_issue20_flags_unsigned_snapshots_feedback_concern'),
+        ('editorial', '0036_stalenessflag_partial_user_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
