@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from editorial.demo import content
 from editorial.demo.seed import seed_demo
@@ -84,8 +85,9 @@ def test_editor_passes_a_problem_report_to_the_board_in_one_click(page, live_ser
     page.click("input[type=submit]")
     page.goto(url + f"/admin/editorial/readerfeedback/{report.pk}/change/")
     assert axe_problems(page) == []  # the admin page (axe's own probes kept off the CSP list)
-    page.get_by_role("button", name="Raise a concern with the board").click()
-    assert page.get_by_text(re.compile(r"Passed to the board: concern #\d+")).is_visible()
+    with page.expect_navigation():  # the button posts; the page comes back with the message
+        page.get_by_role("button", name="Raise a concern with the board").click()
+    expect(page.get_by_text(re.compile(r"Passed to the board: concern #\d+"))).to_be_visible()
     assert page.get_by_role("button", name="Raise a concern with the board").count() == 0
     assert axe_problems(page) == []
     report.refresh_from_db()
