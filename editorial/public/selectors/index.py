@@ -28,6 +28,7 @@ from editorial.public import search
 from editorial.public.selectors.directory import specialties_for_public, specialty_for_public
 from editorial.public.selectors.visibility import (
     PENDING_STATUSES,
+    CompiledQuery,
     as_datetime,
     review_state,
     shows_pending,
@@ -125,16 +126,9 @@ def article_slice_for_public(
 
 def _listing_rows(number: int, specialty_id: int | None) -> list[tuple[int, datetime, str]]:
     """One listing page's (pk, updated_at, row version) and one more row (1 query). Every index
-    view runs it (it is the ETag), so its SQL is the ORM's, compiled once per variant."""
-    sql, params, at = _listing_template(
-        connection.vendor, shows_pending(), specialty_id is not None, number
-    )
-    values = list(params)
-    if at is not None:
-        values[at] = specialty_id
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return [(pk, as_datetime(at_) or at_, str(v)) for pk, at_, v in cursor.fetchall()]
+    view runs it (it is the ETag), so its SQL is compiled once per variant."""
+    query = _listing_query(connection.vendor, shows_pending(), specialty_id is not None, number)
+    return [(pk, cast(datetime, as_datetime(at)), str(v)) for pk, at, v in query.run(specialty_id)]
 
 
 _LISTING_ORDER = ("-listed_at", "-pk")  # newest first, by the article_public_listing index
@@ -142,9 +136,7 @@ _SPECIALTY_MARK = -987_654_321  # stands for the specialty id while the SQL is c
 
 
 @functools.lru_cache(maxsize=512)
-def _listing_template(
-    vendor: str, pending: bool, by_specialty: bool, number: int
-) -> tuple[str, tuple[Any, ...], int | None]:
+def _listing_query(vendor: str, pending: bool, by_specialty: bool, number: int) -> CompiledQuery:
     # `vendor` and `pending` key the cache: _visible_articles reads shows_pending() itself
     articles = _visible_articles()
     if by_specialty:
@@ -155,8 +147,7 @@ def _listing_template(
         .order_by(*_LISTING_ORDER)
         .values_list("pk", "updated_at", "row_version")[start : start + PER_PAGE + 1]
     )
-    sql, params = ids.query.sql_with_params()
-    return sql, tuple(params), params.index(_SPECIALTY_MARK) if by_specialty else None
+    return CompiledQuery.of(ids, _SPECIALTY_MARK if by_specialty else None)
 
 
 def _search_hits(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Subquery, TextField
+from django.db.models import OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import MD5, Cast
 from django.template.loader import get_template
 from django.utils.dateparse import parse_datetime
@@ -94,8 +94,6 @@ def article_visibility(*, status: str, has_snapshot: bool, was_submitted: bool) 
 class PublicVersion:
     visibility: str
     modified_at: datetime
-    # the row the probe read: the page renders from it without fetching it again
-    article: Article | None = field(default=None, compare=False, repr=False)
     # the served snapshot's hash: a snapshot changed outside the workflow (no article save)
     # changes the ETag, so no cache keeps serving it as reviewed
     content_hash: str = ""
@@ -144,9 +142,8 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     stored text computed by the database (a snapshot changed outside the workflow changes it,
     and the page renders afresh and checks its signatures). `article` is left None: a page that
     renders loads its row then (article_row_for_public)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_probe_sql(connection.vendor, slug))
-        row = cursor.fetchone()
+    rows = _probe_query(connection.vendor).run(slug)
+    row = rows[0] if rows else None
     if row is None:
         return None
     status, submitted_at, updated_at, decided_at, flagged_at, digest = row
@@ -156,17 +153,40 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     if visibility in (None, Visibility.GONE):
         return None
     times = (as_datetime(t) for t in (updated_at, decided_at, flagged_at))
-    return PublicVersion(visibility, max(t for t in times if t is not None), None, digest or "")
+    return PublicVersion(visibility, max(t for t in times if t is not None), digest or "")
 
 
 _SLUG_MARK = "\x00probe-slug\x00"
 
 
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A QuerySet's SQL as the ORM compiles it, kept so that a query every page view runs is
+    not compiled again each time (compiling costs more than running it); one parameter, given
+    a marker value at compile time, is filled in at each run."""
+
+    sql: str
+    params: tuple[Any, ...]
+    at: int | None
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Any], mark: Any = None) -> CompiledQuery:
+        sql, params = queryset.query.sql_with_params()
+        return cls(sql, tuple(params), params.index(mark) if mark is not None else None)
+
+    def run(self, value: Any = None) -> list[tuple[Any, ...]]:
+        params = list(self.params)
+        if self.at is not None:
+            params[self.at] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
 @functools.cache
-def _probe_template(vendor: str) -> tuple[str, tuple[Any, ...], int]:
-    """The probe's SQL, compiled by the ORM once per database vendor (compiling it costs more
-    than running it), with the position of the slug among its parameters."""
-    query = (
+def _probe_query(vendor: str) -> CompiledQuery:
+    """The probe, compiled once per database vendor, the slug filled in at each run."""
+    articles = (
         Article.objects.filter(slug=_SLUG_MARK)
         .annotate(
             last_decided_at=_LAST_DECIDED_AT,
@@ -182,16 +202,8 @@ def _probe_template(vendor: str) -> tuple[str, tuple[Any, ...], int]:
             "last_flagged_at",
             "snapshot_digest",
         )[:1]
-    ).query
-    sql, params = query.sql_with_params()
-    return sql, tuple(params), params.index(_SLUG_MARK)
-
-
-def _probe_sql(vendor: str, slug: str) -> tuple[str, list[Any]]:
-    sql, params, at = _probe_template(vendor)
-    values = list(params)
-    values[at] = slug
-    return sql, values
+    )
+    return CompiledQuery.of(articles, _SLUG_MARK)
 
 
 def as_datetime(value: datetime | str | None) -> datetime | None:
