@@ -145,7 +145,12 @@ def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
     )
 
 
-DISCLOSURE_FIELDS = ("id", "member_id", "organisation", "kind")
+# what member_conflicts reads, in the model's field order (from_db expects it)
+DISCLOSURE_FIELDS = tuple(
+    field.attname
+    for field in Disclosure._meta.concrete_fields
+    if field.attname in {"id", "member_id", "organisation", "kind"}
+)
 
 
 def current_disclosures_json(member: OuterRef | int, on: date | None = None) -> Subquery:
