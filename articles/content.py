@@ -3,8 +3,8 @@ check and the snapshot a reviewer signs read them (issue 22: one round trip, not
 
 The citations are the query's rows; the sections ride along as one JSON column on the first
 citation only (the other rows carry NULL, so a long article is not sent once per citation).
-Both come from the same statement, so they agree with each other even more than two queries
-would. An article without citations costs a second query for its sections."""
+Both come from one statement, so from one snapshot (two queries could straddle a concurrent
+commit). An article without citations costs a second query for its sections."""
 
 from __future__ import annotations
 
