@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL
 
 DEBUG = False
 ENVIRONMENT = "test"
@@ -52,7 +53,7 @@ CACHES = {
 # and do not shift it again.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER.startswith("gw") and not os.environ.get("IMPRIMATUR_TEST_REDIS_SHIFTED"):
-    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _url = urlsplit(REDIS_URL)
     _db = _url.path.strip("/")
     _index = (int(_db) if _db.isdigit() else 0) - int(_XDIST_WORKER[2:])
     REDIS_URL = urlunsplit(_url._replace(path=f"/{_index % 16}"))
