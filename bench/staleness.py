@@ -195,8 +195,8 @@ def build(n_articles: int, share: int) -> int:
 
 def reset() -> int:
     """Undo a kept run's sweep: the articles approved again, no flags, versions, history or
-    audit links. The history is append-only (editorial.audit.db): emptied with TRUNCATE under
-    the session allowance the test settings use, never row by row."""
+    audit links. The history is append-only (editorial.audit.db): emptied with TRUNCATE, which
+    the tables' owner (the bench's role) alone may run, never row by row."""
     from django.db import connection
 
     from articles.models import Article, Source, SourceVersion
@@ -217,9 +217,8 @@ def reset() -> int:
     ]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE articles_article SET status = 'approved' WHERE status = 'stale'")
-        cursor.execute("SET imprimatur.allow_truncate = on")
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        cursor.execute("RESET imprimatur.allow_truncate")
+        # CASCADE: reader feedback refers to flags (empty here; the bench writes none)
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         cursor.execute("UPDATE articles_source SET current_version = 'v1'")
         cursor.execute("VACUUM ANALYZE")
         cursor.execute(f"SELECT min(id) FROM {Source._meta.db_table}")
