@@ -306,7 +306,7 @@ def sweep_run(
     with transaction.atomic():
         if variant is not None:
             with connection.cursor() as cursor:
-                switch_triggers(cursor, chain_tables(cursor), variant)
+                switch_triggers(connection, cursor, chain_tables(cursor), variant)
         with meter:
             flagged = source_record_version(source=source, version=version)
         transaction.set_rollback(True)
@@ -325,15 +325,17 @@ def alternate(meter: Meter, source, repeats: int) -> tuple[list[Run], list[Run]]
 
 
 def alternate_variants(meter: Meter, source, repeats: int) -> tuple[list[Run], dict]:
-    """The floor, then the sweep with every chain trigger, without the object chains' and
-    without any (bench/_chain_variants.py), each from vacuumed tables, all rolled back; the
-    variants' order rotates from one repeat to the next."""
+    """The floor, then the sweep in each variant of the chain triggers (every one, without
+    the object chains', without any, every one writing format 1 links: bench/_chain_variants.py),
+    each from vacuumed tables, all rolled back; the variants' order rotates from one repeat to
+    the next."""
     floors: list[Run] = []
     runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
     for i in range(repeats):
         vacuum()
         floors.append(floor_run(meter, source.pk))
-        for variant in VARIANTS[i % 3 :] + VARIANTS[: i % 3]:
+        shift = i % len(VARIANTS)
+        for variant in VARIANTS[shift:] + VARIANTS[:shift]:
             vacuum()
             runs[variant].append(sweep_run(meter, source, "v2", keep=False, variant=variant)[0])
     return floors, runs
@@ -371,10 +373,18 @@ def figures_of(floors: list[Run], sweeps: list[Run], suffix: str = "") -> dict:
     return out
 
 
+SHARES = (  # (figure, with, without)
+    ("object_chain_share", "chain", "no_object_chain"),
+    ("chain_share", "chain", "no_chain"),
+    ("json_chain_share", "json_chain", "no_chain"),
+)
+
+
 def variant_figures(floors: list[Run], runs: dict[str, list[Run]]) -> dict:
     """The chain's share of the sweep: per variant its median (wall, CPU) and ratio to the
-    floor; object_chain_share = (chain - no_object_chain) / no_object_chain and chain_share =
-    (chain - no_chain) / no_chain, from CPU where every run's was readable (else wall; the
+    floor; object_chain_share = (chain - no_object_chain) / no_object_chain, chain_share =
+    (chain - no_chain) / no_chain and json_chain_share = (json_chain - no_chain) / no_chain
+    (the chain with format 1 links), from CPU where every run's was readable (else wall; the
     `_wall` keys always from wall time)."""
     out: dict = {}
     floor_wall = statistics.median(r.wall for r in floors)
@@ -393,11 +403,11 @@ def variant_figures(floors: list[Run], runs: dict[str, list[Run]]) -> dict:
             cpu = statistics.median(cpus[variant])
             out[f"{name}_cpu_ms"] = round(cpu * 1000, 1)
             out[f"cpu_ratio{suffix}"] = round(cpu / statistics.median(floor_cpu), 2)
-    for share, without in (("object_chain_share", "no_object_chain"), ("chain_share", "no_chain")):
-        out[f"{share}_wall"] = round((walls["chain"] - walls[without]) / walls[without], 3)
+    for share, full, less in SHARES:
+        out[f"{share}_wall"] = round((walls[full] - walls[less]) / walls[less], 3)
         if has_cpu:
-            full, less = statistics.median(cpus["chain"]), statistics.median(cpus[without])
-            out[share] = round((full - less) / less, 3)
+            more, fewer = statistics.median(cpus[full]), statistics.median(cpus[less])
+            out[share] = round((more - fewer) / fewer, 3)
         else:
             out[share] = out[f"{share}_wall"]
     return out
@@ -437,9 +447,11 @@ def print_variants(figures: dict, runs: dict[str, list[Run]]) -> None:
         )
     print(
         f"chain's share of the sweep: {figures['chain_share'] * 100:.1f}%,"
-        f" object chains' {figures['object_chain_share'] * 100:.1f}%"
+        f" object chains' {figures['object_chain_share'] * 100:.1f}%,"
+        f" with format 1 links {figures['json_chain_share'] * 100:.1f}%"
         f" (wall: {figures['chain_share_wall'] * 100:.1f}%,"
-        f" {figures['object_chain_share_wall'] * 100:.1f}%)"
+        f" {figures['object_chain_share_wall'] * 100:.1f}%,"
+        f" {figures['json_chain_share_wall'] * 100:.1f}%)"
     )
 
 
