@@ -68,27 +68,32 @@ def set_format(link: AuditEntry, link_format: int) -> None:
 
 @pytest.mark.postgres
 def test_new_links_hash_the_rows_text_under_pinned_settings():
-    # settings a session may have that would change a row's text if they were not pinned
-    raw_sql("SET LOCAL DateStyle TO 'SQL, DMY'")
-    raw_sql("SET LOCAL TimeZone TO 'Asia/Kolkata'")
-    raw_sql("SET LOCAL extra_float_digits TO -3")
     article = ArticleFactory()
     source = SourceFactory()
-    raw_sql("SET LOCAL DateStyle TO 'German'")
+    # settings a session may have that would change a row's text if they were not pinned
+    # (psycopg reads timestamps in ISO only: the writes below return ids alone)
+    raw_sql("SET LOCAL DateStyle TO 'SQL, DMY'")
+    raw_sql("SET LOCAL TimeZone TO 'Asia/Kolkata'")
+    raw_sql("SET LOCAL IntervalStyle TO 'sql_standard'")
+    raw_sql("SET LOCAL extra_float_digits TO -3")
+    raw_sql("SET LOCAL bytea_output TO 'escape'")
+    Section.objects.create(article=article, heading="Dose", position=90)
+    raw_sql("SET LOCAL DateStyle TO 'ISO, DMY'")
     raw_sql("SET LOCAL TimeZone TO 'America/Los_Angeles'")
 
     links = links_of(article)
     assert links and {link.link_format for link in links} == {LinkFormat.ROW_TEXT}
-    first = links[0]
+    last = links[-1]
+    assert last.model_label == HISTORICAL_SECTION
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {ROW_TEXT_V2}(%s, h) FROM articles_historicalarticle h WHERE history_id = %s",
-            [first.model_label, first.history_id],
+            f"SELECT {ROW_TEXT_V2}(%s, h) FROM articles_historicalsection h WHERE history_id = %s",
+            [last.model_label, last.history_id],
         )
         (text,) = cursor.fetchone()
-    assert text.startswith("articles.historicalarticle|(")
-    assert "+00" in text  # timestamps in UTC, ISO, whatever the session said
-    assert first.entry_hash == hashlib.sha256(f"|{text}".encode()).hexdigest()
+    assert text.startswith(f"{HISTORICAL_SECTION}|(")
+    assert "+00" in text  # the row's time in UTC, ISO, whatever the sessions said
+    assert last.entry_hash == hashlib.sha256(f"{last.prev_hash}|{text}".encode()).hexdigest()
     source_links = ObjectAuditEntry.objects.filter(chain="articles.source", object_id=source.pk)
     assert {link.link_format for link in source_links} == {LinkFormat.ROW_TEXT}
     assert audit_verify().is_ok
