@@ -19,8 +19,15 @@ def row_text_triggers(apps, schema_editor):
 
 def json_triggers(apps, schema_editor):
     from editorial.audit.pg import install_chain_triggers, install_object_chain_triggers
-    from editorial.models import LinkFormat
+    from editorial.models import AuditEntry, LinkFormat, ObjectAuditEntry
 
+    # Dropping the column would leave the format 2 links verified as format 1: all broken.
+    for model in (AuditEntry, ObjectAuditEntry):
+        if model.objects.filter(link_format=LinkFormat.ROW_TEXT).exists():
+            raise RuntimeError(
+                f"{model._meta.db_table} holds links of format 2: reversing migration 0038"
+                " would make every one of them fail verify_audit"
+            )
     connection = schema_editor.connection
     install_chain_triggers(connection, link_format=LinkFormat.JSON)
     install_object_chain_triggers(connection, link_format=LinkFormat.JSON)
