@@ -382,14 +382,14 @@ SHARES = (  # (figure, with, without)
 
 def variant_figures(floors: list[Run], runs: dict[str, list[Run]]) -> dict:
     """The chain's share of the sweep: per variant its median (wall, CPU) and ratio to the
-    floor; object_chain_share = (chain - no_object_chain) / no_object_chain, chain_share =
-    (chain - no_chain) / no_chain and json_chain_share = (json_chain - no_chain) / no_chain
-    (the chain with format 1 links), from CPU where every run's was readable (else wall; the
-    `_wall` keys always from wall time)."""
+    floor; object_chain_share (chain against no_object_chain), chain_share (chain against
+    no_chain) and json_chain_share (json_chain against no_chain): the median of each repeat's
+    difference (the variants ran side by side: paired) over the lesser variant's median, from
+    CPU where every run's was readable (else wall; the `_wall` keys always from wall time)."""
     out: dict = {}
     floor_wall = statistics.median(r.wall for r in floors)
     floor_cpu = _cpus(floors)
-    walls = {v: statistics.median(r.wall for r in runs[v]) for v in VARIANTS}
+    walls = {v: [r.wall for r in runs[v]] for v in VARIANTS}
     cpus = {v: _cpus(runs[v]) for v in VARIANTS}
     has_cpu = bool(floor_cpu) and all(cpus.values()) and statistics.median(floor_cpu) > 0
     if has_cpu:
@@ -397,20 +397,22 @@ def variant_figures(floors: list[Run], runs: dict[str, list[Run]]) -> dict:
     for variant in VARIANTS:
         name = "sweep" if variant == "chain" else f"sweep_{variant}"
         suffix = "" if variant == "chain" else f"_{variant}"
-        out[f"{name}_ms"] = round(walls[variant] * 1000, 1)
-        out[f"ratio{suffix}"] = round(walls[variant] / floor_wall, 2)
+        out[f"{name}_ms"] = round(statistics.median(walls[variant]) * 1000, 1)
+        out[f"ratio{suffix}"] = round(statistics.median(walls[variant]) / floor_wall, 2)
         if has_cpu:
             cpu = statistics.median(cpus[variant])
             out[f"{name}_cpu_ms"] = round(cpu * 1000, 1)
             out[f"cpu_ratio{suffix}"] = round(cpu / statistics.median(floor_cpu), 2)
     for share, full, less in SHARES:
-        out[f"{share}_wall"] = round((walls[full] - walls[less]) / walls[less], 3)
-        if has_cpu:
-            more, fewer = statistics.median(cpus[full]), statistics.median(cpus[less])
-            out[share] = round((more - fewer) / fewer, 3)
-        else:
-            out[share] = out[f"{share}_wall"]
+        out[f"{share}_wall"] = _paired_share(walls[full], walls[less])
+        out[share] = _paired_share(cpus[full], cpus[less]) if has_cpu else out[f"{share}_wall"]
     return out
+
+
+def _paired_share(more: list[float], fewer: list[float]) -> float:
+    """median(more[i] - fewer[i]) / median(fewer): what `more` adds, repeat by repeat."""
+    extra = statistics.median(a - b for a, b in zip(more, fewer, strict=True))
+    return round(extra / statistics.median(fewer), 3)
 
 
 def _cpus(runs: list[Run]) -> list[float]:
