@@ -26,10 +26,14 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Two test processes (pytest-xdist; TEST_WORKERS=0 runs in one): each has its own test database
+# and Redis db (config/settings/test.py). `--dist load` hands out tests one by one (the
+# schemathesis test repeats one node id per operation, which the per-file modes would merge).
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/python scripts/ensure_axe.py
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load
 
 test-fast: install
 	$(BIN)/pytest -m "not browser"

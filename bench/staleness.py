@@ -33,6 +33,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._chain_variants import VARIANTS, chain_tables, switch_triggers  # noqa: E402
+
 CITATIONS_PER_ARTICLE = 10
 SOURCES = 1000
 REPEATS = 3
@@ -193,8 +195,8 @@ def build(n_articles: int, share: int) -> int:
 
 def reset() -> int:
     """Undo a kept run's sweep: the articles approved again, no flags, versions, history or
-    audit links. The history is append-only (editorial.audit.db): emptied with TRUNCATE under
-    the session allowance the test settings use, never row by row."""
+    audit links. The history is append-only (editorial.audit.db): emptied with TRUNCATE, which
+    the tables' owner (the bench's role) alone may run, never row by row."""
     from django.db import connection
 
     from articles.models import Article, Source, SourceVersion
@@ -215,9 +217,8 @@ def reset() -> int:
     ]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE articles_article SET status = 'approved' WHERE status = 'stale'")
-        cursor.execute("SET imprimatur.allow_truncate = on")
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        cursor.execute("RESET imprimatur.allow_truncate")
+        # CASCADE: reader feedback refers to flags (empty here; the bench writes none)
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         cursor.execute("UPDATE articles_source SET current_version = 'v1'")
         cursor.execute("VACUUM ANALYZE")
         cursor.execute(f"SELECT min(id) FROM {Source._meta.db_table}")
@@ -287,11 +288,14 @@ def floor_run(meter: Meter, source_id: int) -> Run:
     return meter.run
 
 
-def sweep_run(meter: Meter, source, version: str, *, keep: bool) -> tuple[Run, int]:
+def sweep_run(
+    meter: Meter, source, version: str, *, keep: bool, variant: str | None = None
+) -> tuple[Run, int]:
     """source_record_version (UPDATE, history rows, flags, their history, their audit chain
     links, the returned list), in a transaction rolled back unless `keep` (then the time
-    includes the commit: the deferred foreign-key checks run there)."""
-    from django.db import transaction
+    includes the commit: the deferred foreign-key checks run there). `variant`: which chain
+    triggers fire (bench/_chain_variants.py; switched inside the transaction, untimed)."""
+    from django.db import connection, transaction
 
     from editorial.staleness.services import source_record_version
 
@@ -300,6 +304,9 @@ def sweep_run(meter: Meter, source, version: str, *, keep: bool) -> tuple[Run, i
             flagged = source_record_version(source=source, version=version)
         return meter.run, len(flagged)
     with transaction.atomic():
+        if variant is not None:
+            with connection.cursor() as cursor:
+                switch_triggers(connection, cursor, chain_tables(cursor), variant)
         with meter:
             flagged = source_record_version(source=source, version=version)
         transaction.set_rollback(True)
@@ -315,6 +322,23 @@ def alternate(meter: Meter, source, repeats: int) -> tuple[list[Run], list[Run]]
         vacuum()
         sweeps.append(sweep_run(meter, source, "v2", keep=False)[0])
     return floors, sweeps
+
+
+def alternate_variants(meter: Meter, source, repeats: int) -> tuple[list[Run], dict]:
+    """The floor, then the sweep in each variant of the chain triggers (every one, without
+    the object chains', without any, every one writing format 1 links: bench/_chain_variants.py),
+    each from vacuumed tables, all rolled back; the variants' order rotates from one repeat to
+    the next."""
+    floors: list[Run] = []
+    runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
+    for i in range(repeats):
+        vacuum()
+        floors.append(floor_run(meter, source.pk))
+        shift = i % len(VARIANTS)
+        for variant in VARIANTS[shift:] + VARIANTS[:shift]:
+            vacuum()
+            runs[variant].append(sweep_run(meter, source, "v2", keep=False, variant=variant)[0])
+    return floors, runs
 
 
 def contended(meter: Meter, source, repeats: int) -> tuple[list[Run], list[Run]]:
@@ -349,6 +373,48 @@ def figures_of(floors: list[Run], sweeps: list[Run], suffix: str = "") -> dict:
     return out
 
 
+SHARES = (  # (figure, with, without)
+    ("object_chain_share", "chain", "no_object_chain"),
+    ("chain_share", "chain", "no_chain"),
+    ("json_chain_share", "json_chain", "no_chain"),
+)
+
+
+def variant_figures(floors: list[Run], runs: dict[str, list[Run]]) -> dict:
+    """The chain's share of the sweep: per variant its median (wall, CPU) and ratio to the
+    floor; object_chain_share (chain against no_object_chain), chain_share (chain against
+    no_chain) and json_chain_share (json_chain against no_chain): the median of each repeat's
+    difference (the variants ran side by side: paired) over the lesser variant's median, from
+    CPU where every run's was readable (else wall; the `_wall` keys always from wall time)."""
+    out: dict = {}
+    floor_wall = statistics.median(r.wall for r in floors)
+    floor_cpu = _cpus(floors)
+    walls = {v: [r.wall for r in runs[v]] for v in VARIANTS}
+    cpus = {v: _cpus(runs[v]) for v in VARIANTS}
+    has_cpu = bool(floor_cpu) and all(cpus.values()) and statistics.median(floor_cpu) > 0
+    if has_cpu:
+        out["floor_cpu_ms"] = round(statistics.median(floor_cpu) * 1000, 1)
+    for variant in VARIANTS:
+        name = "sweep" if variant == "chain" else f"sweep_{variant}"
+        suffix = "" if variant == "chain" else f"_{variant}"
+        out[f"{name}_ms"] = round(statistics.median(walls[variant]) * 1000, 1)
+        out[f"ratio{suffix}"] = round(statistics.median(walls[variant]) / floor_wall, 2)
+        if has_cpu:
+            cpu = statistics.median(cpus[variant])
+            out[f"{name}_cpu_ms"] = round(cpu * 1000, 1)
+            out[f"cpu_ratio{suffix}"] = round(cpu / statistics.median(floor_cpu), 2)
+    for share, full, less in SHARES:
+        out[f"{share}_wall"] = _paired_share(walls[full], walls[less])
+        out[share] = _paired_share(cpus[full], cpus[less]) if has_cpu else out[f"{share}_wall"]
+    return out
+
+
+def _paired_share(more: list[float], fewer: list[float]) -> float:
+    """median(more[i] - fewer[i]) / median(fewer): what `more` adds, repeat by repeat."""
+    extra = statistics.median(a - b for a, b in zip(more, fewer, strict=True))
+    return round(extra / statistics.median(fewer), 3)
+
+
 def _cpus(runs: list[Run]) -> list[float]:
     """Every run's CPU seconds, or [] if any run's could not be read."""
     cpus = [r.cpu for r in runs if r.cpu is not None]
@@ -367,6 +433,30 @@ def print_runs(label: str, floors: list[Run], sweeps: list[Run]) -> None:
         )
 
 
+def print_variants(figures: dict, runs: dict[str, list[Run]]) -> None:
+    for variant in VARIANTS[1:]:
+        suffix = f"_{variant}"
+        cpu_ratio = figures.get(f"cpu_ratio{suffix}")
+        cpu = "" if cpu_ratio is None else f", cpu {cpu_ratio:.2f}x"
+        print(
+            f"sweep, {variant.replace('_', ' ')} triggers:"
+            f" {figures[f'sweep{suffix}_ms']:8.1f} ms = {figures[f'ratio{suffix}']:.2f}x{cpu}"
+        )
+        cpus = _cpus(runs[variant])
+        print(
+            f"  runs (ms): {_ms([r.wall for r in runs[variant]])}"
+            + (f"; cpu (ms): {_ms(cpus)}" if cpus else "")
+        )
+    print(
+        f"chain's share of the sweep: {figures['chain_share'] * 100:.1f}%,"
+        f" object chains' {figures['object_chain_share'] * 100:.1f}%,"
+        f" with format 1 links {figures['json_chain_share'] * 100:.1f}%"
+        f" (wall: {figures['chain_share_wall'] * 100:.1f}%,"
+        f" {figures['object_chain_share_wall'] * 100:.1f}%,"
+        f" {figures['json_chain_share_wall'] * 100:.1f}%)"
+    )
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -374,15 +464,17 @@ def peak_mib() -> float:
 def measure(args: argparse.Namespace, source) -> dict:
     """Alternating floor/sweep runs (and the same under contention); prints the runs."""
     meter = Meter()
-    # Interleaved, both rolled back, medians: the machine's load moves both the same way.
-    floors, sweeps = alternate(meter, source, args.repeats)
-    figures = figures_of(floors, sweeps)
+    # Interleaved, all rolled back, medians: the machine's load moves them the same way.
+    floors, runs = alternate_variants(meter, source, args.repeats)
+    sweeps = runs["chain"]
+    figures = {**figures_of(floors, sweeps), **variant_figures(floors, runs)}
     print(f"floor (plain SQL UPDATE of the same rows):  {figures['floor_ms']:8.1f} ms")
     print(
         f"sweep (source_record_version):              {figures['sweep_ms']:8.1f} ms"
         f"  = {figures['ratio']:.2f}x the floor  (goal <= 2.5x, < 2000 ms)"
     )
     print_runs("", floors, sweeps)
+    print_variants(figures, runs)
     if args.contention:
         floors, sweeps = contended(meter, source, args.repeats)
         more = figures_of(floors, sweeps, "_contended")

@@ -3,8 +3,10 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL
 
 DEBUG = False
 ENVIRONMENT = "test"
@@ -44,3 +46,17 @@ CACHES = {
         "LOCATION": tempfile.mkdtemp(prefix="imprimatur-test-cache-"),
     }
 }
+
+# pytest-xdist: each worker process gets its own Redis database (gw0 → the configured one, gw1 →
+# the one below it, ...), so the real Celery workers two test processes start never take each
+# other's messages. Exported, so the processes a test starts (worker, relay, manage.py) agree
+# and do not shift it again.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and not os.environ.get("IMPRIMATUR_TEST_REDIS_SHIFTED"):
+    _url = urlsplit(REDIS_URL)
+    _db = _url.path.strip("/")
+    _index = (int(_db) if _db.isdigit() else 0) - int(_XDIST_WORKER[2:])
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_index % 16}"))
+    CELERY_BROKER_URL = REDIS_URL
+    os.environ["REDIS_URL"] = REDIS_URL
+    os.environ["IMPRIMATUR_TEST_REDIS_SHIFTED"] = "1"

@@ -2,8 +2,10 @@
 
 Every history row that concerns an article (the article's own rows, and the rows of any
 history model with an `article` field: sections, citations, assignments, staleness flags...)
-gets one AuditEntry: entry_hash = SHA-256(prev_hash | canonical JSON of the row). Changing,
-removing or inserting a history row afterwards breaks the chain; `verify_audit` finds it.
+gets one AuditEntry: entry_hash = SHA-256(prev_hash | canonical text of the row). Changing,
+removing or inserting a history row afterwards breaks the chain; `verify_audit` finds it. The
+text is in the link's format (editorial.audit.row_text): the Python path below writes format 1,
+`canonical()`'s sorted-key JSON; PostgreSQL's triggers format 2, the row's composite text.
 
 Writers: on PostgreSQL, a trigger appends each link inside the database, in the inserting
 statement (editorial.audit.pg: no round trip); the functions below then find every row

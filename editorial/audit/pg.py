@@ -21,11 +21,12 @@ not 20,000 trigger calls. Inside the inserting transaction:
    are numbered in history_id order and hashed in that order (a recursive CTE: one step per
    row of the same article); one row per article (a save, the sweep) needs no numbering.
 
-entry_hash = SHA-256(prev_hash | `imprimatur_audit_row_text`(label, row)); that function is the
-one canonical text and `verify_audit` recomputes it over the stored rows with the same SQL
-(TimeZone pinned to UTC, so any session gives the same text). The trigger inlines the
-function's expression under the same settings (ROW_TEXT_EXPR, ROW_TEXT_SETTINGS). Migration
-0023's per-row trigger wrote the same links; its SQL stays here for the reverse migration.
+entry_hash = SHA-256(prev_hash | the row's canonical text in the link's format), the formats
+in editorial.audit.row_text: since migration 0038 the triggers write format 2 (`row::text`),
+before it format 1 (`to_jsonb(row)::text`); each link records its format and `verify_audit`
+recomputes the text of that format over the stored row. The trigger inlines the expression
+under the same pinned settings. Migration 0023's per-row trigger (format 1) stays here for the
+reverse migrations.
 SQLite (the embedded mode) keeps the Python signal path of `editorial.audit.chain`.
 
 Installed by the migrations and again, idempotently, after every `migrate` (post_migrate), so
@@ -42,9 +43,15 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from editorial.audit import locks
 from editorial.audit.chain import ARTICLE_CHAIN, chained_models, chained_tables
-from editorial.models import AuditEntry, ObjectAuditEntry
+from editorial.audit.row_text import (
+    ROW_TEXT,
+    ROW_TEXT_SQL,
+    ROW_TEXT_V2,
+    ROW_TEXT_V2_SQL,
+    ROW_TEXTS,
+)
+from editorial.models import AuditEntry, LinkFormat, ObjectAuditEntry
 
-ROW_TEXT = "imprimatur_audit_row_text"
 CHAIN_FUNCTION = "imprimatur_audit_chain"  # migration 0023: per row, generic (TG_ARGV)
 STATEMENT_FUNCTION = "imprimatur_audit_chain_by_{column}"  # 0024: per statement, per column
 # issue 15: object chains (ObjectAuditEntry), per statement, per (object column, row id column)
@@ -52,20 +59,7 @@ OBJECT_FUNCTION = "imprimatur_audit_objchain_by_{column}__{row_id}"
 CHAIN_TRIGGER = "imprimatur_audit_chain"
 ROW_MIGRATION = "0023_audit_chain_trigger"
 STATEMENT_MIGRATION = "0024_audit_chain_per_statement"
-
-# The canonical text of a chained row, and the settings it is computed under. The function
-# below is what `verify_audit` calls; the per-statement trigger inlines the same expression and
-# carries the same settings itself (a SQL function with SET clauses is never inlined: called
-# once per row it ran as a nested query with two settings changes each time, a quarter to a
-# third of the trigger's time on the staleness sweep's 20,000 rows).
-ROW_TEXT_EXPR = "{label} || '|' || to_jsonb({row})::text"
-ROW_TEXT_SETTINGS = "SET TimeZone TO 'UTC' SET IntervalStyle TO 'postgres'"
-ROW_TEXT_SQL = f"""
-CREATE OR REPLACE FUNCTION {ROW_TEXT}(label text, r anyelement) RETURNS text
-LANGUAGE sql STABLE {ROW_TEXT_SETTINGS} AS $$
-  SELECT {ROW_TEXT_EXPR.format(label="label", row="r")}
-$$;
-"""
+ROW_TEXT_MIGRATION = "0038_audit_link_format"  # link format 2 (LinkFormat.ROW_TEXT)
 
 # Migration 0023's trigger, kept for its reverse. TG_ARGV: [0] model label, [1] article id
 # column. The AuditEntry table name is filled in.
@@ -121,17 +115,17 @@ BEGIN
   IF fresh_rows = cardinality(arts) THEN
     -- one new row per article (a single save, the staleness sweep): no numbering needed
     INSERT INTO {table} ({chain_cols}{entry_key}, sequence, model_label, history_id, prev_hash,
-                         entry_hash, created_at)
+                         entry_hash{format_col}, created_at)
     SELECT {chain_vals}n.{column}, coalesce(t.sequence, 0) + 1, TG_ARGV[0], n.{row_id},
            coalesce(t.entry_hash, ''),
-           {link_first}, now()
+           {link_first}{format_val}, now()
     FROM new_rows n LEFT JOIN LATERAL ({tail}) t ON true
     WHERE n.{column} IS NOT NULL;
     RETURN NULL;
   END IF;
   -- several rows of one article: chained in history_id order, one recursion step per row
   INSERT INTO {table} ({chain_cols}{entry_key}, sequence, model_label, history_id, prev_hash,
-                       entry_hash, created_at)
+                       entry_hash{format_col}, created_at)
   WITH RECURSIVE fresh AS (
     SELECT n.{column} AS article_id, n.{row_id} AS history_id, {row_text} AS body,
            row_number() OVER (PARTITION BY n.{column} ORDER BY n.{row_id}) AS rn
@@ -145,7 +139,8 @@ BEGIN
     SELECT f.article_id, f.rn, c.sequence + 1, f.history_id, c.entry_hash, {link_step}
     FROM chain c JOIN fresh f ON f.article_id = c.article_id AND f.rn = c.rn + 1
   )
-  SELECT {chain_vals}article_id, sequence, TG_ARGV[0], history_id, prev_hash, entry_hash, now()
+  SELECT {chain_vals}article_id, sequence, TG_ARGV[0], history_id, prev_hash,
+         entry_hash{format_val}, now()
   FROM chain;
   RETURN NULL;
 END
@@ -175,9 +170,14 @@ def _statement_function_sql(
     row_id: str = "history_id",
     *,
     objects: bool = False,
+    link_format: int = LinkFormat.JSON,
 ) -> str:
-    """An article chain function, or (objects) an object chain's: TG_ARGV[1] is its name."""
-    row_text = "(" + ROW_TEXT_EXPR.format(label="TG_ARGV[0]", row="n") + ")"
+    """An article chain function, or (objects) an object chain's: TG_ARGV[1] is its name.
+    Format 1 names no link_format column (the database default: before migration 0038 there
+    is no such column)."""
+    expression, settings = ROW_TEXTS[LinkFormat(link_format)]
+    row_text = "(" + expression.format(label="TG_ARGV[0]", row="n") + ")"
+    v2 = link_format == LinkFormat.ROW_TEXT
     entry_key = "object_id" if objects else "article_id"
     chain_cond = " AND e.chain = TG_ARGV[1]" if objects else ""
     tail = {"table": table, "entry_key": entry_key, "chain_cond": chain_cond}
@@ -191,7 +191,9 @@ def _statement_function_sql(
         chain_vals="TG_ARGV[1], " if objects else "",
         table=table,
         row_text=row_text,
-        row_text_settings=ROW_TEXT_SETTINGS,
+        row_text_settings=settings,
+        format_col=", link_format" if v2 else "",
+        format_val=f", {int(link_format)}" if v2 else "",
         many=locks.LOCK_MANY,
         lock_all=locks.LOCK_ALL_SQL,
         holds_shared=locks.HOLDS_SHARED_SQL,
@@ -214,10 +216,24 @@ def chain_variant(connection: BaseDatabaseWrapper) -> str | None:
     return None
 
 
-def install_chain_triggers(connection: BaseDatabaseWrapper, *, per_statement: bool = True) -> int:
+def link_format_as_migrated(connection: BaseDatabaseWrapper) -> LinkFormat:
+    """The link format new links take: 2 once migration 0038 is applied, 1 before."""
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("editorial", ROW_TEXT_MIGRATION) in applied:
+        return LinkFormat.ROW_TEXT
+    return LinkFormat.JSON
+
+
+def install_chain_triggers(
+    connection: BaseDatabaseWrapper,
+    *,
+    per_statement: bool = True,
+    link_format: int = LinkFormat.JSON,
+) -> int:
     """(Re)create the chain trigger on every chained history table; returns tables done.
 
-    per_statement=False installs migration 0023's per-row trigger (its reverse path)."""
+    per_statement=False installs migration 0023's per-row trigger (its reverse path; format 1
+    only). Migrations pass the format their schema has (the default: before 0038)."""
     if connection.vendor != "postgresql":
         return 0
     existing = set(connection.introspection.table_names())
@@ -229,9 +245,11 @@ def install_chain_triggers(connection: BaseDatabaseWrapper, *, per_statement: bo
     done = 0
     with connection.cursor() as cursor:
         cursor.execute(ROW_TEXT_SQL)
+        cursor.execute(ROW_TEXT_V2_SQL)
         if per_statement:
             for column in columns:
-                cursor.execute(_statement_function_sql(column, table, qn(column)))
+                sql = _statement_function_sql(column, table, qn(column), link_format=link_format)
+                cursor.execute(sql)
         else:
             cursor.execute(
                 CHAIN_FUNCTION_SQL.format(function=CHAIN_FUNCTION, table=table, row_text=ROW_TEXT)
@@ -287,7 +305,9 @@ def uninstall_object_chain_triggers(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
 
 
-def install_object_chain_triggers(connection: BaseDatabaseWrapper) -> int:
+def install_object_chain_triggers(
+    connection: BaseDatabaseWrapper, *, link_format: int = LinkFormat.JSON
+) -> int:
     """(Re)create the per-statement chain trigger of every object-chained table (issue 15)."""
     if connection.vendor != "postgresql":
         return 0
@@ -300,8 +320,12 @@ def install_object_chain_triggers(connection: BaseDatabaseWrapper) -> int:
     done = 0
     with connection.cursor() as cursor:
         cursor.execute(ROW_TEXT_SQL)
+        cursor.execute(ROW_TEXT_V2_SQL)
         for column, row_id in sorted({(t.key, t.row_id) for t in objects}):
-            cursor.execute(_statement_function_sql(column, table, qn(column), row_id, objects=True))
+            sql = _statement_function_sql(
+                column, table, qn(column), row_id, objects=True, link_format=link_format
+            )
+            cursor.execute(sql)
         for t in objects:
             chained_table = qn(t.model._meta.db_table)
             if t.model._meta.db_table not in existing:
@@ -324,8 +348,11 @@ def install_chain_triggers_as_migrated(connection: BaseDatabaseWrapper) -> int:
     variant = chain_variant(connection)
     if variant is None:
         return 0
-    done = install_chain_triggers(connection, per_statement=variant == "statement")
-    return done + install_object_chain_triggers(connection)
+    link_format = link_format_as_migrated(connection)
+    done = install_chain_triggers(
+        connection, per_statement=variant == "statement", link_format=link_format
+    )
+    return done + install_object_chain_triggers(connection, link_format=link_format)
 
 
 def uninstall_chain_triggers(connection: BaseDatabaseWrapper) -> None:
@@ -336,6 +363,7 @@ def uninstall_chain_triggers(connection: BaseDatabaseWrapper) -> None:
         cursor.execute(f"DROP FUNCTION IF EXISTS {CHAIN_FUNCTION}() CASCADE")
         _drop_statement_functions(cursor, cascade=True)
         cursor.execute(f"DROP FUNCTION IF EXISTS {ROW_TEXT}(text, anyelement)")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {ROW_TEXT_V2}(text, anyelement)")
 
 
 def is_chained_in_database(connection: BaseDatabaseWrapper) -> bool:

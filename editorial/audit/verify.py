@@ -31,8 +31,10 @@ from editorial.audit.chain import (
     entry_model,
 )
 from editorial.audit.findings import ArticleCheck, AuditBreak, AuditReport, Sound, break_at
-from editorial.audit.pg import ROW_TEXT, is_chained_in_database
+from editorial.audit.pg import is_chained_in_database
+from editorial.audit.row_text import verify_text_sql
 from editorial.audit.verify_anchors import anchor_break, earliest_break, lost_chains
+from editorial.models import LinkFormat
 
 BATCH = 500
 # The database's canonical text of a row (PostgreSQL), fetched with the row's values.
@@ -42,6 +44,7 @@ CONTENT_CHANGED = "content changed: the history row no longer matches its hash"
 ROW_MISSING = "history row missing: deleted, or moved to another article"
 LINK_BROKEN = "link broken: prev_hash is not the previous entry's hash"
 UNCHAINED = "history row has no chain entry: written outside the application"
+UNKNOWN_FORMAT = "link format {} is none this application writes"
 
 
 def audit_article_ids(slugs: Iterable[str] | None = None) -> dict[int, str]:
@@ -96,11 +99,14 @@ def _when(table: Chained) -> str:
 def _rows(table: Chained, keys: list[int]) -> Iterator[dict]:
     rows = table.model._default_manager.filter(**{f"{table.key}__in": keys})
     if is_chained_in_database(connection):
-        # The same SQL expression the chain trigger hashed (editorial.audit.pg), over the row:
-        # only that text, not the columns (decoding them cost most of the time at 100,000
-        # articles); a link the Python path wrote re-reads its row (_matches).
-        name = connection.ops.quote_name(table.model._meta.db_table)
-        text = RawSQL(f"{ROW_TEXT}(%s, {name})", [table.label])
+        # The same SQL expression the chain trigger hashed (editorial.audit.row_text, in the
+        # format its link records), over the row: only that text, not the columns (decoding
+        # them cost most of the time at 100,000 articles); a link the Python path wrote
+        # re-reads its row (_matches).
+        qn = connection.ops.quote_name
+        name = qn(table.model._meta.db_table)
+        sql = verify_text_sql(qn(table.entries._meta.db_table), name, qn(table.row_id))
+        text = RawSQL(sql, [table.label] * 3)
         return (
             rows.annotate(**{ROW_TEXT_KEY: text})
             .values(table.row_id, table.key, _when(table), ROW_TEXT_KEY)
@@ -111,14 +117,21 @@ def _rows(table: Chained, keys: list[int]) -> Iterator[dict]:
 
 def _matches(entry: Any, values: dict) -> bool:
     text = values.pop(ROW_TEXT_KEY, None)
+    if entry.link_format == LinkFormat.ROW_TEXT:
+        # the database's row text alone: a link is never accepted under another format's
+        # text, so changing the recorded format breaks the link like changing the row does
+        return text is not None and _digest(entry.prev_hash, text) == entry.entry_hash
     if text is not None:
-        digest = hashlib.sha256(f"{entry.prev_hash}|{text}".encode()).hexdigest()
-        if digest == entry.entry_hash:
+        if _digest(entry.prev_hash, text) == entry.entry_hash:
             return True
         table = chained_tables()[entry.model_label]
         values = table.model._default_manager.filter(pk=values[table.row_id]).values().get()
     # Links appended by the Python path: SQLite, or PostgreSQL before migration editorial 0023.
     return entry_hash(entry.prev_hash, entry.model_label, values) == entry.entry_hash
+
+
+def _digest(prev_hash: str, text: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{text}".encode()).hexdigest()
 
 
 def _batch(chain: str, labels: dict[int, str], anchors: AnchorIndex | None) -> list[ArticleCheck]:
@@ -170,6 +183,8 @@ def _first_break(
             return break_at(check, entry, when, LINK_BROKEN)
         if values is None:
             return break_at(check, entry, when, ROW_MISSING)
+        if entry.link_format not in LinkFormat.values:
+            return break_at(check, entry, when, UNKNOWN_FORMAT.format(entry.link_format))
         if not _matches(entry, values):
             return break_at(check, entry, when, CONTENT_CHANGED)
         sound.append(Sound(entry, when))

@@ -131,6 +131,17 @@ class StalenessFlag(models.Model):
 
 
 # --- Audit trail (issue 9): the per-article hash chain and the nightly verification ---
+class LinkFormat(models.IntegerChoices):
+    """Which canonical text of the chained row a link hashes (editorial.audit.pg, verify)."""
+
+    # the row as JSON: PostgreSQL's `to_jsonb(row)::text` (migration 0023's and 0024's
+    # triggers), or the Python path's sorted-key JSON (SQLite; PostgreSQL before 0023)
+    JSON = 1, "JSON of the row"
+    # PostgreSQL's composite text of the row, `row::text`, under pinned output settings
+    # (migration 0038's triggers): the same evidence at about half the cost
+    ROW_TEXT = 2, "row text"
+
+
 class AuditEntry(models.Model):
     """One link of an article's hash chain: a history row, hashed with the previous link.
 
@@ -146,6 +157,10 @@ class AuditEntry(models.Model):
     history_id = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64)
+    # A writer that does not name it (an older trigger) wrote format 1: the database default.
+    link_format = models.SmallIntegerField(
+        choices=LinkFormat.choices, default=LinkFormat.JSON, db_default=LinkFormat.JSON
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,6 +196,10 @@ class ObjectAuditEntry(models.Model):
     history_id = models.BigIntegerField(help_text="The chained row's primary key.")
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64)
+    # A writer that does not name it (an older trigger) wrote format 1: the database default.
+    link_format = models.SmallIntegerField(
+        choices=LinkFormat.choices, default=LinkFormat.JSON, db_default=LinkFormat.JSON
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 
+from editorial.audit.attribution import save_attributed
 from editorial.models import ReaderFeedback, ReplyStatus
 from editorial.notify.delivery import mail_render
 from editorial.notify.notices import WORKFLOW, Notice, editors_for_mail, notices_send
@@ -78,6 +79,8 @@ def feedback_reply_send(*, feedback_id: int) -> bool:
         )
         message.attach_alternative(mail.html, "text/html")
         message.send()
-        # a plain update: the reply being sent is delivery bookkeeping, not a decision
-        ReaderFeedback.objects.filter(pk=feedback.pk).update(reply_status=ReplyStatus.SENT)
+        # with its history row (chained like the rest of the feedback's): that the reader was
+        # answered, and when, is part of the record an inspector reads
+        feedback.reply_status = ReplyStatus.SENT
+        save_attributed(feedback, actor=None, reason="reply sent to the reader")
     return True

@@ -17,9 +17,9 @@ from editorial.audit.anchor_reader import anchor_index
 from editorial.audit.anchors import anchor_burst, anchor_checkpoint, anchor_files
 from editorial.audit.chain import entry_hash
 from editorial.audit.db import ROW_TRIGGER
-from editorial.audit.pg import ROW_TEXT
+from editorial.audit.row_text import ROW_TEXT, ROW_TEXT_V2
 from editorial.audit.verify import audit_verify
-from editorial.models import AuditEntry, ObjectAuditEntry
+from editorial.models import AuditEntry, LinkFormat, ObjectAuditEntry
 from reviewers.models import Signature
 from tests.factories import ArticleFactory, DisclosureFactory
 
@@ -86,14 +86,16 @@ def test_evidence_outside_articles_is_chained_and_anchored():
 
 def recompute_chain_as_an_attacker(entries, where: dict) -> None:
     """What someone holding the owner role does after editing a row: rehash every link from
-    the first, so the chain is consistent again (the ~15 lines of SQL of the issue)."""
+    the first, each in its recorded format, so the chain is consistent again (the ~15 lines
+    of SQL of the issue)."""
     prev = ""
     for link in entries.objects.filter(**where).order_by("sequence"):
         model = apps.get_model(link.model_label)
         if connection.vendor == "postgresql":
+            function = ROW_TEXT_V2 if link.link_format == LinkFormat.ROW_TEXT else ROW_TEXT
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT {ROW_TEXT}(%s, t) FROM {model._meta.db_table} t"
+                    f"SELECT {function}(%s, t) FROM {model._meta.db_table} t"
                     f" WHERE {model._meta.pk.column} = %s",
                     [link.model_label, link.history_id],
                 )

@@ -192,12 +192,20 @@ def test_editor_answers_once_by_mail_and_the_item_joins_the_audit_trail(
         feedback_resolve(feedback=item, disposition="no_change", actor=editor, note="Again.")
     assert queued == [] and len(mail.outbox) == 1
     history = list(item.history.order_by("history_id"))
-    assert [h.disposition for h in history] == ["", "answered", "no_change"]
+    # received, answered (queued), the reply sent (by the system), the later change
+    assert [(h.disposition, h.reply_status) for h in history] == [
+        ("", ReplyStatus.NONE),
+        ("answered", ReplyStatus.QUEUED),
+        ("answered", ReplyStatus.SENT),
+        ("no_change", ReplyStatus.SENT),
+    ]
     assert history[1].history_user == editor
+    assert history[2].history_user is None
+    assert history[2].history_change_reason == "reply sent to the reader"
     chained = AuditEntry.objects.filter(
         article_id=approved.pk, model_label="editorial.historicalreaderfeedback"
     )
-    assert chained.count() == 3
+    assert chained.count() == 4
 
 
 def test_spam_gets_no_reply(client, approved, editor, django_capture_on_commit_callbacks):
