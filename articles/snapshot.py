@@ -9,15 +9,14 @@ import hashlib
 import json
 from typing import Any
 
+from articles.content import article_content
 from articles.models import Article, Audience, Section
 
 
 def article_snapshot(article: Article) -> dict[str, Any]:
     """Freeze the article's reviewed content: question, summaries, the professional sections, the
-    patient version's sections (if any) and citations (2 queries)."""
-    every_section = list(article.sections.order_by("position", "pk"))
-    citations = list(article.citations.select_related("source").order_by("number", "pk"))
-    return snapshot_of(article, every_section, citations)
+    patient version's sections (if any) and citations (1 query: articles.content)."""
+    return snapshot_of(article, *article_content(article))
 
 
 def snapshot_of_prefetched(article: Article) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 
 
 def article_content_hash(article: Article) -> str:
-    """SHA-256 of the article's current content (2 queries)."""
+    """SHA-256 of the article's current content (1 query)."""
     return snapshot_hash(article_snapshot(article))
 
 
@@ -128,7 +127,7 @@ def sections_changed(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
 
 
 def snapshot_change_summary(article: Article) -> str:
-    """The prefill of the board's "what changed" on approving a revision (2 queries): the
+    """The prefill of the board's "what changed" on approving a revision (1 query): the
     article's current content against its last approved version; "" for a first approval."""
     if not article.approved_snapshot:
         return ""

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
 from confusable_homoglyphs import categories, confusables
-from django.db.models import Prefetch
+from django.db.models import JSONField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import JSONObject
 
-from articles.models import Article, Source
+from articles.aggregates import JSONArrayAgg
+from articles.models import Article, Citation, Source
 from reviewers.models import DISCLOSURE_PHRASES, BoardMember, Disclosure
 
 # Legal forms and trade words that do not tell two companies apart ("Pfizer Inc." is Pfizer).
@@ -72,9 +75,39 @@ def names_match(disclosed_key: str, issuer_key: str) -> bool:
 def article_issuers(article: Article) -> dict[str, str]:
     """The issuers of the article's cited sources: matching key -> name as written (1 query)."""
     issuers = Source.objects.filter(citations__article=article).values_list("issuer", flat=True)
+    return _keyed(issuers)
+
+
+def _keyed(issuers: Iterable[str]) -> dict[str, str]:
     keyed = {organisation_key(i): " ".join(i.split()) for i in issuers if i and i.strip()}
     keyed.pop("", None)
     return keyed
+
+
+def issuers_of(sources: Iterable[Source]) -> dict[str, str]:
+    """article_issuers from the cited sources already read (the snapshot's), no query; in the
+    order article_issuers reads them (Source's ordering: title)."""
+    return _keyed(s.issuer for s in sorted(sources, key=lambda s: s.title))
+
+
+def cited_issuers_json(article_pk: int) -> Subquery:
+    """The article's cited sources as one JSON array of {title, issuer} (NULL when it cites
+    none): an annotation for a query the caller runs anyway, read back with issuers_from_json
+    (saves article_issuers' query)."""
+    rows = (
+        Citation.objects.filter(article_id=article_pk)
+        .order_by()
+        .values("article_id")
+        .annotate(rows=JSONArrayAgg(JSONObject(title="source__title", issuer="source__issuer")))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def issuers_from_json(rows: list[dict] | None) -> dict[str, str]:
+    """What cited_issuers_json read, as article_issuers returns it."""
+    ordered = sorted(rows or (), key=lambda row: row["title"])
+    return _keyed(row["issuer"] for row in ordered)
 
 
 def new_issuer_names(article: Article) -> list[str]:
@@ -110,6 +143,42 @@ def current_disclosures_prefetch(on: date | None = None) -> Prefetch:
         queryset=Disclosure.objects.current(on).order_by("organisation", "pk"),
         to_attr="current_disclosures",
     )
+
+
+# what member_conflicts reads, in the model's field order (from_db expects it)
+DISCLOSURE_FIELDS = tuple(
+    field.attname
+    for field in Disclosure._meta.concrete_fields
+    if field.attname in {"id", "member_id", "organisation", "kind"}
+)
+
+
+def current_disclosures_json(member: OuterRef | int, on: date | None = None) -> Subquery:
+    """A member's current disclosures as one JSON array (NULL when none): an annotation for a
+    query that reads the member anyway, read back with disclosures_from_json (saves the
+    prefetch's query)."""
+    rows = (
+        Disclosure.objects.current(on)
+        .filter(member_id=member)
+        .order_by()
+        .values("member_id")
+        .annotate(rows=JSONArrayAgg(JSONObject(**{name: name for name in DISCLOSURE_FIELDS})))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def disclosures_from_json(member: BoardMember, rows: list[dict] | None) -> BoardMember:
+    """Put what current_disclosures_json read on `member.current_disclosures`, as
+    current_disclosures_prefetch does (ordered by organisation, then pk); returns the member."""
+    found = [
+        Disclosure.from_db(
+            member._state.db, DISCLOSURE_FIELDS, [row[name] for name in DISCLOSURE_FIELDS]
+        )
+        for row in rows or ()
+    ]
+    member.current_disclosures = sorted(found, key=lambda d: (d.organisation, d.pk))
+    return member
 
 
 def member_conflicts(member: BoardMember, issuers: dict[str, str]) -> list[str]:

@@ -16,7 +16,7 @@ from editorial.notify.tasks import (
     notify_withdrawn,
     remind_reviewers_now,
 )
-from editorial.outbox import outbox_enqueue
+from editorial.outbox import outbox_enqueue, outbox_enqueue_many
 from reviewers.models import Decision, ReviewAssignment
 
 
@@ -36,17 +36,31 @@ def on_decided(
     approvals: int | None = None,
     required: int | None = None,
 ) -> None:
-    """After commit: tell the author the decision ("approval 1 of 2 recorded"); when it
-    approved the article, the approval notice (author and editors) says so instead, so the
-    author gets one mail, not two."""
+    """After commit: tell the author the decision (decided_owed says which notices)."""
+    outbox_enqueue_many(decided_owed(assignment, article, approvals=approvals, required=required))
+
+
+def decided_owed(
+    assignment: ReviewAssignment,
+    article: Article,
+    *,
+    approvals: int | None = None,
+    required: int | None = None,
+) -> list[tuple[str, tuple]]:
+    """The notices a decision owes, as (task name, args) for the outbox: the author hears the
+    decision ("approval 1 of 2 recorded"); when it approved the article, the approval notice
+    (author and editors) says so instead, so the author gets one mail, not two. For a caller
+    that owes more in the same INSERT (outbox_enqueue_many)."""
+    owed: list[tuple[str, tuple]] = []
     if assignment.decision == Decision.APPROVED and article.status == Status.APPROVED:
-        _after_commit(notify_approved, article.pk, article.review_round)
+        owed.append((notify_approved.name, (article.pk, article.review_round)))
     else:
         progress = (approvals, required) if assignment.decision == Decision.APPROVED else ()
-        _after_commit(notify_decided, assignment.pk, *progress)
+        owed.append((notify_decided.name, (assignment.pk, *progress)))
     if assignment.decision == Decision.DECLINED:
         # the editors must find someone else: they hear of it with a one-click replacement
-        _after_commit(notify_declined, assignment.pk)
+        owed.append((notify_declined.name, (assignment.pk,)))
+    return owed
 
 
 def on_stale(article: Article) -> None:

@@ -4,10 +4,11 @@ rows to Celery after commit. A rolled-back write owes nothing; a broker that ref
 delays the effects, it never loses them, and the web request never talks to the broker.
 
 Contract (other packages code against it):
-`outbox_enqueue(task_name, *, args=(), kwargs=None, countdown=0) -> None`.
+`outbox_enqueue(task_name, *, args=(), kwargs=None, countdown=0) -> None`;
+`outbox_enqueue_many([(task_name, args), ...]) -> None` (one INSERT for several, due now).
 """
 
-from editorial.outbox.enqueue import outbox_enqueue
+from editorial.outbox.enqueue import outbox_enqueue, outbox_enqueue_many
 from editorial.outbox.relay import (
     RelayResult,
     outbox_backlog,
@@ -20,6 +21,7 @@ __all__ = [
     "RelayResult",
     "outbox_backlog",
     "outbox_enqueue",
+    "outbox_enqueue_many",
     "outbox_purge_sent",
     "outbox_relay_once",
     "outbox_requeue",

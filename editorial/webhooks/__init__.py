@@ -3,18 +3,24 @@
 
 from editorial.webhooks.events import (
     EVENTS,
+    SUBSCRIBED,
+    any_subscription,
     article_event,
     article_state_event,
     articles_swept_stale,
     delivery_replay,
     source_version_event,
+    subscribed_in,
 )
 
 __all__ = [
     "EVENTS",
+    "SUBSCRIBED",
+    "any_subscription",
     "article_event",
     "article_state_event",
     "articles_swept_stale",
     "delivery_replay",
     "source_version_event",
+    "subscribed_in",
 ]

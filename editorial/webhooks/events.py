@@ -110,15 +110,38 @@ def _article_payload(
     }
 
 
-def article_event(article: Article, event: str) -> int:
-    """Owe `event` about this article to every subscribed client that may see it."""
+def article_event(article: Article, event: str, *, subscribed: bool | None = None) -> int:
+    """Owe `event` about this article to every subscribed client that may see it.
+    `subscribed`: what SUBSCRIBED read in this transaction; False owes nothing and spares the
+    subscriptions query (None: not read, query them)."""
+    if subscribed is False:
+        return 0
     return _emit(event, [(article.author_id, article_data(article))])
 
 
-def article_state_event(article: Article) -> int:
+def article_state_event(article: Article, *, subscribed: bool | None = None) -> int:
     """The event for the state the article just reached, if that state has one."""
     event = STATE_EVENTS.get(article.status)
-    return article_event(article, event) if event else 0
+    return article_event(article, event, subscribed=subscribed) if event else 0
+
+
+def any_subscription() -> Exists:
+    """Whether any client subscribes to anything (an active subscription of an active client):
+    an annotation for a query the transition runs anyway (its article lock), read back with
+    subscribed_in and passed to article_state_event. Exact: every subscription _subscriptions
+    could return satisfies it, so False means that query would find none. It reads the lock
+    statement's snapshot where _subscriptions read a later statement's: a subscription committed
+    while the transition runs is concurrent with it either way (nothing writes subscriptions
+    under the article lock, so waiting for that lock hides none written by its holder)."""
+    return Exists(WebhookSubscription.objects.filter(active=True, client__active=True))
+
+
+SUBSCRIBED = "webhooks_subscribed"
+
+
+def subscribed_in(row: object) -> bool | None:
+    """What `.annotate(**{SUBSCRIBED: any_subscription()})` read onto `row` (None: not read)."""
+    return getattr(row, SUBSCRIBED, None)
 
 
 STATE_EVENTS = {

@@ -20,10 +20,11 @@ def _with_disclosures(members: Sequence[BoardMember]) -> list[BoardMember]:
     )
 
 
-def ensure_no_conflict(member: BoardMember, article: Article) -> None:
-    """Raise PermissionDenied naming each current disclosure that conflicts (3 queries)."""
-    (fresh,) = _with_disclosures([member])
-    conflicts = member_conflicts(fresh, article_issuers(article))
+def ensure_no_conflict(member: BoardMember, issuers: dict[str, str]) -> None:
+    """Raise PermissionDenied naming each current disclosure of `member` (loaded on it, in the
+    deciding transaction: current_disclosures_json) that names one of the article's `issuers`
+    (read in that transaction too: issuers_of the content it signs). No query."""
+    conflicts = member_conflicts(member, issuers)
     if conflicts:
         raise PermissionDenied(
             "You cannot approve this article: "

@@ -4,6 +4,7 @@ does not allow, with a sentence."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
@@ -11,10 +12,15 @@ from django_fsm import can_proceed
 from articles.models import Article
 
 
-def lock_article(article: Article) -> Article:
-    """Re-read the article with its row locked (and its author) for this transaction."""
+def lock_article(article: Article, **annotations: Any) -> Article:
+    """Re-read the article with its row locked (and its author) for this transaction, with
+    `annotations` (they read the statement's snapshot, taken before any wait for the lock: never
+    annotate what the lock's holder may write)."""
     return (
-        Article.objects.select_for_update(of=("self",)).select_related("author").get(pk=article.pk)
+        Article.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .annotate(**annotations)
+        .get(pk=article.pk)
     )
 
 

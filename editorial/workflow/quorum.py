@@ -75,7 +75,7 @@ def quorum_state(
     content_hash: str | None = None,
     cites_label: bool | None = None,
 ) -> QuorumState:
-    """This round's valid decisions against the rules for the article (2 queries unless
+    """This round's valid decisions against the rules for the article (1 query unless
     content_hash and cites_label are given; assignments need reviewer and signature loaded)."""
     if content_hash is None or cites_label is None:
         snapshot = article_snapshot(article)

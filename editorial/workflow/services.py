@@ -8,6 +8,7 @@ save with history user and reason, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,45 +18,51 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.content import article_content
 from articles.models import Article, Status
 from articles.review_intervals import review_interval_days
-from articles.snapshot import article_snapshot, snapshot_hash
+from articles.snapshot import snapshot_hash, snapshot_of
 from editorial.access.roles import AnyUser
 from editorial.audit.attribution import history_user, save_attributed
 from editorial.notify import hooks as notifications
-from editorial.outbox import outbox_enqueue
+from editorial.outbox import outbox_enqueue_many
 from editorial.public.search import search_document_store
 from editorial.public.tasks import prerender_article
-from editorial.webhooks import article_state_event
+from editorial.webhooks import SUBSCRIBED, any_subscription, article_state_event, subscribed_in
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
-from editorial.workflow.conflict_check import ensure_no_conflict, split_conflicted
-from editorial.workflow.flags import flags_close_on_approval, flags_triage
+from editorial.workflow.conflict_check import ensure_no_conflict
+from editorial.workflow.flags import flags_close_on_approval, open_flags_exist
 from editorial.workflow.guards import lock_article as _lock
 from editorial.workflow.guards import require_status as _require_status
 from editorial.workflow.guards import require_transition
-from editorial.workflow.pins import citations_repin_flagged
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
 from editorial.workflow.submission import submission_check
-from reviewers.conflicts import article_issuers, current_disclosures_prefetch, member_conflicts
+from reviewers.conflicts import (
+    cited_issuers_json,
+    current_disclosures_json,
+    disclosures_from_json,
+    issuers_from_json,
+    issuers_of,
+    member_conflicts,
+)
 from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature, Specialty
 
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
 
-def _after_commit(task, *args: int) -> None:
-    # The public body is rendered by a worker once the approval is committed (an outbox row in
-    # the approval's transaction): a rolled-back approval renders nothing, and the review
-    # transaction does no Markdown work. Pages render on the fly until the stored body exists.
-    outbox_enqueue(task.name, args=args)
+def _lock_with_hints(article: Article) -> Article:
+    # whether any client subscribes to webhooks, read with the lock: when none does (the common
+    # case), article_state_event owes nothing and runs no subscriptions query
+    return _lock(article, **{SUBSCRIBED: any_subscription()})
 
 
 def article_submit(*, article: Article, actor: AnyUser) -> Article:
     """Send a draft (or a revised article) to the board."""
     with transaction.atomic():
-        article = _lock(article)
+        article = _lock_with_hints(article)
         perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
         require_transition(article, article.submit, "submit")
         problems, warnings = submission_check(article)
@@ -71,7 +78,7 @@ def article_submit(*, article: Article, actor: AnyUser) -> Article:
         save_attributed(
             article, actor=actor, reason=f"{reason} (round {article.review_round}); {checked}"
         )
-        article_state_event(article)
+        article_state_event(article, subscribed=subscribed_in(article))
         search_document_store(article)  # a first review is listed while pending
     return article
 
@@ -85,7 +92,7 @@ def review_assign(
 ) -> list[ReviewAssignment]:
     """Assign board members to the current round; starts the review of a submitted article."""
     with transaction.atomic():
-        article = _lock(article)
+        article = _lock_with_hints(article)
         perms.ensure(perms.can_assign(article, actor), "Only an editor can assign reviewers.")
         _require_status(article, (Status.SUBMITTED, Status.UNDER_REVIEW), "assign reviewers")
         members = _assignable(article, reviewers)
@@ -109,25 +116,33 @@ def review_assign(
         if starting:
             article.assign()
             save_attributed(article, actor=actor, reason=f"review started: assigned to {names}")
-            article_state_event(article)
+            article_state_event(article, subscribed=subscribed_in(article))
         notifications.on_assigned(article)
     return assignments
 
 
 def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> Sequence[BoardMember]:
-    # Whether each member already reviews this round: a subquery, not one more round trip.
+    # Whether each member already reviews this round, their current disclosures and the
+    # article's cited issuers (the conflict check): subqueries of the members' query, not three
+    # more round trips. A statement after the article lock: what an author or a member wrote
+    # before it is seen.
     assigned = ReviewAssignment.objects.filter(
         article=article, round=article.review_round, reviewer=OuterRef("pk")
     )
     members = list(
         BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
-        .annotate(is_assigned=Exists(assigned))
+        .annotate(
+            is_assigned=Exists(assigned),
+            disclosures_json=current_disclosures_json(OuterRef("pk")),
+            issuers_json=cited_issuers_json(article.pk),
+        )
         .select_related("user")
-        .prefetch_related(current_disclosures_prefetch())
     )
     if not members:
         raise ValidationError("Choose at least one board member to review the article.")
-    issuers = article_issuers(article)
+    issuers = issuers_from_json(members[0].issuers_json)
+    for member in members:
+        disclosures_from_json(member, member.disclosures_json)
     errors = []
     already = {m.pk for m in members if m.is_assigned}
     for member in members:
@@ -160,14 +175,16 @@ def review_decide(
     readers (the article's "Changes" list)."""
     comment = _decision_comment(decision, comment)
     with transaction.atomic():
-        article = _lock(assignment.article)
-        locked = _lock_round(article, assignment)
+        article = _lock_with_hints(assignment.article)
+        locked, open_flags = _lock_round(article, assignment)
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
         _check_decidable(article, assignment)
+        sections, citations = article_content(article)
         if decision == Decision.APPROVED:
-            ensure_no_conflict(assignment.reviewer, article)
-        snapshot = article_snapshot(article)
+            # the disclosures the round's lock read, against the issuers of what is signed
+            ensure_no_conflict(assignment.reviewer, issuers_of(c.source for c in citations))
+        snapshot = snapshot_of(article, sections, citations)
         cites_label = snapshot_cites_label(snapshot)
         content_hash = snapshot_hash(snapshot)
         assignment.decision = decision
@@ -187,13 +204,15 @@ def review_decide(
         reason = _decision_reason(assignment, state.approvals, state.required)
         save_attributed(assignment, actor=actor, reason=reason)
         assignment.signature.save()
+        owed = []
         if article.status == Status.UNDER_REVIEW:
-            _settle_round(
-                article, decision, state.is_met, snapshot, round_assignments, actor, reason
-            )
-        notifications.on_decided(
+            settle = _Settle(decision, state.is_met, snapshot, reason, open_flags)
+            owed = _settle_round(article, settle, round_assignments, actor)
+        # what the decision owes (the notices; the approval's pre-render): one outbox INSERT
+        owed += notifications.decided_owed(
             assignment, article, approvals=state.approvals, required=state.required
         )
+        outbox_enqueue_many(owed)
     assignment.article = article
     return assignment
 
@@ -211,41 +230,66 @@ def _decision_comment(decision: str, comment: str) -> str:
     return comment
 
 
+@dataclass(frozen=True)
+class _Settle:
+    """What settles a round: the decision, whether the quorum is met, the signed snapshot, the
+    history reason, and whether the article has open flags (read with the round's lock)."""
+
+    decision: str
+    quorum_met: bool
+    snapshot: dict
+    reason: str
+    open_flags: bool
+
+
 def _settle_round(
     article: Article,
-    decision: str,
-    quorum_met: bool,
-    snapshot: dict,
+    settle: _Settle,
     round_assignments: list[ReviewAssignment],
     actor: AnyUser,
-    reason: str,
-) -> None:
-    """Fire the transition a decision settles: changes requested, or approval at quorum."""
-    if decision == Decision.CHANGES_REQUESTED:
+) -> list[tuple[str, tuple]]:
+    """Fire the transition a decision settles: changes requested, or approval at quorum.
+    Returns what it owes besides (the approval's pre-render) for the caller's outbox INSERT."""
+    subscribed = subscribed_in(article)
+    if settle.decision == Decision.CHANGES_REQUESTED:
         article.request_changes()
-        save_attributed(article, actor=actor, reason=reason)
-        article_state_event(article)
-    elif decision == Decision.APPROVED and quorum_met:
-        article.approve(snapshot=snapshot, interval_days=_interval_days(article))
-        save_attributed(article, actor=actor, reason=reason)
+        save_attributed(article, actor=actor, reason=settle.reason)
+        article_state_event(article, subscribed=subscribed)
+    elif settle.decision == Decision.APPROVED and settle.quorum_met:
+        article.approve(snapshot=settle.snapshot, interval_days=_interval_days(article))
+        save_attributed(article, actor=actor, reason=settle.reason)
         round_close(article, round_assignments, actor=actor)
-        flags_close_on_approval(article, actor=actor)
-        article_state_event(article)
+        flags_close_on_approval(article, actor=actor, any_open=settle.open_flags)
+        article_state_event(article, subscribed=subscribed)
         search_document_store(article)  # readers find the approved wording
-        _after_commit(prerender_article, article.pk)
+        # The public body is rendered by a worker once the approval is committed (an outbox
+        # row in the approval's transaction): a rolled-back approval renders nothing, and the
+        # review transaction does no Markdown work. Pages render on the fly until then.
+        return [(prerender_article.name, (article.pk,))]
+    return []
 
 
-def _lock_round(article: Article, assignment: ReviewAssignment) -> dict[int, ReviewAssignment]:
-    """One query locks this assignment and the rest of the current round (quorum reads them)."""
-    locked = {
-        a.pk: a
-        for a in ReviewAssignment.objects.select_for_update(of=("self",))
+def _lock_round(
+    article: Article, assignment: ReviewAssignment
+) -> tuple[dict[int, ReviewAssignment], bool]:
+    """One query locks this assignment and the rest of the current round (quorum reads them),
+    with each reviewer's current disclosures (the conflict check; on `reviewer`) and whether the
+    article has open flags (a statement after the article lock: see open_flags_exist)."""
+    rows = list(
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
         .select_related("reviewer__user", "signature")
-    }
+        .annotate(
+            disclosures_json=current_disclosures_json(OuterRef("reviewer_id")),
+            open_flags=open_flags_exist(article.pk),
+        )
+    )
+    locked: dict[int, ReviewAssignment] = {a.pk: a for a in rows}
     if assignment.pk not in locked:
         raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
-    return locked
+    for row in rows:
+        disclosures_from_json(row.reviewer, row.disclosures_json)
+    return locked, any(row.open_flags for row in rows)
 
 
 def _interval_days(article: Article) -> int:
@@ -306,79 +350,3 @@ def _decision_reason(assignment: ReviewAssignment, approvals: int, required: int
     if assignment.decision == Decision.CHANGES_REQUESTED:
         return f"changes requested by {member}"
     return f"declined by {member}"
-
-
-def _close_open_flags(article: Article, *, resolution: str, actor: AnyUser, note: str) -> str:
-    # the triage is recorded now; the flags close when the board approves again (flags.py)
-    return flags_triage(article, resolution=resolution, actor=actor, note=note)
-
-
-def article_rereview(*, article: Article, actor: AnyUser, note: str = "") -> Article:
-    """Send a stale article, unchanged, back to the board; last round's approvers are
-    re-assigned when still active. Open staleness flags close as "confirmed"."""
-    note = (note or "").strip()
-    with transaction.atomic():
-        article = _lock(article)
-        perms.ensure(perms.can_rereview(article, actor), "Only an editor can send to re-review.")
-        require_transition(article, article.rereview, "send to re-review")
-        previous = list(
-            BoardMember.objects.active()
-            .filter(
-                assignments__article=article,
-                assignments__round=article.review_round,
-                assignments__decision=Decision.APPROVED,
-            )
-            .exclude(user_id=article.author_id)
-            .distinct()
-        )
-        # a disclosure declared since the last round keeps that approver out of this one
-        previous, conflicts = split_conflicted(previous, article, names_only=True)
-        article.rereview()
-        # before the flags are triaged (they name the changed sources) and before anyone signs
-        citations_repin_flagged(article, actor=actor)
-        resolved = _close_open_flags(article, resolution="confirmed", actor=actor, note=note)
-        reason = f"sent to re-review (round {article.review_round})"
-        if conflicts:
-            reason = f"{reason}; not re-assigned (conflict of interest): {'; '.join(conflicts)}"
-        save_attributed(
-            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
-        )
-        article_state_event(article)
-        due_at = timezone.now() + timedelta(days=settings.REVIEW_DUE_DAYS)
-        bulk_create_with_history(
-            [
-                ReviewAssignment(
-                    article=article,
-                    reviewer=m,
-                    round=article.review_round,
-                    assigned_by=history_user(actor),
-                    due_at=due_at,
-                )
-                for m in previous
-            ],
-            ReviewAssignment,
-            default_user=actor,
-            default_change_reason=f"re-review round {article.review_round}",
-        )
-        notifications.on_assigned(article)
-    return article
-
-
-def article_start_revision(*, article: Article, actor: AnyUser, note: str = "") -> Article:
-    """Reopen an approved or stale article for editing; readers keep the approved snapshot.
-    Open staleness flags close as "revised"."""
-    note = (note or "").strip()
-    with transaction.atomic():
-        article = _lock(article)
-        perms.ensure(
-            perms.can_start_revision(article, actor),
-            "Only the author or an editor can start a revision.",
-        )
-        require_transition(article, article.start_revision, "start a revision")
-        article.start_revision()
-        resolved = _close_open_flags(article, resolution="revised", actor=actor, note=note)
-        reason = "revision started"
-        save_attributed(
-            article, actor=actor, reason=f"{resolved}; {reason}" if resolved else reason
-        )
-    return article

@@ -1,0 +1,64 @@
+"""An article's sections and citations (with their sources) in one query, as the submission
+check and the snapshot a reviewer signs read them (issue 22: one round trip, not two).
+
+The citations are the query's rows; the sections ride along as one JSON column on the first
+citation only (the other rows carry NULL, so a long article is not sent once per citation).
+Both come from one statement, so from one snapshot (two queries could straddle a concurrent
+commit). An article without citations costs a second query for its sections."""
+
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, JSONField, Subquery, When
+from django.db.models.functions import JSONObject
+
+from articles.aggregates import JSONArrayAgg
+from articles.models import Article, Citation, Section
+
+SECTION_FIELDS = tuple(field.attname for field in Section._meta.concrete_fields)
+SECTIONS_COLUMN = "article_sections_json"
+
+
+def _sections_json(article_pk: int) -> Subquery:
+    """The article's sections, every concrete field, as one JSON array (NULL when none)."""
+    rows = (
+        Section.objects.filter(article_id=article_pk)
+        .order_by()
+        .values("article_id")
+        .annotate(rows=JSONArrayAgg(JSONObject(**{name: name for name in SECTION_FIELDS})))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def _section_from_row(row: dict, using: str) -> Section:
+    # from_db, as the ORM builds an instance from a row: every field is a plain str or int,
+    # which JSON carries unchanged
+    return Section.from_db(using, SECTION_FIELDS, [row[name] for name in SECTION_FIELDS])
+
+
+def article_content(article: Article) -> tuple[list[Section], list[Citation]]:
+    """The sections in reading order (position, pk) and the citations with their sources
+    (number, pk): one query, two when the article cites nothing."""
+    first = Citation.objects.filter(article_id=article.pk).order_by("number", "pk").values("pk")
+    citations = list(
+        Citation.objects.filter(article_id=article.pk)
+        .select_related("source")
+        .annotate(
+            **{
+                SECTIONS_COLUMN: Case(
+                    When(pk=Subquery(first[:1]), then=_sections_json(article.pk)),
+                    default=None,
+                    output_field=JSONField(),
+                )
+            }
+        )
+        .order_by("number", "pk")
+    )
+    if not citations:
+        return list(Section.objects.filter(article_id=article.pk).order_by("position", "pk")), []
+    using = citations[0]._state.db or DEFAULT_DB_ALIAS
+    rows = getattr(citations[0], SECTIONS_COLUMN) or []
+    sections = [_section_from_row(row, using) for row in rows]
+    sections.sort(key=lambda s: (s.position, s.pk))
+    return sections, citations
