@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, JSONField, Subquery, When
-from django.db.models.functions import JSONObject
 
-from articles.aggregates import JSONArrayAgg
+from articles.aggregates import from_json_rows, json_rows
 from articles.models import Article, Citation, Section
 
 SECTION_FIELDS = tuple(field.attname for field in Section._meta.concrete_fields)
@@ -21,20 +20,8 @@ SECTIONS_COLUMN = "article_sections_json"
 
 def _sections_json(article_pk: int) -> Subquery:
     """The article's sections, every concrete field, as one JSON array (NULL when none)."""
-    rows = (
-        Section.objects.filter(article_id=article_pk)
-        .order_by()
-        .values("article_id")
-        .annotate(rows=JSONArrayAgg(JSONObject(**{name: name for name in SECTION_FIELDS})))
-        .values("rows")
-    )
-    return Subquery(rows, output_field=JSONField())
-
-
-def _section_from_row(row: dict, using: str) -> Section:
-    # from_db, as the ORM builds an instance from a row: every field is a plain str or int,
-    # which JSON carries unchanged
-    return Section.from_db(using, SECTION_FIELDS, [row[name] for name in SECTION_FIELDS])
+    sections = Section.objects.filter(article_id=article_pk)
+    return json_rows(sections, "article_id", **{name: name for name in SECTION_FIELDS})
 
 
 def article_content(article: Article) -> tuple[list[Section], list[Citation]]:
@@ -59,6 +46,7 @@ def article_content(article: Article) -> tuple[list[Section], list[Citation]]:
         return list(Section.objects.filter(article_id=article.pk).order_by("position", "pk")), []
     using = citations[0]._state.db or DEFAULT_DB_ALIAS
     rows = getattr(citations[0], SECTIONS_COLUMN) or []
-    sections = [_section_from_row(row, using) for row in rows]
+    # every field is a plain str or int, which JSON carries unchanged
+    sections = from_json_rows(Section, SECTION_FIELDS, rows, using)
     sections.sort(key=lambda s: (s.position, s.pk))
     return sections, citations

@@ -18,10 +18,9 @@ from datetime import date
 from functools import lru_cache
 
 from confusable_homoglyphs import categories, confusables
-from django.db.models import JSONField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import OuterRef, Prefetch, Subquery
 
-from articles.aggregates import JSONArrayAgg
+from articles.aggregates import from_json_rows, json_rows
 from articles.models import Article, Citation, Source
 from reviewers.models import DISCLOSURE_PHRASES, BoardMember, Disclosure
 
@@ -94,14 +93,8 @@ def cited_issuers_json(article_pk: int) -> Subquery:
     """The article's cited sources as one JSON array of {title, issuer} (NULL when it cites
     none): an annotation for a query the caller runs anyway, read back with issuers_from_json
     (saves article_issuers' query)."""
-    rows = (
-        Citation.objects.filter(article_id=article_pk)
-        .order_by()
-        .values("article_id")
-        .annotate(rows=JSONArrayAgg(JSONObject(title="source__title", issuer="source__issuer")))
-        .values("rows")
-    )
-    return Subquery(rows, output_field=JSONField())
+    cited = Citation.objects.filter(article_id=article_pk)
+    return json_rows(cited, "article_id", title="source__title", issuer="source__issuer")
 
 
 def issuers_from_json(rows: list[dict] | None) -> dict[str, str]:
@@ -157,26 +150,14 @@ def current_disclosures_json(member: OuterRef | int, on: date | None = None) -> 
     """A member's current disclosures as one JSON array (NULL when none): an annotation for a
     query that reads the member anyway, read back with disclosures_from_json (saves the
     prefetch's query)."""
-    rows = (
-        Disclosure.objects.current(on)
-        .filter(member_id=member)
-        .order_by()
-        .values("member_id")
-        .annotate(rows=JSONArrayAgg(JSONObject(**{name: name for name in DISCLOSURE_FIELDS})))
-        .values("rows")
-    )
-    return Subquery(rows, output_field=JSONField())
+    current = Disclosure.objects.current(on).filter(member_id=member)
+    return json_rows(current, "member_id", **{name: name for name in DISCLOSURE_FIELDS})
 
 
 def disclosures_from_json(member: BoardMember, rows: list[dict] | None) -> BoardMember:
     """Put what current_disclosures_json read on `member.current_disclosures`, as
     current_disclosures_prefetch does (ordered by organisation, then pk); returns the member."""
-    found = [
-        Disclosure.from_db(
-            member._state.db, DISCLOSURE_FIELDS, [row[name] for name in DISCLOSURE_FIELDS]
-        )
-        for row in rows or ()
-    ]
+    found = from_json_rows(Disclosure, DISCLOSURE_FIELDS, rows, member._state.db or "default")
     member.current_disclosures = sorted(found, key=lambda d: (d.organisation, d.pk))
     return member
 
