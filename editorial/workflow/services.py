@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -28,21 +27,19 @@ from editorial.notify import hooks as notifications
 from editorial.outbox import outbox_enqueue_many
 from editorial.public.search import search_document_store
 from editorial.public.tasks import prerender_article
-from editorial.webhooks import SUBSCRIBED, any_subscription, article_state_event, subscribed_in
+from editorial.webhooks import article_state_event, subscribed_in
 from editorial.workflow import permissions as perms
 from editorial.workflow.checklist import checklist_clean, checklist_problems
 from editorial.workflow.conflict_check import ensure_no_conflict
-from editorial.workflow.flags import flags_close_on_approval, open_flags_exist
-from editorial.workflow.guards import lock_article as _lock
+from editorial.workflow.flags import flags_close_on_approval
 from editorial.workflow.guards import require_status as _require_status
 from editorial.workflow.guards import require_transition
+from editorial.workflow.locks import assignable_members, lock_round_rows, lock_with_hints
 from editorial.workflow.quorum import quorum_state
 from editorial.workflow.rounds import round_close
 from editorial.workflow.signatures import signature_meaning, snapshot_cites_label
 from editorial.workflow.submission import submission_check
 from reviewers.conflicts import (
-    cited_issuers_json,
-    current_disclosures_json,
     disclosures_from_json,
     issuers_from_json,
     issuers_of,
@@ -53,16 +50,10 @@ from reviewers.models import BoardMember, Decision, ReviewAssignment, Signature,
 DECISIONS = (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED)
 
 
-def _lock_with_hints(article: Article) -> Article:
-    # whether any client subscribes to webhooks, read with the lock: when none does (the common
-    # case), article_state_event owes nothing and runs no subscriptions query
-    return _lock(article, **{SUBSCRIBED: any_subscription()})
-
-
 def article_submit(*, article: Article, actor: AnyUser) -> Article:
     """Send a draft (or a revised article) to the board."""
     with transaction.atomic():
-        article = _lock_with_hints(article)
+        article = lock_with_hints(article)
         perms.ensure(perms.can_submit(article, actor), "Only the author or an editor can submit.")
         require_transition(article, article.submit, "submit")
         problems, warnings = submission_check(article)
@@ -92,7 +83,7 @@ def review_assign(
 ) -> list[ReviewAssignment]:
     """Assign board members to the current round; starts the review of a submitted article."""
     with transaction.atomic():
-        article = _lock_with_hints(article)
+        article = lock_with_hints(article)
         perms.ensure(perms.can_assign(article, actor), "Only an editor can assign reviewers.")
         _require_status(article, (Status.SUBMITTED, Status.UNDER_REVIEW), "assign reviewers")
         members = _assignable(article, reviewers)
@@ -126,18 +117,7 @@ def _assignable(article: Article, reviewers: Sequence[BoardMember]) -> Sequence[
     # article's cited issuers (the conflict check): subqueries of the members' query, not three
     # more round trips. A statement after the article lock: what an author or a member wrote
     # before it is seen.
-    assigned = ReviewAssignment.objects.filter(
-        article=article, round=article.review_round, reviewer=OuterRef("pk")
-    )
-    members = list(
-        BoardMember.objects.filter(pk__in=[m.pk for m in reviewers])
-        .annotate(
-            is_assigned=Exists(assigned),
-            disclosures_json=current_disclosures_json(OuterRef("pk")),
-            issuers_json=cited_issuers_json(article.pk),
-        )
-        .select_related("user")
-    )
+    members = assignable_members(article, sorted({m.pk for m in reviewers}))
     if not members:
         raise ValidationError("Choose at least one board member to review the article.")
     issuers = issuers_from_json(members[0].issuers_json)
@@ -175,7 +155,7 @@ def review_decide(
     readers (the article's "Changes" list)."""
     comment = _decision_comment(decision, comment)
     with transaction.atomic():
-        article = _lock_with_hints(assignment.article)
+        article = lock_with_hints(assignment.article)
         locked, open_flags = _lock_round(article, assignment)
         assignment = locked[assignment.pk]
         perms.ensure(perms.can_decide(assignment, actor), "Only the assigned reviewer can decide.")
@@ -275,15 +255,7 @@ def _lock_round(
     """One query locks this assignment and the rest of the current round (quorum reads them),
     with each reviewer's current disclosures (the conflict check; on `reviewer`) and whether the
     article has open flags (a statement after the article lock: see open_flags_exist)."""
-    rows = list(
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .filter(Q(pk=assignment.pk) | Q(article=article, round=article.review_round))
-        .select_related("reviewer__user", "signature")
-        .annotate(
-            disclosures_json=current_disclosures_json(OuterRef("reviewer_id")),
-            open_flags=open_flags_exist(article.pk),
-        )
-    )
+    rows = lock_round_rows(article, assignment)
     locked: dict[int, ReviewAssignment] = {a.pk: a for a in rows}
     if assignment.pk not in locked:
         raise ReviewAssignment.DoesNotExist("ReviewAssignment matching query does not exist.")
