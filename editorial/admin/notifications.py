@@ -26,7 +26,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() != "yes":
             return queryset
-        return cast(ReviewAssignmentQuerySet, queryset).open().filter(due_at__lt=timezone.now())
+        return cast(ReviewAssignmentQuerySet, queryset).overdue(timezone.now())
 
 
 @admin.register(NotificationPreference)

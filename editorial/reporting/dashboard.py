@@ -78,7 +78,7 @@ def _tiles(now: datetime, today: date) -> list[Tile]:
     by_status = dict(  # query 1
         Article.objects.order_by().values_list("status").annotate(n=Count("pk"))
     )
-    overdue = ReviewAssignment.objects.open().filter(due_at__lt=now).count()  # query 2
+    overdue = ReviewAssignment.objects.overdue(now).count()  # query 2
     due = Article.objects.due_for_review(horizon).count()  # query 3
     article_list = "articles_article"
     return [

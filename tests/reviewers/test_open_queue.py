@@ -64,6 +64,22 @@ def test_open_holds_only_pending_current_round_assignments_of_articles_under_rev
     assert open_articles == {current.pk}
 
 
+def test_overdue_holds_the_open_assignments_due_before_now():
+    member = BoardMemberFactory()
+    late, due, next_round, sent_back, decided = (_articles(1)[0] for _ in range(5))
+    Article.objects.filter(pk=next_round.pk).update(review_round=2)
+    Article.objects.filter(pk=sent_back.pk).update(status="changes_requested")
+    _assign(member, [late, due, next_round, sent_back])
+    _assign(member, [decided], decision="approved")
+    ReviewAssignment.objects.exclude(article=due).update(due_at=timezone.now() - timedelta(days=1))
+    now = timezone.now()
+
+    overdue = list(ReviewAssignment.objects.overdue(now))
+
+    assert [a.article_id for a in overdue] == [late.pk]
+    assert overdue == list(ReviewAssignment.objects.open().filter(due_at__lt=now))
+
+
 def _plan(queryset) -> dict:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
