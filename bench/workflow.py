@@ -13,6 +13,7 @@ printed on its own line). Targets (issue 2, PostgreSQL): one article through all
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -83,26 +84,40 @@ def _create_article(i: int, author: User, sources: list[Source]) -> Article:
     return article
 
 
+class _Statements:
+    """The statements a timed operation runs, recorded as the peer harness counts them
+    (../shared/peer-bench/wagtail: a connection.execute_wrapper with DEBUG off). Django's
+    CaptureQueriesContext would switch on the debug cursor, which renders every statement with
+    its parameters and logs it: work production does not do, inside the timed window."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
 def measure(fn):
     # Owed effects (notices, the pre-render) are outbox rows written in the operation's
     # transaction; in production the relay publishes them and a worker runs them. Time the
     # operation as production runs it (no eager relay after commit), then run the rows it
     # wrote in-process after the timed window: `WORKER` keeps their own cost.
-    connection.queries_log.clear()  # the log is a bounded deque: a full one counts nothing
     # rows, not INSERTs: a write that owes several effects writes them in one INSERT
     last_row = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     celery_app.conf.task_always_eager = False
+    statements = _Statements()
     try:
-        with CaptureQueriesContext(connection) as ctx:
+        # BEGIN and COMMIT do not pass through execute wrappers: counted as the debug cursor
+        # counted them (one each per transaction the operation opened)
+        with connection.execute_wrapper(statements), _transactions() as opened:
             start = time.perf_counter()
             result = fn()
             elapsed = time.perf_counter() - start
     finally:
         celery_app.conf.task_always_eager = True
     OUTBOX["inserts"] += sum(
-        1
-        for q in ctx.captured_queries
-        if q["sql"].startswith('INSERT INTO "editorial_outboxmessage"')
+        1 for sql in statements.sql if sql.startswith('INSERT INTO "editorial_outboxmessage"')
     )
     OUTBOX["rows"] += OutboxMessage.objects.filter(pk__gt=last_row).count()
     with CaptureQueriesContext(connection) as worker_ctx:
@@ -116,8 +131,26 @@ def measure(fn):
             outbox_relay_in_process(pk)
         WORKER["ms"] += (time.perf_counter() - start) * 1000
     WORKER["queries"] += len(worker_ctx.captured_queries)
-    LAST_SQL[:] = [q["sql"] for q in ctx.captured_queries]
-    return result, elapsed, len(ctx.captured_queries)
+    LAST_SQL[:] = ["BEGIN"] * opened[0] + statements.sql + ["COMMIT"] * opened[0]
+    return result, elapsed, len(statements.sql) + 2 * opened[0]
+
+
+@contextlib.contextmanager
+def _transactions():
+    """How many outermost transactions the block opened (each is one BEGIN and one COMMIT)."""
+    opened = [0]
+    original = connection.set_autocommit
+
+    def set_autocommit(autocommit, *args, **kwargs):
+        if not autocommit:
+            opened[0] += 1
+        return original(autocommit, *args, **kwargs)
+
+    connection.set_autocommit = set_autocommit  # type: ignore[method-assign]
+    try:
+        yield opened
+    finally:
+        del connection.set_autocommit
 
 
 def flush_outbox() -> None:
