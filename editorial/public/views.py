@@ -27,12 +27,17 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u
 
 
 def _audience(request: HttpRequest) -> tuple[str, bool]:
-    """The reader's chosen audience and whether they chose it on this request."""
-    chosen = request.GET.get("audience", "")
-    if chosen in AUDIENCES:
-        return chosen, True
-    remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
-    return (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+    """The reader's chosen audience and whether they chose it on this request (read once per
+    request: the ETag asks, then the view)."""
+    if not hasattr(request, "_public_audience"):
+        chosen = request.GET.get("audience", "")
+        if chosen in AUDIENCES:
+            audience = chosen, True
+        else:
+            remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
+            audience = (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+        cast(Any, request)._public_audience = audience
+    return cast(Any, request)._public_audience
 
 
 def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
