@@ -121,3 +121,14 @@ def test_local_copies_expire_and_stay_bounded(local_copies, settings):
     key = f"public-test:{page_cache.LOCAL_PAGES_MAX + 9}"
     page_cache._LOCAL_PAGES[key] = (b"old", 0.0)  # expired: read from the shared cache
     assert page_cache.page_get(key) == b"page"
+
+
+def test_a_page_from_the_cache_has_the_headers_of_a_rendered_one():
+    article = ArticleFactory(approved=True)
+    for url in (article_url(article), "/"):
+        rendered, cached = Client().get(url), Client().get(url)
+        assert cached.content == rendered.content
+        assert dict(cached.headers) == dict(rendered.headers)
+        assert "no-cache" in cached.headers["Cache-Control"]
+        assert "Content-Security-Policy" in cached.headers
+    assert Client().get(article_url(article)).headers["Vary"] == "Cookie"
