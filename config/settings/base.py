@@ -311,6 +311,11 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # of reading it from the shared cache on every view: another worker's board change (a name, a
 # disclosure) reaches this worker's pages at most this much later. 0: read it every time.
 PUBLIC_BOARD_DIGEST_MEMO_SECONDS = env.int("PUBLIC_BOARD_DIGEST_MEMO_SECONDS", default=2)
+# Each process also keeps the last pages it served (editorial.public.page_cache), this long after
+# reading them: a page's key names its version, so no copy outlives an unapproval or a change of
+# the article; what the key does not name (the board) reaches this worker's pages that much later
+# than the shared cache's bound. 0: read the shared cache every time.
+PUBLIC_PAGE_LOCAL_SECONDS = env.int("PUBLIC_PAGE_LOCAL_SECONDS", default=5)
 # The page cache is shared by every worker (issue 22): a page one worker rendered costs any other
 # one cache read. Embedded: a file cache on this machine; production: Redis (production.py).
 # CACHE_URL overrides it (redis://..., filecache:///path, dbcache://table, locmemcache://).

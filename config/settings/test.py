@@ -39,6 +39,7 @@ AUDIT_ANCHOR_KEY = "test-anchor-key"
 # Tests play several workers in one process: every page view reads the board's digest (the
 # memo has a test of its own).
 PUBLIC_BOARD_DIGEST_MEMO_SECONDS = 0
+PUBLIC_PAGE_LOCAL_SECONDS = 0  # tests/editorial/public/test_page_cache.py turns it on
 # A file cache as in the embedded mode (shared between processes, pickled), one per test run.
 CACHES = {
     "default": {

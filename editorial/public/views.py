@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import datetime
@@ -27,12 +28,17 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u
 
 
 def _audience(request: HttpRequest) -> tuple[str, bool]:
-    """The reader's chosen audience and whether they chose it on this request."""
-    chosen = request.GET.get("audience", "")
-    if chosen in AUDIENCES:
-        return chosen, True
-    remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
-    return (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+    """The reader's chosen audience and whether they chose it on this request (read once per
+    request: the ETag asks, then the view)."""
+    if not hasattr(request, "_public_audience"):
+        chosen = request.GET.get("audience", "")
+        if chosen in AUDIENCES:
+            audience = chosen, True
+        else:
+            remembered = request.COOKIES.get(AUDIENCE_COOKIE, "")
+            audience = (remembered if remembered in AUDIENCES else AUDIENCES[0]), False
+        cast(Any, request)._public_audience = audience
+    return cast(Any, request)._public_audience
 
 
 def _version(request: HttpRequest, slug: str) -> PublicVersion | None:
@@ -78,15 +84,32 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response = _article_detail_render(request, slug, audience)
         if etag and response.status_code == 200:
             page_set(key, response.content)
+        _article_headers(response)
     else:
-        response = HttpResponse(body)
+        response = HttpResponse(body, headers=_cached_page_headers("article"))
     if chosen_now:
         response.set_cookie(
             AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
         )
+    return response
+
+
+def _article_headers(response: HttpResponse) -> None:
     patch_vary_headers(response, ["Cookie"])
     patch_cache_control(response, public=True, no_cache=True)
-    return response
+
+
+def _index_headers(response: HttpResponse) -> None:
+    patch_cache_control(response, public=True, no_cache=True)
+
+
+@functools.cache
+def _cached_page_headers(kind: str) -> dict[str, str]:
+    """The headers a rendered page gets, for one served from the cache: worked out once by the
+    same calls on an empty response, so both are the same (a cached page views run often)."""
+    response = HttpResponse()
+    (_article_headers if kind == "article" else _index_headers)(response)
+    return {name: response.headers[name] for name in ("Vary", "Cache-Control") if name in response}
 
 
 def _article_detail_render(request: HttpRequest, slug: str, audience: str) -> HttpResponse:
@@ -152,9 +175,9 @@ def article_index(request: HttpRequest) -> HttpResponse:
     if body is None:
         response = _article_index_render(request)
         page_set(key, response.content)
+        _index_headers(response)
     else:
-        response = HttpResponse(body)
-    patch_cache_control(response, public=True, no_cache=True)
+        response = HttpResponse(body, headers=_cached_page_headers("index"))
     return response
 
 

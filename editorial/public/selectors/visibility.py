@@ -7,12 +7,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery, TextField
-from django.db.models.functions import MD5, Cast
+from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import MD5, Cast, Coalesce, Greatest
 from django.template.loader import get_template
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
@@ -146,14 +146,13 @@ def article_version_for_public(slug: str) -> PublicVersion | None:
     row = rows[0] if rows else None
     if row is None:
         return None
-    status, submitted_at, updated_at, decided_at, flagged_at, digest = row
+    status, was_submitted, modified_at, digest = row
     visibility = article_visibility(
-        status=status, has_snapshot=digest is not None, was_submitted=submitted_at is not None
+        status=status, has_snapshot=digest is not None, was_submitted=bool(was_submitted)
     )
     if visibility in (None, Visibility.GONE):
         return None
-    times = (as_datetime(t) for t in (updated_at, decided_at, flagged_at))
-    return PublicVersion(visibility, max(t for t in times if t is not None), digest or "")
+    return PublicVersion(visibility, as_datetime(modified_at), digest or "")
 
 
 _SLUG_MARK = "\x00probe-slug\x00"
@@ -186,26 +185,31 @@ class CompiledQuery:
 @functools.cache
 def _probe_query(vendor: str) -> CompiledQuery:
     """The probe, compiled once per database vendor, the slug filled in at each run."""
+    # the latest of the three times in the database: a page view parses one timestamp, not
+    # three (on SQLite GREATEST is MAX(), NULL if any is: updated_at stands in for a missing one)
+    modified_at = Greatest(
+        "updated_at",
+        Coalesce(_LAST_DECIDED_AT, "updated_at"),
+        Coalesce(_LAST_FLAGGED_AT, "updated_at"),
+        output_field=DateTimeField(),
+    )
     articles = (
         Article.objects.filter(slug=_SLUG_MARK)
         .annotate(
-            last_decided_at=_LAST_DECIDED_AT,
-            last_flagged_at=_LAST_FLAGGED_AT,
+            was_submitted=Q(submitted_at__isnull=False),
+            modified_at=modified_at,
             snapshot_digest=MD5(Cast("approved_snapshot", TextField())),
         )
         .order_by()
-        .values_list(
-            "status",
-            "submitted_at",
-            "updated_at",
-            "last_decided_at",
-            "last_flagged_at",
-            "snapshot_digest",
-        )[:1]
+        .values_list("status", "was_submitted", "modified_at", "snapshot_digest")[:1]
     )
     return CompiledQuery.of(articles, _SLUG_MARK)
 
 
+@overload
+def as_datetime(value: datetime | str) -> datetime: ...
+@overload
+def as_datetime(value: None) -> None: ...
 def as_datetime(value: datetime | str | None) -> datetime | None:
     """A timestamp as the raw cursor gives it: a datetime (PostgreSQL) or its stored text
     (SQLite, UTC)."""
