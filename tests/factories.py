@@ -143,3 +143,22 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(BoardMemberFactory)
     organisation = "Pfizer"
     kind = "consulting"
+
+
+def articles_in_state(
+    n: int, *, status: str = "under_review", review_round: int = 1, prefix: str = "q"
+) -> list[Article]:
+    """n bare articles set straight to `status` and `review_round` in two statements, for
+    volume and query-shape tests (the workflow path that gets them there is tested elsewhere)."""
+    author = author_user()
+    start = Article.objects.count()
+    articles = Article.objects.bulk_create(
+        [
+            Article(title=f"{prefix} {start + i}", slug=f"{prefix}-{start + i}", author=author)
+            for i in range(n)
+        ]
+    )
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        status=status, review_round=review_round
+    )
+    return articles  # the instances keep their draft state: refresh_from_db to read it

@@ -12,25 +12,13 @@ from django.utils import timezone
 
 from articles.models import Article
 from reviewers.models import ReviewAssignment
-from tests.factories import BoardMemberFactory, author_user
+from tests.factories import BoardMemberFactory, articles_in_state
 
 pytestmark = pytest.mark.django_db
 
 
 def _articles(n: int, *, status: str = "under_review", review_round: int = 1) -> list[Article]:
-    author = author_user()
-    start = Article.objects.count()
-    articles = Article.objects.bulk_create(
-        [
-            Article(title=f"Q{start + i}", slug=f"open-q-{start + i}", author=author)
-            for i in range(n)
-        ]
-    )
-    # bulk set state for the volume/shape tests: the workflow path is tested elsewhere
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        status=status, review_round=review_round
-    )
-    return articles
+    return articles_in_state(n, status=status, review_round=review_round, prefix="open-q")
 
 
 def _assign(member, articles, *, round: int = 1, decision: str = "pending") -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from reviewers.models import ReviewAssignment
-from tests.factories import BoardMemberFactory, author_user
+from tests.factories import BoardMemberFactory, articles_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,7 @@ OVERDUE_QUERIES = 9
 
 def _overdue(n: int, *, late_by_hours: int = 1) -> list[ReviewAssignment]:
     """n articles under review, each with two pending assignments due in the past."""
-    author = author_user()
-    start = Article.objects.count()
-    articles = Article.objects.bulk_create(
-        [
-            Article(title=f"Late {start + i}", slug=f"late-{start + i}", author=author)
-            for i in range(n)
-        ]
-    )
-    # bulk set state for the volume test: the workflow path is tested elsewhere
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        status="under_review", review_round=1
-    )
+    articles = articles_in_state(n, prefix="late")
     now = timezone.now()
     members = BoardMemberFactory(), BoardMemberFactory()
     return ReviewAssignment.objects.bulk_create(
