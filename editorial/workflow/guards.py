@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django_fsm import can_proceed
 
 from articles.models import Article
@@ -16,11 +17,16 @@ def lock_article(article: Article, **annotations: Any) -> Article:
     """Re-read the article with its row locked (and its author) for this transaction, with
     `annotations` (they read the statement's snapshot, taken before any wait for the lock: never
     annotate what the lock's holder may write)."""
+    return article_lock_query(article.pk, **annotations).get()
+
+
+def article_lock_query(article_pk: int, **annotations: Any) -> QuerySet[Article]:
+    """The statement lock_article runs: the article (and its author) with its row locked."""
     return (
         Article.objects.select_for_update(of=("self",))
         .select_related("author")
         .annotate(**annotations)
-        .get(pk=article.pk)
+        .filter(pk=article_pk)
     )
 
 

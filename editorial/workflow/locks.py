@@ -15,6 +15,7 @@ from articles.models import Article
 from articles.precompiled import Precompiled
 from editorial.webhooks import SUBSCRIBED, any_subscription
 from editorial.workflow.flags import open_flags_exist
+from editorial.workflow.guards import article_lock_query
 from reviewers.conflicts import cited_issuers_json, current_disclosures_json
 from reviewers.models import BoardMember, ReviewAssignment
 
@@ -22,12 +23,7 @@ from reviewers.models import BoardMember, ReviewAssignment
 def _article_lock(article_pk: int) -> QuerySet[Article]:
     # whether any client subscribes to webhooks, read with the lock: when none does (the common
     # case), article_state_event owes nothing and runs no subscriptions query
-    return (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("author")
-        .annotate(**{SUBSCRIBED: any_subscription()})
-        .filter(pk=article_pk)
-    )
+    return article_lock_query(article_pk, **{SUBSCRIBED: any_subscription()})
 
 
 _ARTICLE_LOCK = Precompiled(Article, _article_lock)
