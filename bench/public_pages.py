@@ -474,6 +474,8 @@ def start_gunicorn(port: int, workers: int, tree: Path, cache_url: str) -> subpr
         # production keeps connections (60 s, settings/production.py); longer here so that each
         # scenario's PostgreSQL CPU is read off the same backends
         "DATABASE_CONN_MAX_AGE": "600",
+        # production checks a kept connection before each request's first query
+        "DATABASE_CONN_HEALTH_CHECKS": "true",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     command = [

@@ -89,12 +89,19 @@ TEMPLATES = [
     },
 ]
 
+POSTGRESQL_ENGINE = "config.postgresql"
 DATABASES = {"default": env.db("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # A database that does not answer fails a connection in this many seconds (libpq's minimum is 2)
 # instead of hanging a request, a task or /healthz.
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# Before a request's first query, check that a kept connection still works (production turns it
+# on): the PostgreSQL backend below checks without a round trip when the socket shows no drop.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that polls the socket first (config/postgresql)
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 # Two database roles (issue 15). DATABASE_URL is the runtime role: web, workers, beat and every

@@ -17,10 +17,13 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted PostgreSQL costs one retry
+# a restarted PostgreSQL costs one retry, not an error page (config/postgresql: no round trip
+# while the connection's socket shows no drop)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT  # noqa: F405
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs PostgreSQL: DATABASE_URL must be postgres://...")
+DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE  # noqa: F405
 if env.str("DATABASE_OWNER_URL", default=""):
     DATABASE_OWNER = env.db("DATABASE_OWNER_URL")
 REDIS_URL = env.str("REDIS_URL")

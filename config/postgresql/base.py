@@ -1,0 +1,60 @@
+"""Django's PostgreSQL backend with a health check that costs no round trip when it can.
+
+CONN_HEALTH_CHECKS (on in production) makes Django run `SELECT 1` on a kept connection before
+each request's first query, so that a connection PostgreSQL dropped (a restart, a terminated
+backend) is replaced instead of failing the request. That is one more round trip on every
+request: on a cached public page, whose only query is the version probe, it is a third of the
+page's I/O (issue 22, bench/public_pages.py).
+
+An idle connection the server has dropped is readable: PostgreSQL sends its FATAL message
+and closes the socket (EOF), and a crashed backend's socket reads EOF. So the socket is polled
+first, without waiting: nothing to read and psycopg reports the connection sound, and the
+connection is kept without asking the server; anything to read (a drop, or an unsolicited
+notice) and Django's own check runs (`SELECT 1`), which closes a dead connection as before.
+A server that vanished without closing the socket is not seen by either check until the
+query's own timeout.
+"""
+
+from __future__ import annotations
+
+import select
+
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
+from psycopg import pq
+
+_READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
+
+
+def looks_sound(connection: object) -> bool:
+    """True when the idle psycopg connection shows no sign of a drop, asked of the client only:
+    open, not broken, idle (no transaction), and nothing waiting on its socket."""
+    pgconn = getattr(connection, "pgconn", None)
+    if pgconn is None or getattr(connection, "closed", True) or getattr(connection, "broken", True):
+        return False
+    if pgconn.status != pq.ConnStatus.OK:
+        return False
+    if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        return False
+    poller = select.poll()
+    poller.register(pgconn.socket, _READABLE)
+    return not poller.poll(0)
+
+
+class DatabaseWrapper(PostgreSQLDatabaseWrapper):
+    # set by Django's BaseDatabaseWrapper (not in django-stubs)
+    health_check_enabled: bool
+    health_check_done: bool
+
+    def close_if_health_check_failed(self) -> None:
+        if (
+            self.connection is None
+            or not self.health_check_enabled
+            or self.health_check_done
+            or self.pool
+        ):
+            super().close_if_health_check_failed()
+            return
+        if looks_sound(self.connection):
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()  # Django's: SELECT 1, close if it fails
