@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
 from psycopg import pq
 
@@ -35,8 +36,12 @@ def looks_sound(connection: object) -> bool:
         return False
     if pgconn.transaction_status != pq.TransactionStatus.IDLE:
         return False
+    try:
+        socket = pgconn.socket
+    except psycopg.Error:  # no socket: libpq lost it
+        return False
     poller = select.poll()
-    poller.register(pgconn.socket, _READABLE)
+    poller.register(socket, _READABLE)
     return not poller.poll(0)
 
 
