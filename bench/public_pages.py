@@ -20,7 +20,11 @@ page, is compared with this: `search_p95_over_article_p95`), then every page is 
 then draw paths uniformly at random, as readers in a steady state do. The floor (issue 22) is
 a bench-only view returning a stored 20 KB page
 through the same settings and middleware (bench/_floor_urls.py); `article_cpu_ratio` and
-`index_cpu_ratio` are the pages' worker CPU per request over the floor's, in the same run.
+`index_cpu_ratio` are the pages' worker CPU per request over the floor's, in the same run:
+with --rounds N (default 3) the floor, the article page and the index are measured N times in
+turn and each ratio is the median of the rounds' own ratios (`article_cpu_ratios`), the CPU
+figures the rounds' medians and the p95s the worst round's. Gunicorn runs with the health
+check on (DATABASE_CONN_HEALTH_CHECKS), as production does.
 """
 
 from __future__ import annotations
@@ -70,10 +74,21 @@ def main() -> int:
         default="redis://127.0.0.1:6379/13",
         help="CACHE_URL of the shared page cache, as production (flushed at the start)",
     )
-    parser.add_argument("--quick", action="store_true", help="1,000 articles, 3 s scenarios")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the floor, the article page and the index (16 clients) measured this many times in "
+        "turn; the ratios are the medians of the rounds' own ratios (the shared machine's speed "
+        "drifts between scenarios: the floor alone moves ~20%% within one run)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000 articles, 3 s scenarios, 1 round"
+    )
     args = parser.parse_args()
     if args.quick:
         args.articles, args.duration = min(args.articles, 1000), min(args.duration, 3)
+        args.rounds = 1
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL=postgres://... (the benchmark runs on PostgreSQL).")
         return 2
@@ -136,6 +151,17 @@ def headline(this: dict) -> dict:
     if floor:
         out["article_cpu_ratio"] = round(this["article"]["cpu_ms"] / floor, 2)
         out["index_cpu_ratio"] = round(this["index"]["cpu_ms"] / floor, 2)
+    rounds = this.get("rounds") or []
+    if len(rounds) > 1:
+        # several rounds: each page against the floor of its own round, the median of those
+        for page in ("article", "index"):
+            ratios = [r[page]["cpu_ms"] / r["floor"]["cpu_ms"] for r in rounds]
+            out[f"{page}_cpu_ratios"] = [round(ratio, 2) for ratio in ratios]
+            out[f"{page}_cpu_ratio"] = round(statistics.median(ratios), 2)
+            out[f"{page}_cpu_ms"] = statistics.median(r[page]["cpu_ms"] for r in rounds)
+            out[f"{page}_p95_ms"] = max(r[page]["p95"] for r in rounds)  # the worst round's
+        out["floor_cpu_ms"] = statistics.median(r["floor"]["cpu_ms"] for r in rounds)
+        out["rounds"] = len(rounds)
     return out
 
 
@@ -205,6 +231,11 @@ def measure(slugs: list[str], args, database: str, tree: Path) -> dict:
             figures[scenario_key(name)] = run_scenario(
                 server, base, database, name, paths, connections, args.duration
             )
+        if has_floor:
+            figures["rounds"] = [_round_figures(figures)] + [
+                _round(server, base, database, scenarios, args, number)
+                for number in range(2, args.rounds + 1)
+            ]
         for pid, peak_kib in worker_peak_memory(server.pid):
             print(f"worker {pid}: peak memory (VmHWM) {peak_kib / 1024:.1f} MiB")
         print(f"load average after: {load_average()}")
@@ -212,6 +243,39 @@ def measure(slugs: list[str], args, database: str, tree: Path) -> dict:
         server.terminate()
         server.wait(timeout=10)
     return figures
+
+
+ROUND_SCENARIOS = ("floor", "article", "index")
+
+
+def _round_figures(figures: dict) -> dict:
+    """One round's worker CPU per request and p95 of the floor, the article page, the index."""
+    return {
+        key: {"cpu_ms": figures[key]["cpu_ms"], "p95": figures[key]["p95"]}
+        for key in ROUND_SCENARIOS
+    }
+
+
+def _round(server, base: str, database: str, scenarios: dict, args, number: int) -> dict:
+    """The floor, the article page and the index again, one after another (16 clients)."""
+    paths = {
+        "floor": ["/__bench__/floor/"],
+        "article": scenarios["article page"],
+        "index": scenarios["index"],
+    }
+    measured = {
+        key: run_scenario(
+            server,
+            base,
+            database,
+            f"{key} (round {number})",
+            paths[key],
+            args.connections,
+            args.duration,
+        )
+        for key in ROUND_SCENARIOS
+    }
+    return _round_figures(measured)
 
 
 def warm_up(base: str, paths: list[str], threads: int = 4) -> None:

@@ -18,6 +18,7 @@ query's own timeout.
 from __future__ import annotations
 
 import select
+from typing import Any
 
 import psycopg
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
@@ -26,12 +27,12 @@ from psycopg import pq
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
 
 
-def looks_sound(connection: object) -> bool:
+def looks_sound(connection: psycopg.Connection[Any]) -> bool:
     """True when the idle psycopg connection shows no sign of a drop, asked of the client only:
     open, not broken, idle (no transaction), and nothing waiting on its socket."""
-    pgconn = getattr(connection, "pgconn", None)
-    if pgconn is None or getattr(connection, "closed", True) or getattr(connection, "broken", True):
+    if connection.closed or connection.broken:
         return False
+    pgconn = connection.pgconn
     if pgconn.status != pq.ConnStatus.OK:
         return False
     if pgconn.transaction_status != pq.TransactionStatus.IDLE:
