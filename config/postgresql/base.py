@@ -52,15 +52,13 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
     health_check_done: bool
 
     def close_if_health_check_failed(self) -> None:
-        if (
-            self.connection is None
-            or not self.health_check_enabled
-            or self.health_check_done
-            or self.pool
-        ):
-            super().close_if_health_check_failed()
-            return
-        if looks_sound(self.connection):
-            self.health_check_done = True
+        due = (
+            self.connection is not None
+            and self.health_check_enabled
+            and not self.health_check_done
+            and not self.pool
+        )
+        if due and looks_sound(self.connection):
+            self.health_check_done = True  # checked, without a round trip
             return
         super().close_if_health_check_failed()  # Django's: SELECT 1, close if it fails
