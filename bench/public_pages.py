@@ -129,6 +129,7 @@ def main() -> int:
     return 0
 
 
+FLOOR_PATHS = ["/__bench__/floor/"]  # the bench-only view (bench/_floor_urls.py)
 SCENARIO_KEYS = {"article page": "article", "index search": "search", "index": "index"}
 
 
@@ -186,8 +187,8 @@ def measure(slugs: list[str], args, database: str, tree: Path) -> dict:
             if fetch(base, path) != 200:
                 raise RuntimeError(f"{base}{path} did not answer 200: is the port ours?")
         floor_runs = [
-            ("floor", ["/__bench__/floor/"], args.connections),
-            ("floor (1 client)", ["/__bench__/floor/"], 1),
+            ("floor", FLOOR_PATHS, args.connections),
+            ("floor (1 client)", FLOOR_PATHS, 1),
         ]
         runs = [
             *(floor_runs if has_floor else []),
@@ -259,7 +260,7 @@ def _round_figures(figures: dict) -> dict:
 def _round(server, base: str, database: str, scenarios: dict, args, number: int) -> dict:
     """The floor, the article page and the index again, one after another (16 clients)."""
     paths = {
-        "floor": ["/__bench__/floor/"],
+        "floor": FLOOR_PATHS,
         "article": scenarios["article page"],
         "index": scenarios["index"],
     }
