@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend with a health check that costs no round trip when it can.
+"""Django's PostgreSQL backend with a health check that costs no round trip when it can, and
+prepared statements that a failed statement cannot leave stuck.
 
 CONN_HEALTH_CHECKS (on in production) makes Django run `SELECT 1` on a kept connection before
 each request's first query, so that a connection PostgreSQL dropped (a restart, a terminated
@@ -13,6 +14,13 @@ connection is kept without asking the server; anything to read (a drop, or an un
 notice) and Django's own check runs (`SELECT 1`), which closes a dead connection as before.
 A server that vanished without closing the socket is not seen by either check until the
 query's own timeout.
+
+Prepared statements (DATABASE_PREPARED_STATEMENTS, config/settings/base.py): psycopg forgets
+them on a rollback, but a statement that failed outside a transaction leaves them in place, and
+one whose plan a migration invalidated ("cached plan must not change result type") would fail
+on every run for the connection's life. So after a request or task in which a statement failed,
+the kept connection drops its prepared statements (DEALLOCATE ALL, which psycopg sees and
+follows): the next run prepares them again.
 """
 
 from __future__ import annotations
@@ -50,6 +58,14 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
     # set by Django's BaseDatabaseWrapper (not in django-stubs)
     health_check_enabled: bool
     health_check_done: bool
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        failed = self.errors_occurred
+        super().close_if_unusable_or_obsolete()  # Django's: closes a broken or expired one
+        kept = self.connection is not None and not self.in_atomic_block
+        if failed and kept and self.connection.prepare_threshold is not None:
+            with self.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
 
     def close_if_health_check_failed(self) -> None:
         due = (

@@ -20,7 +20,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # a restarted PostgreSQL costs one retry, not an error page (config/postgresql: no round trip
 # while the connection's socket shows no drop)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT  # noqa: F405
+postgresql_options(DATABASES["default"].setdefault("OPTIONS", {}))  # noqa: F405
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs PostgreSQL: DATABASE_URL must be postgres://...")
 DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE  # noqa: F405
