@@ -42,3 +42,22 @@ def test_one_redis_client_serves_every_call_and_values_round_trip(monkeypatch):
     # Django's own backend builds one client per call (5 here): ours one for the pool
     assert len(built) == 1
     assert isinstance(cache, DjangoRedisCache)
+
+
+@pytest.mark.redis
+def test_replies_are_parsed_by_hiredis():
+    """hiredis (a dependency) parses Redis's replies in C: a cached public page costs ~0.1 ms
+    less worker CPU than with redis-py's Python parser (issue 22)."""
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-redis-cache"})
+    page = b"<html>" + b"\xff" * 20_000 + b"</html>"  # bytes that are not text round-trip too
+    try:
+        cache.set("page", page, 30)
+        assert cache.get("page") == page
+        client = cache._cache.get_client("page")
+        connection = client.connection_pool.get_connection()
+        try:
+            assert "Hiredis" in type(connection._parser).__name__
+        finally:
+            client.connection_pool.release(connection)
+    finally:
+        cache.delete("page")
