@@ -20,7 +20,9 @@ them on a rollback, but a statement that failed outside a transaction leaves the
 one whose plan a migration invalidated ("cached plan must not change result type") would fail
 on every run for the connection's life. So after a request or task in which a statement failed,
 the kept connection drops its prepared statements (DEALLOCATE ALL, which psycopg sees and
-follows): the next run prepares them again.
+follows): the next run prepares them again. PostgreSQL binds at most 65,535 parameters per
+statement, where Django's client-side binding had no limit (an `IN` over 70,000 ids, a bulk
+insert of many rows): such a statement is bound on the client, as before (`BindingCursor`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 import psycopg
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
+from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import pq
 
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
@@ -54,10 +57,34 @@ def looks_sound(connection: psycopg.Connection[Any]) -> bool:
     return not poller.poll(0)
 
 
+# the protocol's limit on one statement's parameters (a 16-bit count)
+MAX_SERVER_PARAMETERS = 65_535
+
+
+class BindingCursor(ServerBindingCursor):
+    """Django's server-binding cursor; a statement with more parameters than PostgreSQL can
+    bind is bound on the client (its values quoted into the text, as Django's default cursor
+    does) and sent without parameters."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if params is not None and len(params) > MAX_SERVER_PARAMETERS:
+            # django-stubs types Django's cursor classes as psycopg2's: psycopg 3's below
+            connection = self.connection  # type: ignore[attr-defined]
+            query = psycopg.ClientCursor(connection).mogrify(query, params)
+            params = None
+        return super().execute(query, params, **kwargs)  # type: ignore[misc]
+
+
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
     # set by Django's BaseDatabaseWrapper (not in django-stubs)
     health_check_enabled: bool
     health_check_done: bool
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is ServerBindingCursor:
+            params["cursor_factory"] = BindingCursor
+        return params
 
     def close_if_unusable_or_obsolete(self) -> None:
         failed = self.errors_occurred

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from articles.models import Article
 from config.settings import base
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -84,3 +85,18 @@ def test_the_setting_off_keeps_django_s_client_side_binding(monkeypatch):
     assert "server_side_binding" not in options
     assert "prepare_threshold" not in options
     assert options["connect_timeout"] == base.DATABASE_CONNECT_TIMEOUT
+
+
+def test_a_statement_with_more_parameters_than_postgresql_binds_still_runs():
+    """PostgreSQL binds at most 65,535 parameters per statement; Django's client-side binding
+    had no such limit, so an `IN` over 70,000 ids must still answer (bound on the client)."""
+    ids = list(range(1, 70_001))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (VALUES (1), (2), (70000), (70001)) AS t(id)"
+            f" WHERE id IN ({', '.join(['%s'] * len(ids))}) AND %s = '100%%'",
+            [*ids, "100%"],
+        )
+        assert cursor.fetchone()[0] == 3
+
+    assert Article.objects.filter(pk__in=ids).count() == 0  # the ORM's path too
