@@ -31,12 +31,14 @@ django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.backends.postgresql.base import Cursor as ClientBindingCursor  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from articles.models import Article, Citation, Section, Source  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
+from config.settings.base import PREPARE_THRESHOLD  # noqa: E402
 from editorial import workflow  # noqa: E402
 from editorial.audit.pg import CHAIN_TRIGGER, OBJECT_FUNCTION  # noqa: E402
 from editorial.models import OutboxMessage, OutboxStatus  # noqa: E402
@@ -180,7 +182,16 @@ def main() -> None:
         "chain's cost on the write path, measured alternately in one run (issue 15); "
         "`objects`: only the object chains' (issue 15's additions: signatures, sources, board)",
     )
+    parser.add_argument(
+        "--prepared-toggle",
+        action="store_true",
+        help="every other article with Django's client-side binding and no prepared statements "
+        "(DATABASE_PREPARED_STATEMENTS off, PostgreSQL): what they save, measured alternately "
+        "in one run (issue 22)",
+    )
     args = parser.parse_args()
+    if args.chain_toggle and args.prepared_toggle:
+        parser.error("--chain-toggle and --prepared-toggle alternate the same articles: pick one")
     if args.quick:
         args.articles = min(args.articles, 100)
     # Eager task runs log one "succeeded" line each: they would bury the figures.
@@ -193,7 +204,13 @@ def main() -> None:
         # --quick (make bench): "My reviews" at 200 pending, built through the workflow as the
         # full run builds its 1,000 (which takes minutes: every step runs its owed tasks)
         pending = 200 if args.quick else 1000
-        run(args.articles, args.sql, chain_toggle=args.chain_toggle, pending=pending)
+        run(
+            args.articles,
+            args.sql,
+            chain_toggle=args.chain_toggle,
+            prepared_toggle=args.prepared_toggle,
+            pending=pending,
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -214,7 +231,27 @@ def chain_triggers(*, enabled: bool, which: str = "all") -> None:
             cursor.execute(f'ALTER TABLE "{table}" {action} TRIGGER {CHAIN_TRIGGER}')
 
 
-def run(n: int, sql: bool = False, *, chain_toggle: str | None = None, pending: int = 1000) -> None:
+def prepared_statements(*, enabled: bool) -> None:
+    """Server-side binding with prepared statements (the project's default) or Django's
+    client-side binding without them, on the bench's open connection."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if enabled:
+        raw.cursor_factory = connection.get_connection_params()["cursor_factory"]
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    else:
+        raw.cursor_factory = ClientBindingCursor
+        raw.prepare_threshold = None
+
+
+def run(
+    n: int,
+    sql: bool = False,
+    *,
+    chain_toggle: str | None = None,
+    prepared_toggle: bool = False,
+    pending: int = 1000,
+) -> None:
     author = User.objects.create(username="bench-author")
     author.groups.add(Group.objects.get(name="Authors"))
     editor = User.objects.create(username="bench-editor")
@@ -231,15 +268,20 @@ def run(n: int, sql: bool = False, *, chain_toggle: str | None = None, pending: 
     ]
     which = chain_toggle or "all"
     chain_toggle = chain_toggle if connection.vendor == "postgresql" else None
+    prepared_toggle = prepared_toggle and connection.vendor == "postgresql"
+    if prepared_toggle and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        raise SystemExit("--prepared-toggle: DATABASE_PREPARED_STATEMENTS is off")
     with_chain: dict[str, list[float]] = {op: [] for op in OPERATIONS}
     without_chain: dict[str, list[float]] = {op: [] for op in OPERATIONS}
     without_queries: dict[str, list[int]] = {op: [] for op in OPERATIONS}
     statements: dict[str, list[str]] = {}
     with_queries: dict[str, list[int]] = {op: [] for op in OPERATIONS}
     for i in range(n):
-        chained = not chain_toggle or i % 2 == 0
+        chained = not (chain_toggle or prepared_toggle) or i % 2 == 0
         if chain_toggle:
             chain_triggers(enabled=chained, which=which)
+        if prepared_toggle:
+            prepared_statements(enabled=chained)
         times = with_chain if chained else without_chain
         queries = with_queries if chained else without_queries
         article, t, q = measure(lambda i=i: create_article(i, author, sources))
@@ -266,6 +308,8 @@ def run(n: int, sql: bool = False, *, chain_toggle: str | None = None, pending: 
         statements["approve"] = list(LAST_SQL)
     if chain_toggle:
         chain_triggers(enabled=True, which=which)
+    if prepared_toggle:
+        prepared_statements(enabled=True)
     flush_outbox()
     if sql:
         for op, lines in statements.items():
@@ -275,6 +319,8 @@ def run(n: int, sql: bool = False, *, chain_toggle: str | None = None, pending: 
     report(len(with_chain["create"]), with_chain, with_queries, all_articles=n)
     if chain_toggle:
         chain_report(with_chain, without_chain, without_queries, which)
+    if prepared_toggle:
+        prepared_report(with_chain, without_chain)
     my_reviews(member, editor, author, sources, pending)
 
 
@@ -344,6 +390,21 @@ def chain_report(with_chain, without_chain, without_queries, which: str) -> None
         chain_off_median_ms=round(off, 2),
         chain_share=round(share, 4),
         chain_off_queries=queries_off,
+    )
+
+
+def prepared_report(prepared, unprepared) -> None:
+    """The write path with and without prepared statements, alternate articles of one run."""
+    on = sum(statistics.median(prepared[op]) for op in OPERATIONS) * 1000
+    off = sum(statistics.median(unprepared[op]) for op in OPERATIONS) * 1000
+    print(
+        f"prepared statements: write path median {on:.2f} ms with, {off:.2f} ms without"
+        f" ({on / off:.3f}x; articles alternate)"
+    )
+    FIGURES.update(
+        prepared_on_median_ms=round(on, 2),
+        prepared_off_median_ms=round(off, 2),
+        prepared_ratio=round(on / off, 3),
     )
 
 
