@@ -31,6 +31,7 @@ import select
 from typing import Any
 
 import psycopg
+from django.db import DatabaseError
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
 from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import pq
@@ -91,8 +92,11 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
         super().close_if_unusable_or_obsolete()  # Django's: closes a broken or expired one
         kept = self.connection is not None and not self.in_atomic_block
         if failed and kept and self.connection.prepare_threshold is not None:
-            with self.cursor() as cursor:
-                cursor.execute("DEALLOCATE ALL")
+            try:
+                with self.cursor() as cursor:
+                    cursor.execute("DEALLOCATE ALL")
+            except DatabaseError:  # the connection broke meanwhile: the next use reconnects
+                self.close()
 
     def close_if_health_check_failed(self) -> None:
         due = (

@@ -103,11 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that polls the socket first (config/postgresql)
     DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 # Statements bound on the server and, from their 5th run on a connection, prepared: PostgreSQL
-# plans them once per connection instead of on every run (issue 22: the write path's statements
-# were ~80% parse and plan). Off for a transaction-mode pooler that cannot keep prepared
-# statements (PgBouncer before 1.21) or to compare; the cost of it: a migration that changes a
-# selected column's type fails that statement once on each kept connection.
+# plans them once per connection instead of on every run (issue 22: the write path's reads took
+# half the time, the whole path 0.82x; bench/workflow.py --prepared-toggle). Off for a
+# transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21) or to
+# compare; the cost of it: a migration that changes a selected column's type fails that
+# statement in one request on each kept connection (config/postgresql then drops them).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+PREPARE_THRESHOLD = 5  # psycopg's default: one-off statements are never prepared
 
 
 def postgresql_options(options: dict) -> dict:
@@ -118,7 +120,6 @@ def postgresql_options(options: dict) -> dict:
     return options
 
 
-PREPARE_THRESHOLD = 5  # psycopg's default: one-off statements are never prepared
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     postgresql_options(DATABASES["default"].setdefault("OPTIONS", {}))
 # Two database roles (issue 15). DATABASE_URL is the runtime role: web, workers, beat and every

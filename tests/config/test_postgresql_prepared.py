@@ -4,11 +4,15 @@ returns) does not keep failing on that connection (config/postgresql)."""
 
 from __future__ import annotations
 
+from unittest import mock
+
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection
 
 from articles.models import Article
+from config.postgresql.base import BindingCursor
 from config.settings import base
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -100,3 +104,21 @@ def test_a_statement_with_more_parameters_than_postgresql_binds_still_runs():
         assert cursor.fetchone()[0] == 3
 
     assert Article.objects.filter(pk__in=ids).count() == 0  # the ORM's path too
+
+
+def test_a_connection_that_breaks_while_dropping_them_is_closed_not_raised(kept, probe_table):
+    for _ in range(base.PREPARE_THRESHOLD + 1):
+        _probe(kept, 1)
+    kept.errors_occurred = True  # a statement failed in this request
+    execute = BindingCursor.execute
+
+    def drop_fails(cursor, query, *args, **kwargs):
+        if query == "DEALLOCATE ALL":
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return execute(cursor, query, *args, **kwargs)
+
+    with mock.patch.object(BindingCursor, "execute", autospec=True, side_effect=drop_fails):
+        kept.close_if_unusable_or_obsolete()  # the request ends: no error page for it
+
+    assert kept.connection is None  # the next request connects afresh
+    assert _probe(kept, 2) == 20
