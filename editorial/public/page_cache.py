@@ -97,10 +97,12 @@ def _local_set(key: str, body: bytes) -> None:
         return
     now = time.monotonic()
     with _local_lock:
-        if len(_LOCAL_PAGES) >= LOCAL_PAGES_MAX:
-            for old in [k for k, (_, expiry) in _LOCAL_PAGES.items() if expiry <= now]:
-                del _LOCAL_PAGES[old]
-            while len(_LOCAL_PAGES) >= LOCAL_PAGES_MAX:  # the oldest copies first
-                del _LOCAL_PAGES[next(iter(_LOCAL_PAGES))]
         _LOCAL_PAGES.pop(key, None)
+        # copies are kept in the order they were stored, so in expiry order: drop from the
+        # front what has expired and what is over the bound (no scan of them all per request)
+        while _LOCAL_PAGES:
+            oldest = next(iter(_LOCAL_PAGES))
+            if len(_LOCAL_PAGES) < LOCAL_PAGES_MAX and _LOCAL_PAGES[oldest][1] > now:
+                break
+            del _LOCAL_PAGES[oldest]
         _LOCAL_PAGES[key] = (body, now + seconds)

@@ -123,6 +123,15 @@ def test_local_copies_expire_and_stay_bounded(local_copies, settings):
     assert page_cache.page_get(key) == b"page"
 
 
+def test_expired_local_copies_are_dropped_as_new_ones_arrive(local_copies, settings):
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 60
+    page_cache.page_set("public-test:stale", b"page")
+    page_cache.page_set("public-test:fresh", b"page")
+    page_cache._LOCAL_PAGES["public-test:stale"] = (b"page", 0.0)  # its time is up
+    page_cache.page_set("public-test:new", b"page")
+    assert list(page_cache._LOCAL_PAGES) == ["public-test:fresh", "public-test:new"]
+
+
 def test_a_page_from_the_cache_has_the_headers_of_a_rendered_one():
     article = ArticleFactory(approved=True)
     for url in (article_url(article), "/"):
