@@ -40,6 +40,7 @@ from articles.models import Article, Citation, Section, Source  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from config.settings.base import PREPARE_THRESHOLD  # noqa: E402
 from editorial import workflow  # noqa: E402
+from editorial.audit.attribution import save_attributed  # noqa: E402
 from editorial.audit.pg import CHAIN_TRIGGER, OBJECT_FUNCTION  # noqa: E402
 from editorial.models import OutboxMessage, OutboxStatus  # noqa: E402
 from editorial.outbox.relay import outbox_relay_in_process  # noqa: E402
@@ -60,9 +61,9 @@ def create_article(i: int, author: User, sources: list[Source]) -> Article:
 
 def _create_article(i: int, author: User, sources: list[Source]) -> Article:
     article = Article(title=f"Question {i}?", slug=f"bench-{i}", author=author)
-    article._history_user = author
-    article._change_reason = "drafted"
-    article.save()
+    # as editorial.authoring's article_create saves it (on PostgreSQL the row and its history
+    # row in one statement: editorial.audit.pg_history)
+    save_attributed(article, actor=author, reason="drafted")
     bulk_create_with_history(
         [
             Section(

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from editorial.access.roles import AnyUser
-from editorial.audit.pg_history import update_with_history
+from editorial.audit.pg_history import save_with_history
 
 
 def history_user(actor: AnyUser) -> User | None:
@@ -26,7 +26,7 @@ def save_attributed(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
     """Save with its history row naming `actor` and `reason` (on PostgreSQL, an existing row
     of the write path's models in one statement: editorial.audit.pg_history)."""
     attribute(obj, actor=actor, reason=reason)
-    if not update_with_history(obj, user=history_user(actor), reason=reason):
+    if not save_with_history(obj, user=history_user(actor), reason=reason):
         obj.save()
 
 

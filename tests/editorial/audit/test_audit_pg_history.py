@@ -33,7 +33,7 @@ def history_values(article: Article) -> dict:
 def stock_save(monkeypatch, obj, **kwargs) -> None:
     """save_attributed the way it saved before: Model.save, simple-history's second INSERT."""
     with monkeypatch.context() as m:
-        m.setattr(attribution, "update_with_history", lambda *a, **k: False)
+        m.setattr(attribution, "save_with_history", lambda *a, **k: False)
         save_attributed(obj, **kwargs)
 
 
@@ -125,11 +125,11 @@ def test_the_save_asks_for_the_chain_anchor_after_commit():
 def test_where_the_path_does_not_apply_it_writes_nothing_and_says_so():
     article = ArticleFactory()
     deferred = Article.objects.only("title").get(pk=article.pk)
-    new = Article(title="Not saved yet", slug="not-saved", author=article.author)
+    chosen_key = Article(pk=article.pk + 10_000, title="Q?", slug="chosen", author=article.author)
     count = article.history.count()
-    assert not pg_history.update_with_history(deferred, user=None, reason="x")
-    assert not pg_history.update_with_history(new, user=None, reason="x")
-    assert not pg_history.update_with_history(article.author, user=None, reason="x")
+    assert not pg_history.save_with_history(deferred, user=None, reason="x")
+    assert not pg_history.save_with_history(chosen_key, user=None, reason="x")
+    assert not pg_history.save_with_history(article.author, user=None, reason="x")
     assert article.history.count() == count
 
 
@@ -139,7 +139,7 @@ def test_a_row_that_is_gone_is_left_to_the_usual_save():
     ghost.pk = ghost.id = article.pk + 10_000
     ghost.slug = "ghost"
     ghost._state.adding = False
-    assert not pg_history.update_with_history(ghost, user=None, reason="x")
+    assert not pg_history.save_with_history(ghost, user=None, reason="x")
     assert not Article.history.filter(id=ghost.pk).exists()
 
 
@@ -156,5 +156,33 @@ def test_on_sqlite_or_another_database_the_usual_save_runs(monkeypatch):
     article = ArticleFactory()
     monkeypatch.setattr(connection, "vendor", "sqlite")
     count = article.history.count()
-    assert not pg_history.update_with_history(article, user=None, reason="x")
+    assert not pg_history.save_with_history(article, user=None, reason="x")
     assert article.history.count() == count
+
+
+def test_a_new_row_and_its_history_row_are_one_statement(monkeypatch, django_assert_num_queries):
+    author = User.objects.create(username="au")
+    article = Article(title="Is drug X safe in pregnancy?", slug="x-pregnancy", author=author)
+    with django_assert_num_queries(1):
+        save_attributed(article, actor=author, reason="article created")
+    assert article.pk is not None and not article._state.adding
+    live = Article.objects.filter(pk=article.pk).values().get()
+    assert live["title"] == "Is drug X safe in pregnancy?"
+    assert (live["created_at"], live["updated_at"]) == (article.created_at, article.updated_at)
+    (row,) = article.history.values()
+    assert row["history_type"] == "+"
+    assert row["history_user_id"] == author.pk
+    assert row["history_change_reason"] == "article created"
+    assert {k: row[k] for k in live if k in row} == {k: live[k] for k in live if k in row}
+    # the stock path writes the same history row for the same new article
+    twin = Article(title="Is drug X safe in pregnancy?", slug="x-pregnancy-2", author=author)
+    stock_save(monkeypatch, twin, actor=author, reason="article created")
+    (stock,) = twin.history.values()
+    ignore = VOLATILE | {"id", "slug", "created_at"}
+    assert {k: v for k, v in row.items() if k not in ignore} == {
+        k: v for k, v in stock.items() if k not in ignore
+    }
+    # and a transition after it still checks the state it read
+    article.submit()
+    save_attributed(article, actor=author, reason="submitted")
+    assert Article.objects.get(pk=article.pk).status == Status.SUBMITTED
