@@ -23,8 +23,8 @@ def attribute(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
 
 
 def save_attributed(obj: models.Model, *, actor: AnyUser, reason: str) -> None:
-    """Save with its history row naming `actor` and `reason` (on PostgreSQL, an existing row
-    of the write path's models in one statement: editorial.audit.pg_history)."""
+    """Save with its history row naming `actor` and `reason` (on PostgreSQL, an article or a
+    review assignment and its history row in one statement: editorial.audit.pg_history)."""
     attribute(obj, actor=actor, reason=reason)
     if not save_with_history(obj, user=history_user(actor), reason=reason):
         obj.save()
