@@ -44,7 +44,14 @@ from reviewers.models import ReviewAssignment
 
 # the models whose saves take this path: the write path's transitions and decisions
 MODELS: tuple[type[Model], ...] = (Article, ReviewAssignment)
-_HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type")
+# the history model's own columns, each written here (any other would be left empty)
+_HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ def _plan(model: type[Model]) -> _Plan | None:
     tracked = [f.column for f in history.tracked_fields]
     extra = {f.column for f in history._meta.concrete_fields} - set(tracked)
     meta = model._meta
-    if extra != {*_HISTORY_FIELDS, "history_user_id"} or meta.db_returning_fields != [meta.pk]:
+    if extra != _HISTORY_COLUMNS or meta.db_returning_fields != [meta.pk]:
         return None
     fields = tuple(f for f in meta.local_concrete_fields if not f.primary_key)
     state: tuple[Field, ...] = ()
